@@ -1,0 +1,117 @@
+//! Field 54, the transaction amount: up to 13 characters, digits with an optional decimal point
+//! and at most two decimals. Real payloads write `100`, `10.`, `0.9` and `150.00`; all read the
+//! same way, and the decimal's scale remembers how many decimals were written so that a decoded
+//! code re-encodes to the same characters.
+
+use rust_decimal::Decimal;
+
+use crate::error::AmountError;
+
+/// The longest amount field 54 holds.
+pub(crate) const MAX_LEN: usize = 13;
+
+/// Reads field 54.
+pub(crate) fn parse(text: &str) -> Result<Decimal, AmountError> {
+    if text.len() > MAX_LEN {
+        return Err(AmountError::TooLong);
+    }
+    let (whole, fraction) = match text.split_once('.') {
+        Some((whole, fraction)) => (whole, fraction),
+        None => (text, ""),
+    };
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
+        return Err(AmountError::NotDecimal);
+    }
+    if fraction.len() > 2 {
+        return Err(AmountError::TooManyDecimals);
+    }
+    // At most 13 digits: fits an i64 with room to spare.
+    let mantissa = whole.bytes().chain(fraction.bytes()).fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0'));
+    // `fraction.len()` is at most 2 here.
+    Ok(Decimal::new(mantissa, fraction.len() as u32))
+}
+
+/// Checks an amount handed to the builder and gives it the two decimals payer apps expect.
+pub(crate) fn canonical(amount: Decimal) -> Result<Decimal, AmountError> {
+    if amount <= Decimal::ZERO {
+        return Err(AmountError::NotPositive);
+    }
+    if amount.normalize().scale() > 2 {
+        return Err(AmountError::TooManyDecimals);
+    }
+    let mut amount = amount;
+    amount.rescale(2);
+    if written_len(amount) > MAX_LEN {
+        return Err(AmountError::TooLong);
+    }
+    Ok(amount)
+}
+
+/// Characters of the amount as written by its `Display` (which keeps the scale).
+pub(crate) fn written_len(amount: Decimal) -> usize {
+    let digits = amount.mantissa().unsigned_abs().checked_ilog10().map_or(1, |log| log as usize + 1);
+    let scale = amount.scale() as usize;
+    // `0.05` has mantissa 5 but is written with a leading `0`.
+    let digits = digits.max(scale + 1);
+    digits + usize::from(scale > 0)
+}
+
+/// The amount in centavos, when it has at most two decimals and fits an `i64`.
+pub(crate) fn centavos(amount: Decimal) -> Option<i64> {
+    let mut cents = amount.checked_mul(Decimal::ONE_HUNDRED)?;
+    if cents.normalize().scale() > 0 {
+        return None;
+    }
+    cents.rescale(0);
+    i64::try_from(cents.mantissa()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_what_real_payloads_write() {
+        for (text, expect) in [("100", "100"), ("10.", "10"), ("0.9", "0.9"), ("150.00", "150.00"), ("0.01", "0.01")] {
+            assert_eq!(parse(text).unwrap().to_string(), expect, "{text}");
+        }
+    }
+
+    #[test]
+    fn refuses_what_is_not_an_amount() {
+        assert_eq!(parse("1.234"), Err(AmountError::TooManyDecimals));
+        for bad in ["", ".5", "1,00", "-1", "+1", "1.2.3", "1e3", " 1", "١"] {
+            assert_eq!(parse(bad), Err(AmountError::NotDecimal), "{bad:?}");
+        }
+        assert_eq!(parse("12345678901.00"), Err(AmountError::TooLong));
+        assert!(parse("1234567890.00").is_ok());
+    }
+
+    #[test]
+    fn builder_amounts_get_two_decimals_and_limits() {
+        assert_eq!(canonical(Decimal::new(150, 0)).unwrap().to_string(), "150.00");
+        assert_eq!(canonical(Decimal::new(1500, 3)).unwrap().to_string(), "1.50");
+        assert_eq!(canonical(Decimal::new(1501, 3)), Err(AmountError::TooManyDecimals));
+        assert_eq!(canonical(Decimal::ZERO), Err(AmountError::NotPositive));
+        assert_eq!(canonical(Decimal::new(-1, 0)), Err(AmountError::NotPositive));
+        assert_eq!(canonical(Decimal::new(123456789012, 2)).unwrap().to_string(), "1234567890.12");
+        assert_eq!(canonical(Decimal::new(1234567890123, 2)), Err(AmountError::TooLong));
+    }
+
+    #[test]
+    fn written_length_matches_display() {
+        for d in
+            [Decimal::new(5, 2), Decimal::new(0, 2), Decimal::new(100, 0), Decimal::new(9, 1), Decimal::new(123456, 2)]
+        {
+            assert_eq!(written_len(d), d.to_string().len(), "{d}");
+        }
+    }
+
+    #[test]
+    fn centavos_of_amounts() {
+        assert_eq!(centavos(parse("150.00").unwrap()), Some(15000));
+        assert_eq!(centavos(parse("0.9").unwrap()), Some(90));
+        assert_eq!(centavos(parse("10.").unwrap()), Some(1000));
+    }
+}

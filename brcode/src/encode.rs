@@ -1,0 +1,156 @@
+//! Writing a [`BrCode`] as a payload: fields in ascending ID order, lengths in characters, the
+//! CRC last. A `BrCode` is valid by construction, so writing cannot fail.
+
+use crate::code::{BrCode, Field, PixAccount};
+use crate::crc;
+use crate::error::{EncodeError, ErrorKind, TagPath};
+use crate::tlv::char_len;
+
+/// Writes one data object.
+pub(crate) fn put(out: &mut String, id: u8, value: &str) {
+    put_header(out, id, char_len(value));
+    out.push_str(value);
+}
+
+fn put_header(out: &mut String, id: u8, len: usize) {
+    debug_assert!(id <= 99 && (1..=99).contains(&len), "id {id} len {len}");
+    for n in [usize::from(id), len] {
+        out.push(char::from(b'0' + (n / 10 % 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    }
+}
+
+/// Checks that `value` fits one data object: 1 to 99 characters.
+pub(crate) fn check_value_len(value: &str, path: TagPath) -> Result<(), EncodeError> {
+    match char_len(value) {
+        0 => Err(EncodeError::new(path, ErrorKind::EmptyValue)),
+        1..=99 => Ok(()),
+        found => Err(EncodeError::new(path, ErrorKind::TooLong { max: 99, found })),
+    }
+}
+
+/// The written length of one data object holding `value`.
+fn object_len(value: &str) -> usize {
+    4 + char_len(value)
+}
+
+/// The subfields of the Pix merchant account, in ascending ID order.
+fn pix_fields<'s>(pix: &'s PixAccount<'_>) -> impl Iterator<Item = (u8, &'s str)> + Clone {
+    let known = [
+        (0, Some(&pix.gui)),
+        (1, pix.key.as_ref()),
+        (2, pix.info.as_ref()),
+        (3, pix.fss.as_ref()),
+        (25, pix.url.as_ref()),
+    ];
+    let known = known.into_iter().filter_map(|(id, value)| value.map(|v| (id, v.as_ref())));
+    merge(known, &pix.other)
+}
+
+/// Merges fields known by name with other fields, both in ascending ID order.
+fn merge<'s>(
+    known: impl Iterator<Item = (u8, &'s str)> + Clone,
+    other: &'s [Field<'_>],
+) -> impl Iterator<Item = (u8, &'s str)> + Clone {
+    let mut known = known.peekable();
+    let mut other = other.iter().map(|f| (f.id, f.value.as_ref())).peekable();
+    std::iter::from_fn(move || match (known.peek(), other.peek()) {
+        (Some(k), Some(o)) if o.0 < k.0 => other.next(),
+        (Some(_), _) => known.next(),
+        (None, _) => other.next(),
+    })
+}
+
+/// Writes a template from its subfields.
+fn put_template<'s>(out: &mut String, id: u8, fields: impl Iterator<Item = (u8, &'s str)> + Clone) {
+    let len = fields.clone().map(|(_, value)| object_len(value)).sum();
+    put_header(out, id, len);
+    for (sub, value) in fields {
+        put(out, sub, value);
+    }
+}
+
+impl BrCode<'_> {
+    /// Writes the payload, CRC included.
+    ///
+    /// A decoded canonical payload (fields in ascending ID order, upper-case CRC) is written back
+    /// byte for byte, amount decimals and GUI case included.
+    ///
+    /// ```
+    /// let payload = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D";
+    /// assert_eq!(brcode_pix::decode(payload).unwrap().encode(), payload);
+    /// ```
+    pub fn encode(&self) -> String {
+        let mut out = String::with_capacity(256);
+        let others =
+            |range: std::ops::RangeInclusive<u8>| self.other_fields.iter().filter(move |f| range.contains(&f.id));
+        put(&mut out, 0, "01");
+        if let Some(poi) = self.point_of_initiation {
+            put(&mut out, 1, poi.as_str());
+        }
+        for field in others(2..=25) {
+            put(&mut out, field.id, &field.value);
+        }
+        let mut pix_written = false;
+        for account in &self.merchant_accounts {
+            if !pix_written && self.pix.id < account.id() {
+                put_template(&mut out, self.pix.id, pix_fields(&self.pix));
+                pix_written = true;
+            }
+            put(&mut out, account.id(), account.value());
+        }
+        if !pix_written {
+            put_template(&mut out, self.pix.id, pix_fields(&self.pix));
+        }
+        put(&mut out, 52, &self.merchant_category_code);
+        put(&mut out, 53, &self.currency);
+        if let Some(amount) = &self.amount {
+            put(&mut out, 54, amount);
+        }
+        for field in others(55..=57) {
+            put(&mut out, field.id, &field.value);
+        }
+        put(&mut out, 58, &self.country_code);
+        put(&mut out, 59, &self.merchant_name);
+        put(&mut out, 60, &self.merchant_city);
+        if let Some(postal_code) = &self.postal_code {
+            put(&mut out, 61, postal_code);
+        }
+        if let Some(data) = &self.additional_data {
+            let txid = data.txid.as_deref().map(|txid| (5, txid));
+            put_template(&mut out, 62, merge(txid.into_iter(), &data.other));
+        }
+        if let Some(language) = &self.language_template {
+            put(&mut out, 64, language.value());
+        }
+        for field in others(65..=79) {
+            put(&mut out, field.id, &field.value);
+        }
+        for template in &self.unreserved_templates {
+            put(&mut out, template.id(), template.value());
+        }
+        out.push_str("6304");
+        let crc = crc::to_hex(crc::crc16(out.as_bytes()));
+        out.extend(crc.iter().map(|&b| char::from(b)));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_lengths_in_characters() {
+        let mut out = String::new();
+        put(&mut out, 60, "BRASÍLIA");
+        assert_eq!(out, "6008BRASÍLIA");
+    }
+
+    #[test]
+    fn merges_known_and_other_fields_in_id_order() {
+        let other = [Field { id: 1, value: "a".into() }, Field { id: 50, value: "b".into() }];
+        let merged: Vec<_> = merge([(5, "***")].into_iter(), &other).collect();
+        assert_eq!(merged, [(1, "a"), (5, "***"), (50, "b")]);
+    }
+}
