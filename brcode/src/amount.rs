@@ -32,29 +32,33 @@ pub(crate) fn parse(text: &str) -> Result<Decimal, AmountError> {
     Ok(Decimal::new(mantissa, fraction.len() as u32))
 }
 
-/// Checks an amount handed to the builder and gives it the two decimals payer apps expect.
-pub(crate) fn canonical(amount: Decimal) -> Result<Decimal, AmountError> {
+/// Checks an amount handed to the builder and writes it with the two decimals payer apps expect.
+pub(crate) fn canonical(amount: Decimal) -> Result<String, AmountError> {
     if amount <= Decimal::ZERO {
         return Err(AmountError::NotPositive);
     }
     if amount.normalize().scale() > 2 {
         return Err(AmountError::TooManyDecimals);
     }
-    let mut amount = amount;
-    amount.rescale(2);
-    if written_len(amount) > MAX_LEN {
+    let mut cents = amount;
+    cents.rescale(2);
+    // 13 characters: at most 10 digits, the point and 2 decimals.
+    let cents = cents.mantissa().unsigned_abs();
+    if cents >= 100 * 10u128.pow(10) {
         return Err(AmountError::TooLong);
     }
-    Ok(amount)
-}
-
-/// Characters of the amount as written by its `Display` (which keeps the scale).
-pub(crate) fn written_len(amount: Decimal) -> usize {
-    let digits = amount.mantissa().unsigned_abs().checked_ilog10().map_or(1, |log| log as usize + 1);
-    let scale = amount.scale() as usize;
-    // `0.05` has mantissa 5 but is written with a leading `0`.
-    let digits = digits.max(scale + 1);
-    digits + usize::from(scale > 0)
+    let mut digits = [b'0'; 12];
+    let mut rest = cents;
+    let mut start = digits.len();
+    while rest > 0 || start > digits.len() - 3 {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    let (whole, fraction) = digits[start..].split_at(digits.len() - start - 2);
+    let mut text = String::with_capacity(MAX_LEN);
+    text.extend(whole.iter().chain(b".").chain(fraction).map(|&b| char::from(b)));
+    Ok(text)
 }
 
 /// The amount in centavos, when it has at most two decimals and fits an `i64`.
@@ -90,22 +94,16 @@ mod tests {
 
     #[test]
     fn builder_amounts_get_two_decimals_and_limits() {
-        assert_eq!(canonical(Decimal::new(150, 0)).unwrap().to_string(), "150.00");
-        assert_eq!(canonical(Decimal::new(1500, 3)).unwrap().to_string(), "1.50");
+        assert_eq!(canonical(Decimal::new(150, 0)).unwrap(), "150.00");
+        assert_eq!(canonical(Decimal::new(1500, 3)).unwrap(), "1.50");
+        assert_eq!(canonical(Decimal::new(5, 2)).unwrap(), "0.05");
+        assert_eq!(canonical(Decimal::new(1, 0)).unwrap(), "1.00");
         assert_eq!(canonical(Decimal::new(1501, 3)), Err(AmountError::TooManyDecimals));
         assert_eq!(canonical(Decimal::ZERO), Err(AmountError::NotPositive));
         assert_eq!(canonical(Decimal::new(-1, 0)), Err(AmountError::NotPositive));
-        assert_eq!(canonical(Decimal::new(123456789012, 2)).unwrap().to_string(), "1234567890.12");
+        assert_eq!(canonical(Decimal::new(123456789012, 2)).unwrap(), "1234567890.12");
+        assert_eq!(canonical(Decimal::new(999999999999, 2)).unwrap(), "9999999999.99");
         assert_eq!(canonical(Decimal::new(1234567890123, 2)), Err(AmountError::TooLong));
-    }
-
-    #[test]
-    fn written_length_matches_display() {
-        for d in
-            [Decimal::new(5, 2), Decimal::new(0, 2), Decimal::new(100, 0), Decimal::new(9, 1), Decimal::new(123456, 2)]
-        {
-            assert_eq!(written_len(d), d.to_string().len(), "{d}");
-        }
     }
 
     #[test]

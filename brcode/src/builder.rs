@@ -225,9 +225,7 @@ impl<'a> BrCodeBuilder<'a> {
         };
         if let Some(fss) = &self.fss {
             if !is_ispb(fss) {
-                let hint = Some("the FSS is an ISPB: 8 digits or upper-case letters");
-                let character = fss.chars().find(|c| !c.is_ascii_alphanumeric()).unwrap_or(' ');
-                return Err(fail(account_path.child(3), ErrorKind::Character { character, position: 0, hint }));
+                return Err(fail(account_path.child(3), ErrorKind::Ispb));
             }
         }
         let pix = PixAccount {
@@ -255,8 +253,8 @@ impl<'a> BrCodeBuilder<'a> {
         }
         let amount = match self.amount {
             Some(value) => {
-                let value = amount::canonical(value).map_err(|e| fail(TagPath::top(54), e.into()))?;
-                Some(Cow::Owned(value.to_string()))
+                let text = amount::canonical(value).map_err(|e| fail(TagPath::top(54), e.into()))?;
+                Some(Cow::Owned(text))
             }
             None => None,
         };
@@ -376,7 +374,7 @@ mod tests {
             ("26".into(), ErrorKind::NoKeyOrUrl)
         );
         assert_eq!(error(BrCode::builder().key("12345678909").merchant_city("B")), ("59".into(), ErrorKind::Missing));
-        assert_eq!(error(base().fss("1234")).0, "26.03");
+        assert_eq!(error(base().fss("1234")), ("26.03".into(), ErrorKind::Ispb));
         assert_eq!(
             error(BrCode::builder().location("https://pix.example.com/x").merchant_name("A").merchant_city("B")),
             ("26.25".into(), crate::UrlError::Scheme.into())

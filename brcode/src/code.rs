@@ -95,9 +95,11 @@ impl<'a> Template<'a> {
             crate::encode::check_value_len(text, path.child(sub))?;
             crate::encode::put(&mut value, sub, text);
         }
-        crate::encode::check_value_len(&value, path).map_err(|_| {
-            crate::EncodeError::new(path, crate::ErrorKind::TemplateTooLong { found: crate::tlv::char_len(&value) })
-        })?;
+        match crate::tlv::char_len(&value) {
+            0 => return Err(crate::EncodeError::new(path, crate::ErrorKind::EmptyValue)),
+            1..=99 => {}
+            found => return Err(crate::EncodeError::new(path, crate::ErrorKind::TemplateTooLong { found })),
+        }
         Ok(Template { id, value: Cow::Owned(value) })
     }
 
@@ -196,7 +198,7 @@ impl<'a> PixAccount<'a> {
         self.url.as_deref()
     }
 
-    /// Fields other than 00, 01, 02, 03 and 25, in payload order.
+    /// Fields other than 00, 01, 02, 03 and 25, in ID order.
     pub fn other_fields(&self) -> &[Field<'a>] {
         &self.other
     }
@@ -228,8 +230,8 @@ impl<'a> AdditionalData<'a> {
         self.txid.as_deref()
     }
 
-    /// Fields other than 05 (bill number, terminal label, payment-system templates...), in
-    /// payload order.
+    /// Fields other than 05 (bill number, terminal label, payment-system templates...), in ID
+    /// order.
     pub fn other_fields(&self) -> &[Field<'a>] {
         &self.other
     }

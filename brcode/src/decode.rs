@@ -4,8 +4,8 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::amount;
-use crate::code::{AdditionalData, BrCode, Crc, Field, PixAccount, PointOfInitiation, Template};
-use crate::emv::{DataObjects, Payload};
+use crate::code::{AdditionalData, BrCode, Crc, Field, PIX_GUI, PixAccount, PointOfInitiation, Template};
+use crate::emv::Visitor;
 use crate::error::{DecodeError, ErrorKind, TagPath, UrlError};
 use crate::key::MAX_KEY_LEN;
 use crate::text;
@@ -159,7 +159,14 @@ impl DecodeOptions {
 
     /// Decodes `payload` under these options.
     pub fn decode<'a>(&self, payload: &'a str) -> Result<BrCode<'a>, DecodeError> {
-        Decoding { options: *self, used: Relaxations::NONE, first_error: None }.run(payload)
+        let decoding = Decoding {
+            options: *self,
+            used: Relaxations::NONE,
+            first_error: None,
+            found: Found::default(),
+            inside: Inside::Other,
+        };
+        decoding.run(payload)
     }
 }
 
@@ -179,19 +186,38 @@ pub fn decode(payload: &str) -> Result<BrCode<'_>, DecodeError> {
     DecodeOptions::strict().decode(payload)
 }
 
-/// The state of one decoding: which relaxations it used and the first field error it met.
-struct Decoding {
+/// One decoding: a visitor of the EMV walk that reads the Pix fields as they pass.
+struct Decoding<'a> {
     options: DecodeOptions,
+    /// The relaxations used so far.
     used: Relaxations,
+    /// The first field error met, reported once the code is known to be Pix.
     first_error: Option<DecodeError>,
+    found: Found<'a>,
+    /// Whose nested data objects the walk is reporting.
+    inside: Inside,
 }
 
-/// The values of the top-level fields, as found.
+/// The template being walked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Inside {
+    /// The Pix merchant account template.
+    PixAccount,
+    /// Template 62.
+    AdditionalData,
+    /// An unreserved template with the Pix GUI (Pix Automático recurrence).
+    PixUnreserved,
+    /// Any other template, kept as written.
+    Other,
+}
+
+/// The fields found, and where, for the checks that need the whole code.
 #[derive(Default)]
 struct Found<'a> {
     point_of_initiation: Option<PointOfInitiation>,
-    pix_object: Option<DataObject<'a>>,
     pix: Option<PixAccount<'a>>,
+    pix_value_offset: usize,
+    url_offset: Option<usize>,
     merchant_accounts: Vec<Template<'a>>,
     category: Option<&'a str>,
     currency: Option<&'a str>,
@@ -200,67 +226,123 @@ struct Found<'a> {
     name: Option<&'a str>,
     city: Option<&'a str>,
     postal_code: Option<&'a str>,
-    additional_object: Option<DataObject<'a>>,
     additional: Option<AdditionalData<'a>>,
+    additional_value_offset: usize,
+    txid_value_offset: usize,
     language: Option<Template<'a>>,
     unreserved: Vec<Template<'a>>,
     other: Vec<Field<'a>>,
+    crc_offset: usize,
 }
 
-impl Decoding {
-    fn run<'a>(mut self, text: &'a str) -> Result<BrCode<'a>, DecodeError> {
-        let payload = Payload::parse(text)?;
-        let mut found = Found::default();
-        let mut crc_offset = text.len();
-        for object in payload.data_objects() {
-            self.read(object, &mut found);
-            if object.id == 63 {
-                crc_offset = object.offset;
-            }
-        }
-        // Kept in ID order, the order the encoder writes (a canonical payload has it already).
-        found.merchant_accounts.sort_by_key(Template::id);
-        found.unreserved.sort_by_key(Template::id);
-        found.other.sort_by_key(|field| field.id);
-        let (Some(pix_object), Some(pix)) = (found.pix_object, found.pix) else {
+impl<'a> Decoding<'a> {
+    fn run(mut self, text: &'a str) -> Result<BrCode<'a>, DecodeError> {
+        let crc = crate::emv::walk(text, &mut self)?;
+        let Decoding { options, mut used, first_error, found, .. } = self;
+        let Found {
+            point_of_initiation,
+            pix,
+            pix_value_offset,
+            url_offset,
+            mut merchant_accounts,
+            category,
+            currency,
+            amount,
+            country,
+            name,
+            city,
+            postal_code,
+            mut additional,
+            additional_value_offset,
+            txid_value_offset,
+            language,
+            mut unreserved,
+            mut other,
+            crc_offset,
+        } = found;
+        let Some(mut pix) = pix else {
             return Err(DecodeError::new(0, TagPath::PAYLOAD, ErrorKind::NotPix));
         };
-        if let Some(error) = self.first_error.take() {
+        if let Some(error) = first_error {
             return Err(error);
         }
-
         let missing = |id| DecodeError::new(crc_offset, TagPath::top(id), ErrorKind::Missing);
-        let category = found.category.ok_or_else(|| missing(52))?;
-        let currency = found.currency.ok_or_else(|| missing(53))?;
-        let country = found.country.ok_or_else(|| missing(58))?;
-        let name = found.name.ok_or_else(|| missing(59))?;
-        let city = found.city.ok_or_else(|| missing(60))?;
+        let category = category.ok_or_else(|| missing(52))?;
+        let currency = currency.ok_or_else(|| missing(53))?;
+        let country = country.ok_or_else(|| missing(58))?;
+        let name = name.ok_or_else(|| missing(59))?;
+        let city = city.ok_or_else(|| missing(60))?;
 
-        let code = BrCode {
-            point_of_initiation: found.point_of_initiation,
+        let mut relax = |relaxation: Relaxation, error: DecodeError| {
+            if options.allowed.contains(relaxation) {
+                used.insert(relaxation);
+                Ok(())
+            } else {
+                Err(error)
+            }
+        };
+        // Either a key or a location URL; a Pix Automático code may carry its only location
+        // in an unreserved template.
+        let account = TagPath::top(pix.id);
+        match (&pix.key, url_offset) {
+            (Some(_), Some(url_at)) => return Err(DecodeError::new(url_at, account.child(25), ErrorKind::KeyAndUrl)),
+            (None, None) if !unreserved.iter().any(|t| t.is_pix() && t.get(25).is_some()) => {
+                return Err(DecodeError::new(pix_value_offset, account, ErrorKind::NoKeyOrUrl));
+            }
+            _ => {}
+        }
+        let txid_path = TagPath::nested(62, 5);
+        match additional.as_ref().and_then(|data| data.txid.as_deref()) {
+            None => {
+                let (at, path) = match additional {
+                    Some(_) => (additional_value_offset, txid_path),
+                    None => (crc_offset, TagPath::top(62)),
+                };
+                relax(Relaxation::MissingTxid, DecodeError::new(at, path, ErrorKind::Missing))?;
+            }
+            Some(txid) => {
+                if let Err(kind) = text::check_decoded(txid, MAX_TXID) {
+                    return Err(DecodeError::new(txid_value_offset, txid_path, kind));
+                }
+                // A dynamic code's txid is served at its location; payers ignore 62-05.
+                if pix.url.is_none() {
+                    if let Err(kind) = check_static_txid(txid) {
+                        relax(Relaxation::NonstandardTxid, DecodeError::new(txid_value_offset, txid_path, kind))?;
+                    }
+                }
+            }
+        }
+        if text.len() > MAX_PAYLOAD_BYTES {
+            let error = DecodeError::new(0, TagPath::PAYLOAD, ErrorKind::PayloadTooLong { found: text.len() });
+            relax(Relaxation::OversizedPayload, error)?;
+        }
+
+        // Kept in ID order, the order the encoder writes (a canonical payload has it already).
+        pix.other.sort_by_key(|field| field.id);
+        merchant_accounts.sort_by_key(Template::id);
+        unreserved.sort_by_key(Template::id);
+        other.sort_by_key(|field| field.id);
+        if let Some(data) = &mut additional {
+            data.other.sort_by_key(|field| field.id);
+        }
+        Ok(BrCode {
+            point_of_initiation,
             pix,
-            merchant_accounts: found.merchant_accounts,
+            merchant_accounts,
             merchant_category_code: Cow::Borrowed(category),
             currency: Cow::Borrowed(currency),
-            amount: found.amount.map(Cow::Borrowed),
+            amount: amount.map(Cow::Borrowed),
             country_code: Cow::Borrowed(country),
             merchant_name: Cow::Borrowed(name),
             merchant_city: Cow::Borrowed(city),
-            postal_code: found.postal_code.map(Cow::Borrowed),
-            additional_data: found.additional,
-            language_template: found.language,
-            unreserved_templates: found.unreserved,
-            other_fields: found.other,
-            crc: Some(Crc { found: payload.crc(), computed: payload.crc() }),
-            relaxations: Relaxations::NONE,
-        };
-        self.check_account(&code, &pix_object)?;
-        self.check_txid(&code, found.additional_object.as_ref(), crc_offset)?;
-        if text.len() > MAX_PAYLOAD_BYTES {
-            let error = DecodeError::new(0, TagPath::PAYLOAD, ErrorKind::PayloadTooLong { found: text.len() });
-            self.relax(Relaxation::OversizedPayload, error)?;
-        }
-        Ok(BrCode { relaxations: self.used, ..code })
+            postal_code: postal_code.map(Cow::Borrowed),
+            additional_data: additional,
+            language_template: language,
+            unreserved_templates: unreserved,
+            other_fields: other,
+            crc: Some(Crc { found: crc, computed: crc }),
+            relaxations: used,
+        })
     }
 
     /// Records a field error; only the first is reported, after the Pix GUI check.
@@ -270,84 +352,134 @@ impl Decoding {
         }
     }
 
-    /// Overlooks `error` if `relaxation` is allowed, remembering that it was used.
-    fn relax(&mut self, relaxation: Relaxation, error: DecodeError) -> Result<(), DecodeError> {
-        if self.options.allowed.contains(relaxation) {
-            self.used.insert(relaxation);
-            Ok(())
-        } else {
-            Err(error)
+    fn read_text(&mut self, value: &str, at: usize, path: TagPath, max: usize, relaxation: Relaxation) {
+        match text::check_decoded(value, max) {
+            Ok(()) => {}
+            Err(ErrorKind::TooLong { .. }) if self.options.allowed.contains(relaxation) => {
+                self.used.insert(relaxation);
+            }
+            Err(kind) => self.fail(at, path, kind),
         }
     }
 
-    /// Like [`Decoding::relax`], for an error met while walking the fields.
-    fn relax_field(&mut self, relaxation: Relaxation, offset: usize, path: TagPath, kind: ErrorKind) {
-        if let Err(error) = self.relax(relaxation, DecodeError::new(offset, path, kind)) {
-            self.fail(error.offset(), error.path(), error.kind().clone());
+    fn read_pix_account_field(&mut self, parent: u8, field: DataObject<'a>) {
+        let path = TagPath::nested(parent, field.id);
+        let at = field.value_offset();
+        let mut error = None;
+        let Some(account) = self.found.pix.as_mut() else { return };
+        let value = Cow::Borrowed(field.value);
+        match field.id {
+            0 => account.gui = value,
+            1 => {
+                error = text::check_decoded(field.value, MAX_KEY_LEN).err();
+                account.key = Some(value);
+            }
+            2 => {
+                error = text::check_decoded(field.value, 99).err();
+                account.info = Some(value);
+            }
+            3 => {
+                error = (!is_ispb(field.value)).then_some(ErrorKind::Ispb);
+                account.fss = Some(value);
+            }
+            25 => {
+                error = check_url(field.value).err();
+                account.url = Some(value);
+                self.found.url_offset = Some(field.offset);
+            }
+            _ => account.other.push(Field { id: field.id, value }),
+        }
+        if let Some(kind) = error {
+            self.fail(at, path, kind);
         }
     }
+}
 
-    fn read<'a>(&mut self, object: DataObject<'a>, found: &mut Found<'a>) {
+/// Whether a merchant account template carries the Pix GUI. The GUI comes first in every real
+/// payload; a template that puts it elsewhere is searched.
+fn is_pix_account(template: &DataObject<'_>) -> bool {
+    match template.value.as_bytes() {
+        [b'0', b'0', b'1', b'4', gui @ ..] => {
+            gui.get(..14).is_some_and(|gui| gui.eq_ignore_ascii_case(PIX_GUI.as_bytes()))
+        }
+        _ => Template::from_decoded(template).is_pix(),
+    }
+}
+
+impl<'a> Visitor<'a> for Decoding<'a> {
+    fn top(&mut self, object: DataObject<'a>) {
         let DataObject { id, value, .. } = object;
         let at = object.value_offset();
         let path = TagPath::top(id);
+        let found = &mut self.found;
+        self.inside = Inside::Other;
         match id {
-            0 | 63 => {} // checked by the EMV layer
+            0 => {} // checked by the walk
+            63 => found.crc_offset = object.offset,
             1 => match PointOfInitiation::from_value(value) {
                 Some(poi) => found.point_of_initiation = Some(poi),
                 None => self.fail(at, path, ErrorKind::PointOfInitiation),
             },
             26..=51 => {
-                let template = Template::from_decoded(&object);
-                if found.pix.is_none() && template.is_pix() {
-                    found.pix = Some(self.read_pix_account(&object));
-                    found.pix_object = Some(object);
+                if found.pix.is_none() && is_pix_account(&object) {
+                    found.pix = Some(PixAccount {
+                        id,
+                        gui: Cow::Borrowed(""),
+                        key: None,
+                        info: None,
+                        fss: None,
+                        url: None,
+                        other: Vec::new(),
+                    });
+                    found.pix_value_offset = at;
+                    self.inside = Inside::PixAccount;
                 } else {
-                    found.merchant_accounts.push(template);
+                    found.merchant_accounts.push(Template::from_decoded(&object));
                 }
             }
             52 => {
+                found.category = Some(value);
                 if value.len() != 4 || !value.bytes().all(|b| b.is_ascii_digit()) {
                     self.fail(at, path, ErrorKind::CategoryCode);
                 }
-                found.category = Some(value);
             }
             53 => {
+                found.currency = Some(value);
                 if value != "986" {
                     self.fail(at, path, ErrorKind::Currency);
                 }
-                found.currency = Some(value);
             }
             54 => {
+                found.amount = Some(value);
                 if let Err(error) = amount::parse(value) {
                     self.fail(at, path, error);
                 }
-                found.amount = Some(value);
             }
             58 => {
+                found.country = Some(value);
                 if value != "BR" {
                     self.fail(at, path, ErrorKind::Country);
                 }
-                found.country = Some(value);
             }
             59 => {
-                self.read_text(value, at, path, MAX_MERCHANT_NAME, Relaxation::LongMerchantName);
                 found.name = Some(value);
+                self.read_text(value, at, path, MAX_MERCHANT_NAME, Relaxation::LongMerchantName);
             }
             60 => {
-                self.read_text(value, at, path, MAX_MERCHANT_CITY, Relaxation::LongMerchantCity);
                 found.city = Some(value);
+                self.read_text(value, at, path, MAX_MERCHANT_CITY, Relaxation::LongMerchantCity);
             }
             61 => found.postal_code = Some(value),
             62 => {
-                found.additional = Some(self.read_additional_data(&object));
-                found.additional_object = Some(object);
+                found.additional = Some(AdditionalData { txid: None, other: Vec::new() });
+                found.additional_value_offset = at;
+                self.inside = Inside::AdditionalData;
             }
             64 => found.language = Some(Template::from_decoded(&object)),
             80..=99 => {
                 let template = Template::from_decoded(&object);
                 if template.is_pix() {
-                    self.check_recurrence_url(&object);
+                    self.inside = Inside::PixUnreserved;
                 }
                 found.unreserved.push(template);
             }
@@ -355,139 +487,25 @@ impl Decoding {
         }
     }
 
-    fn read_text(&mut self, value: &str, at: usize, path: TagPath, max: usize, relaxation: Relaxation) {
-        match text::check_decoded(value, max) {
-            Ok(()) => {}
-            Err(kind @ ErrorKind::TooLong { .. }) => self.relax_field(relaxation, at, path, kind),
-            Err(kind) => self.fail(at, path, kind),
-        }
-    }
-
-    fn read_pix_account<'a>(&mut self, object: &DataObject<'a>) -> PixAccount<'a> {
-        let parent = TagPath::top(object.id);
-        let mut account = PixAccount {
-            id: object.id,
-            gui: Cow::Borrowed(""),
-            key: None,
-            info: None,
-            fss: None,
-            url: None,
-            other: Vec::new(),
-        };
-        for field in DataObjects::within(object, parent).map_while(Result::ok) {
-            let path = parent.child(field.id);
-            let at = field.value_offset();
-            let value = Cow::Borrowed(field.value);
-            match field.id {
-                0 => account.gui = value,
-                1 => {
-                    if let Err(kind) = text::check_decoded(field.value, MAX_KEY_LEN) {
-                        self.fail(at, path, kind);
-                    }
-                    account.key = Some(value);
+    fn nested(&mut self, parent: u8, object: DataObject<'a>) {
+        match self.inside {
+            Inside::PixAccount => self.read_pix_account_field(parent, object),
+            Inside::AdditionalData => {
+                let Some(data) = self.found.additional.as_mut() else { return };
+                if object.id == 5 {
+                    data.txid = Some(Cow::Borrowed(object.value));
+                    self.found.txid_value_offset = object.value_offset();
+                } else {
+                    data.other.push(Field { id: object.id, value: Cow::Borrowed(object.value) });
                 }
-                2 => {
-                    if let Err(kind) = text::check_decoded(field.value, 99) {
-                        self.fail(at, path, kind);
-                    }
-                    account.info = Some(value);
+            }
+            Inside::PixUnreserved if object.id == 25 => {
+                if let Err(kind) = check_url(object.value) {
+                    self.fail(object.value_offset(), TagPath::nested(parent, 25), kind);
                 }
-                3 => {
-                    if !is_ispb(field.value) {
-                        self.fail(
-                            at,
-                            path,
-                            ErrorKind::Character {
-                                character: field.value.chars().next().unwrap_or(' '),
-                                position: 0,
-                                hint: Some("the FSS is an ISPB: 8 digits or upper-case letters"),
-                            },
-                        );
-                    }
-                    account.fss = Some(value);
-                }
-                25 => {
-                    if let Err(kind) = check_url(field.value) {
-                        self.fail(at, path, kind);
-                    }
-                    account.url = Some(value);
-                }
-                _ => account.other.push(Field { id: field.id, value }),
             }
+            Inside::PixUnreserved | Inside::Other => {}
         }
-        account
-    }
-
-    /// Checks field 25 of a Pix unreserved template (the Pix Automático recurrence location).
-    fn check_recurrence_url(&mut self, object: &DataObject<'_>) {
-        let parent = TagPath::top(object.id);
-        let url = DataObjects::within(object, parent).map_while(Result::ok).find(|field| field.id == 25);
-        if let Some(field) = url {
-            if let Err(kind) = check_url(field.value) {
-                self.fail(field.value_offset(), parent.child(25), kind);
-            }
-        }
-    }
-
-    fn read_additional_data<'a>(&mut self, object: &DataObject<'a>) -> AdditionalData<'a> {
-        let parent = TagPath::top(62);
-        let mut data = AdditionalData { txid: None, other: Vec::new() };
-        for field in DataObjects::within(object, parent).map_while(Result::ok) {
-            let value = Cow::Borrowed(field.value);
-            match field.id {
-                5 => data.txid = Some(value),
-                _ => data.other.push(Field { id: field.id, value }),
-            }
-        }
-        data
-    }
-
-    fn check_account(&mut self, code: &BrCode<'_>, object: &DataObject<'_>) -> Result<(), DecodeError> {
-        let parent = TagPath::top(object.id);
-        match (code.pix.key.is_some(), code.pix.url.is_some()) {
-            (true, true) => {
-                let url_at = DataObjects::within(object, parent)
-                    .map_while(Result::ok)
-                    .find(|f| f.id == 25)
-                    .map_or(object.offset, |f| f.offset);
-                Err(DecodeError::new(url_at, parent.child(25), ErrorKind::KeyAndUrl))
-            }
-            // A Pix Automático code may carry its only location in an unreserved template.
-            (false, false) if code.recurrence_url().is_none() => {
-                Err(DecodeError::new(object.value_offset(), parent, ErrorKind::NoKeyOrUrl))
-            }
-            _ => Ok(()),
-        }
-    }
-
-    fn check_txid(
-        &mut self,
-        code: &BrCode<'_>,
-        additional: Option<&DataObject<'_>>,
-        crc_offset: usize,
-    ) -> Result<(), DecodeError> {
-        let path = TagPath::nested(62, 5);
-        let txid_field = additional
-            .and_then(|object| DataObjects::within(object, TagPath::top(62)).map_while(Result::ok).find(|f| f.id == 5));
-        let Some(field) = txid_field else {
-            let (at, path) = match additional {
-                Some(object) => (object.value_offset(), path),
-                None => (crc_offset, TagPath::top(62)),
-            };
-            return self.relax(Relaxation::MissingTxid, DecodeError::new(at, path, ErrorKind::Missing));
-        };
-        let at = field.value_offset();
-        if let Err(kind) = text::check_decoded(field.value, MAX_TXID) {
-            return Err(DecodeError::new(at, path, kind));
-        }
-        // A dynamic code's txid is served at its location; payers ignore 62-05, whatever it holds.
-        if code.is_dynamic() {
-            return Ok(());
-        }
-        if let Err(kind) = check_static_txid(field.value) {
-            self.relax(Relaxation::NonstandardTxid, DecodeError::new(at, path, kind))?;
-        }
-        Ok(())
     }
 }
 
@@ -510,15 +528,24 @@ pub(crate) fn check_static_txid(txid: &str) -> Result<(), ErrorKind> {
 
 /// The location URL rule: no scheme, no white space, a host with a dot, at most 77 characters.
 pub(crate) fn check_url(url: &str) -> Result<(), ErrorKind> {
-    if url.contains("://") {
-        return Err(UrlError::Scheme.into());
-    }
-    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    let bytes = url.as_bytes();
+    // White space and control characters: in ASCII, every byte up to the space, and DEL. A fold
+    // without early exit, so that it compiles to vector instructions.
+    let ascii_blank = bytes.iter().fold(false, |blank, &b| blank | (b <= b' ') | (b == 0x7F));
+    if ascii_blank || (!url.is_ascii() && url.chars().any(|c| c.is_whitespace() || c.is_control())) {
         return Err(UrlError::Whitespace.into());
     }
-    let host = url.split(['/', '?', '#']).next().unwrap_or_default();
-    let host_name = host.rsplit_once(':').map_or(host, |(name, _port)| name);
-    if !host_name.contains('.') || host_name.starts_with('.') || host_name.ends_with('.') {
+    let host_end = bytes.iter().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(bytes.len());
+    let (host, path) = bytes.split_at(host_end);
+    // `https://host/...`: the part before the first slash ends with a colon, and a slash follows.
+    if host.last() == Some(&b':') && path.starts_with(b"//") {
+        return Err(UrlError::Scheme.into());
+    }
+    let name = match host.iter().rposition(|&b| b == b':') {
+        Some(colon) => &host[..colon],
+        None => host,
+    };
+    if !name.contains(&b'.') || name.first() == Some(&b'.') || name.last() == Some(&b'.') {
         return Err(UrlError::Host.into());
     }
     let found = char_len(url);
@@ -554,6 +581,9 @@ mod tests {
         assert_eq!(check_url("pix.example.com/qr/v2/abc"), Ok(()));
         assert_eq!(check_url("pix.example.com:8443/qr"), Ok(()));
         assert_eq!(check_url("https://pix.example.com/qr"), Err(UrlError::Scheme.into()));
+        assert_eq!(check_url("http://pix.example.com"), Err(UrlError::Scheme.into()));
+        // A URL in the query is not a scheme.
+        assert_eq!(check_url("pix.example.com/qr?next=https://x.example.com"), Ok(()));
         assert_eq!(check_url("pix.example.com/a b"), Err(UrlError::Whitespace.into()));
         assert_eq!(check_url("localhost/qr"), Err(UrlError::Host.into()));
         assert_eq!(

@@ -54,47 +54,8 @@ impl<'a> Payload<'a> {
     /// misplaced or malformed CRC, then a CRC mismatch. A mismatch is reported before any
     /// problem of content, which the damage may have caused.
     pub fn parse(text: &'a str) -> Result<Self, DecodeError> {
-        if text.is_empty() {
-            return Err(DecodeError::new(0, TagPath::PAYLOAD, ErrorKind::Empty));
-        }
-        let mut seen = Seen::default();
-        let mut objects = DataObjects::new(text);
-        let mut crc_object = None;
-        while let Some(object) = objects.next() {
-            let object = object?;
-            let path = TagPath::top(object.id);
-            if !seen.insert(object.id) {
-                return Err(DecodeError::new(object.offset, path, ErrorKind::Duplicate));
-            }
-            if object.offset == 0 && (object.id != 0 || object.value != "01") {
-                return Err(DecodeError::new(0, TagPath::top(0), ErrorKind::PayloadFormat));
-            }
-            if is_template(object.id) {
-                check_template(&object, path)?;
-            }
-            if object.id == 63 {
-                // A payload ends with its CRC: blame the CRC for whatever follows.
-                let trailing = objects.remainder().len();
-                if trailing > 0 {
-                    return Err(DecodeError::new(objects.offset(), path, ErrorKind::CrcNotLast { trailing }));
-                }
-                crc_object = Some(object);
-            }
-        }
-        let Some(crc_object) = crc_object else {
-            return Err(DecodeError::new(text.len(), TagPath::top(63), ErrorKind::Missing));
-        };
-        let found = crc::from_hex(crc_object.value)
-            .ok_or_else(|| DecodeError::new(crc_object.value_offset(), TagPath::top(63), ErrorKind::CrcFormat))?;
-        let computed = crc::crc16(&text.as_bytes()[..crc_object.value_offset()]);
-        if found != computed {
-            return Err(DecodeError::new(
-                crc_object.value_offset(),
-                TagPath::top(63),
-                ErrorKind::CrcMismatch { found, computed },
-            ));
-        }
-        Ok(Payload { text, crc: found })
+        let crc = walk(text, &mut ())?;
+        Ok(Payload { text, crc })
     }
 
     /// The whole payload.
@@ -119,16 +80,74 @@ impl<'a> Payload<'a> {
     }
 }
 
-/// Checks that a template's value is a sequence of well-formed data objects, each ID once.
-fn check_template(template: &DataObject<'_>, path: TagPath) -> Result<(), DecodeError> {
+/// What a walk over a payload reports, data object by data object, as it checks the structure.
+///
+/// One walk serves both the generic check ([`Payload::parse`]) and the Pix decoder, so that a
+/// decode reads each byte once.
+pub(crate) trait Visitor<'a> {
+    /// A top-level data object, before the objects inside it if it is a template.
+    fn top(&mut self, object: DataObject<'a>);
+
+    /// A data object inside the template `parent`.
+    fn nested(&mut self, parent: u8, object: DataObject<'a>);
+}
+
+impl<'a> Visitor<'a> for () {
+    fn top(&mut self, _: DataObject<'a>) {}
+
+    fn nested(&mut self, _: u8, _: DataObject<'a>) {}
+}
+
+/// Walks `text` once, checking its EMV structure and CRC and reporting each data object to
+/// `visitor`. Returns the CRC.
+pub(crate) fn walk<'a>(text: &'a str, visitor: &mut impl Visitor<'a>) -> Result<u16, DecodeError> {
+    if text.is_empty() {
+        return Err(DecodeError::new(0, TagPath::PAYLOAD, ErrorKind::Empty));
+    }
     let mut seen = Seen::default();
-    for object in DataObjects::within(template, path) {
-        let object = object?;
+    let mut objects = DataObjects::new(text);
+    let mut crc_object = None;
+    while let Some(object) = objects.step() {
+        let path = TagPath::top(object.id);
         if !seen.insert(object.id) {
-            return Err(DecodeError::new(object.offset, path.child(object.id), ErrorKind::Duplicate));
+            return Err(DecodeError::new(object.offset, path, ErrorKind::Duplicate));
+        }
+        if object.offset == 0 && (object.id != 0 || object.value != "01") {
+            return Err(DecodeError::new(0, TagPath::top(0), ErrorKind::PayloadFormat));
+        }
+        visitor.top(object);
+        if is_template(object.id) {
+            let mut seen = Seen::default();
+            let mut inners = DataObjects::within(&object, path);
+            while let Some(inner) = inners.step() {
+                if !seen.insert(inner.id) {
+                    return Err(DecodeError::new(inner.offset, path.child(inner.id), ErrorKind::Duplicate));
+                }
+                visitor.nested(object.id, inner);
+            }
+            inners.finish()?;
+        }
+        if object.id == 63 {
+            // A payload ends with its CRC: blame the CRC for whatever follows.
+            let trailing = objects.remainder().len();
+            if trailing > 0 {
+                return Err(DecodeError::new(objects.offset(), path, ErrorKind::CrcNotLast { trailing }));
+            }
+            crc_object = Some(object);
         }
     }
-    Ok(())
+    objects.finish()?;
+    let Some(crc_object) = crc_object else {
+        return Err(DecodeError::new(text.len(), TagPath::top(63), ErrorKind::Missing));
+    };
+    let at = crc_object.value_offset();
+    let found =
+        crc::from_hex(crc_object.value).ok_or_else(|| DecodeError::new(at, TagPath::top(63), ErrorKind::CrcFormat))?;
+    let computed = crc::crc16(&text.as_bytes()[..at]);
+    if found != computed {
+        return Err(DecodeError::new(at, TagPath::top(63), ErrorKind::CrcMismatch { found, computed }));
+    }
+    Ok(found)
 }
 
 #[cfg(test)]

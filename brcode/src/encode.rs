@@ -12,12 +12,20 @@ pub(crate) fn put(out: &mut String, id: u8, value: &str) {
     out.push_str(value);
 }
 
+/// `00` to `99`, to write a header with two string pushes.
+const TWO_DIGITS: &str = "00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+                          40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+                          8081828384858687888990919293949596979899";
+
+fn two_digits(n: usize) -> &'static str {
+    let at = 2 * (n % 100);
+    TWO_DIGITS.get(at..at + 2).unwrap_or("00")
+}
+
 fn put_header(out: &mut String, id: u8, len: usize) {
     debug_assert!(id <= 99 && (1..=99).contains(&len), "id {id} len {len}");
-    for n in [usize::from(id), len] {
-        out.push(char::from(b'0' + (n / 10 % 10) as u8));
-        out.push(char::from(b'0' + (n % 10) as u8));
-    }
+    out.push_str(two_digits(usize::from(id)));
+    out.push_str(two_digits(len));
 }
 
 /// Checks that `value` fits one data object: 1 to 99 characters.
@@ -131,7 +139,7 @@ impl BrCode<'_> {
         }
         out.push_str("6304");
         let crc = crc::to_hex(crc::crc16(out.as_bytes()));
-        out.extend(crc.iter().map(|&b| char::from(b)));
+        out.push_str(std::str::from_utf8(&crc).unwrap_or("0000"));
         out
     }
 }
@@ -139,6 +147,13 @@ impl BrCode<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_digit_table_is_complete() {
+        for n in 0..100 {
+            assert_eq!(two_digits(n), format!("{n:02}"));
+        }
+    }
 
     #[test]
     fn writes_lengths_in_characters() {

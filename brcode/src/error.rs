@@ -235,6 +235,9 @@ pub enum ErrorKind {
     /// A bad location URL.
     #[error(transparent)]
     Url(#[from] UrlError),
+    /// An ISPB (the FSS of Pix Saque and Pix Troco) that is not 8 digits or upper-case letters.
+    #[error("an ISPB is 8 digits or upper-case letters, such as 00000000")]
+    Ispb,
     /// A bad Pix key (builder only: the decoder reports the key as found, see `PixAccount::key`).
     #[error(transparent)]
     Key(#[from] PixKeyError),

@@ -33,6 +33,13 @@ pub(crate) fn first_control(value: &str) -> Option<(usize, char)> {
 
 /// Checks a decoded text field: at most `max` characters, no control characters.
 pub(crate) fn check_decoded(value: &str, max: usize) -> Result<(), ErrorKind> {
+    // Fast path for ASCII, where bytes are characters.
+    if value.is_ascii() && !value.bytes().any(|b| b.is_ascii_control()) {
+        return match value.len() {
+            found if found > max => Err(ErrorKind::TooLong { max, found }),
+            _ => Ok(()),
+        };
+    }
     if let Some((position, character)) = first_control(value) {
         return Err(ErrorKind::Character { character, position, hint: Some("control characters are not text") });
     }
@@ -51,6 +58,11 @@ pub(crate) fn prepare<'a>(
     path: TagPath,
 ) -> Result<Cow<'a, str>, EncodeError> {
     let fail = |kind| EncodeError::new(path, kind);
+    // Fast path: printable ASCII within the limit, what nearly every value is.
+    let printable = |b: &u8| (b' '..=b'~').contains(b);
+    if value.len() <= max && value.bytes().all(|b| printable(&b)) && value.bytes().any(|b| b != b' ') {
+        return Ok(value);
+    }
     let mut value = value;
     if policy.transliterate && !value.is_ascii() {
         value = Cow::Owned(value.nfd().filter(|c| !is_combining_mark(*c)).nfc().collect());

@@ -6,7 +6,7 @@
 //! directly; only a value with non-ASCII characters walks its characters.
 
 use nom::IResult;
-use nom::bytes::complete::take_while_m_n;
+use nom::bytes::complete::take;
 
 use crate::error::{DecodeError, ErrorKind, TagPath};
 
@@ -28,70 +28,83 @@ impl DataObject<'_> {
     }
 }
 
-/// A failed step of the grammar, with the input left where it failed.
-#[derive(Debug)]
-struct Fail<'a> {
-    at: &'a str,
-    kind: ErrorKind,
+/// A failed step of the grammar: how many bytes into the data object, and the rule broken.
+/// Small and `Copy`, so that the success path carries no large error type.
+#[derive(Debug, Clone, Copy)]
+struct Fail {
+    at: usize,
+    kind: FailKind,
 }
 
-impl<'a> nom::error::ParseError<&'a str> for Fail<'a> {
-    fn from_error_kind(at: &'a str, _: nom::error::ErrorKind) -> Self {
-        Fail { at, kind: ErrorKind::InvalidId }
+#[derive(Debug, Clone, Copy)]
+enum FailKind {
+    InvalidId,
+    InvalidLength,
+    ZeroLength,
+    Truncated(u8),
+}
+
+impl nom::error::ParseError<&[u8]> for Fail {
+    fn from_error_kind(_: &[u8], _: nom::error::ErrorKind) -> Self {
+        Fail { at: 0, kind: FailKind::InvalidId }
     }
 
-    fn append(_: &'a str, _: nom::error::ErrorKind, other: Self) -> Self {
+    fn append(_: &[u8], _: nom::error::ErrorKind, other: Self) -> Self {
         other
     }
 }
 
-/// Relabels a failure of a shared step with the rule it broke at this point of the grammar.
-fn relabel(kind: ErrorKind) -> impl Fn(nom::Err<Fail<'_>>) -> nom::Err<Fail<'_>> {
-    move |err| err.map(|fail| Fail { at: fail.at, kind: kind.clone() })
+fn digit(byte: u8) -> Option<u8> {
+    byte.is_ascii_digit().then(|| byte - b'0')
 }
 
-fn two_digits(input: &str) -> IResult<&str, u8, Fail<'_>> {
-    let (rest, digits) = take_while_m_n(2, 2, |c: char| c.is_ascii_digit())(input)?;
-    let value = digits.bytes().fold(0u8, |acc, b| acc * 10 + (b - b'0'));
-    Ok((rest, value))
-}
-
-/// Takes `count` characters.
-fn take_chars(count: usize) -> impl Fn(&str) -> IResult<&str, &str, Fail<'_>> {
-    move |input: &str| {
-        let bytes = input.as_bytes();
-        // Fast path: `count` ASCII bytes are `count` characters and end on a character boundary.
-        if bytes.get(..count).is_some_and(<[u8]>::is_ascii) {
-            let (value, rest) = input.split_at(count);
-            return Ok((rest, value));
-        }
-        let mut chars = input.char_indices().skip(count);
-        let end = match chars.next() {
-            Some((end, _)) => Some(end),
-            None if input.chars().count() == count => Some(input.len()),
-            None => None,
-        };
-        match end {
-            Some(end) => {
-                let (value, rest) = input.split_at(end);
-                Ok((rest, value))
-            }
-            None => Err(nom::Err::Error(Fail {
-                at: input,
-                kind: ErrorKind::Truncated { declared: count, available: input.chars().count() },
-            })),
-        }
+/// The header, `IILL`: ID and length, four ASCII digits. It is taken as bytes (nom's byte
+/// parsers cost a fraction of its character parsers) and then read.
+#[inline]
+fn header(input: &[u8]) -> IResult<&[u8], (u8, u8), Fail> {
+    let fail = |at, kind| nom::Err::Error(Fail { at, kind });
+    let (rest, header) = take(4usize)(input).map_err(|_: nom::Err<Fail>| {
+        // Too short: blame the ID if it is not two digits, else the length.
+        let id_ok = input.len() >= 2 && input[..2].iter().all(u8::is_ascii_digit);
+        if id_ok { fail(2, FailKind::InvalidLength) } else { fail(0, FailKind::InvalidId) }
+    })?;
+    let &[a, b, c, d] = header else { return Err(fail(0, FailKind::InvalidId)) };
+    let (Some(a), Some(b)) = (digit(a), digit(b)) else { return Err(fail(0, FailKind::InvalidId)) };
+    let (Some(c), Some(d)) = (digit(c), digit(d)) else { return Err(fail(2, FailKind::InvalidLength)) };
+    match c * 10 + d {
+        0 => Err(fail(4, FailKind::ZeroLength)),
+        length => Ok((rest, (a * 10 + b, length))),
     }
 }
 
-/// One data object: `(rest, (id, value))`.
-fn data_object(input: &str) -> IResult<&str, (u8, &str), Fail<'_>> {
-    let (rest, id) = two_digits(input).map_err(relabel(ErrorKind::InvalidId))?;
-    let (rest, length) = two_digits(rest).map_err(relabel(ErrorKind::InvalidLength))?;
-    if length == 0 {
-        return Err(nom::Err::Error(Fail { at: rest, kind: ErrorKind::ZeroLength }));
+/// The byte length of the first `count` characters of `input`, if it has that many.
+#[inline]
+fn chars_len(input: &str, count: usize) -> Option<usize> {
+    // Fast path: `count` ASCII bytes are `count` characters and end on a character boundary.
+    if input.as_bytes().get(..count).is_some_and(<[u8]>::is_ascii) {
+        return Some(count);
     }
-    let (rest, value) = take_chars(usize::from(length))(rest)?;
+    match input.char_indices().nth(count) {
+        Some((end, _)) => Some(end),
+        None if input.chars().count() == count => Some(input.len()),
+        None => None,
+    }
+}
+
+/// One data object: `(rest, (id, value))`. `ascii` says that the whole input is ASCII, so that
+/// characters are bytes.
+#[inline]
+fn data_object(input: &str, ascii: bool) -> Result<(&str, (u8, &str)), Fail> {
+    let (_, (id, length)) = header(input.as_bytes()).map_err(|err| match err {
+        nom::Err::Error(fail) | nom::Err::Failure(fail) => fail,
+        nom::Err::Incomplete(_) => Fail { at: 0, kind: FailKind::InvalidId },
+    })?;
+    // The four header bytes are ASCII digits, so byte 4 starts a character.
+    let body = input.get(4..).unwrap_or_default();
+    let count = usize::from(length);
+    let end = if ascii { (count <= body.len()).then_some(count) } else { chars_len(body, count) };
+    let end = end.ok_or(Fail { at: 4, kind: FailKind::Truncated(length) })?;
+    let (value, rest) = body.split_at(end);
     Ok((rest, (id, value)))
 }
 
@@ -112,17 +125,22 @@ pub struct DataObjects<'a> {
     rest: &'a str,
     offset: usize,
     parent: TagPath,
+    /// Whether `rest` is all ASCII (then every length is a byte count).
+    ascii: bool,
+    /// Why the walk stopped early, kept small until it is reported.
+    failure: Option<Fail>,
 }
 
 impl<'a> DataObjects<'a> {
     /// The top-level data objects of `payload`.
     pub fn new(payload: &'a str) -> Self {
-        DataObjects { rest: payload, offset: 0, parent: TagPath::PAYLOAD }
+        DataObjects { rest: payload, offset: 0, parent: TagPath::PAYLOAD, ascii: payload.is_ascii(), failure: None }
     }
 
     /// The data objects inside `template`'s value.
     pub fn within(template: &DataObject<'a>, path: TagPath) -> Self {
-        DataObjects { rest: template.value, offset: template.value_offset(), parent: path }
+        let rest = template.value;
+        DataObjects { rest, offset: template.value_offset(), parent: path, ascii: rest.is_ascii(), failure: None }
     }
 
     /// What remains unread.
@@ -136,36 +154,67 @@ impl<'a> DataObjects<'a> {
     }
 }
 
-impl<'a> Iterator for DataObjects<'a> {
-    type Item = Result<DataObject<'a>, DecodeError>;
+impl<'a> DataObjects<'a> {
+    /// Turns a failure at the current position into the error users see, and stops.
+    #[cold]
+    fn error(&mut self, fail: Fail) -> DecodeError {
+        let start = self.rest;
+        let id = || start.get(..2).and_then(|id| id.parse().ok()).unwrap_or(0);
+        let (path, kind) = match fail.kind {
+            // The ID itself is unreadable: blame the enclosing template.
+            FailKind::InvalidId => (self.parent, ErrorKind::InvalidId),
+            FailKind::InvalidLength => (self.parent.child(id()), ErrorKind::InvalidLength),
+            FailKind::ZeroLength => (self.parent.child(id()), ErrorKind::ZeroLength),
+            FailKind::Truncated(declared) => {
+                let available = start.get(4..).unwrap_or_default().chars().count();
+                (self.parent.child(id()), ErrorKind::Truncated { declared: usize::from(declared), available })
+            }
+        };
+        self.rest = "";
+        DecodeError::new(self.offset + fail.at, path, kind)
+    }
+}
 
-    fn next(&mut self) -> Option<Self::Item> {
+impl<'a> DataObjects<'a> {
+    /// The next data object; `None` at the end or at a fault, which [`DataObjects::finish`]
+    /// then reports. The hot loop handles nothing larger than a data object.
+    #[inline]
+    pub(crate) fn step(&mut self) -> Option<DataObject<'a>> {
         if self.rest.is_empty() {
             return None;
         }
-        let start = self.rest;
-        match data_object(start) {
+        match data_object(self.rest, self.ascii) {
             Ok((rest, (id, value))) => {
                 let object = DataObject { id, value, offset: self.offset };
-                self.offset += start.len() - rest.len();
+                self.offset += self.rest.len() - rest.len();
                 self.rest = rest;
-                Some(Ok(object))
+                Some(object)
             }
-            Err(nom::Err::Error(fail) | nom::Err::Failure(fail)) => {
-                let at = self.offset + (start.len() - fail.at.len());
-                let path = match fail.kind {
-                    // The ID itself is unreadable: blame the enclosing template.
-                    ErrorKind::InvalidId => self.parent,
-                    _ => self.parent.child(start.get(..2).and_then(|id| id.parse().ok()).unwrap_or(0)),
-                };
-                self.rest = "";
-                Some(Err(DecodeError::new(at, path, fail.kind)))
+            Err(fail) => {
+                self.failure = Some(fail);
+                None
             }
-            // `complete` parsers never ask for more input.
-            Err(nom::Err::Incomplete(_)) => {
-                self.rest = "";
-                Some(Err(DecodeError::new(self.offset, self.parent, ErrorKind::InvalidId)))
-            }
+        }
+    }
+
+    /// The fault that stopped [`DataObjects::step`], if one did.
+    #[inline]
+    pub(crate) fn finish(&mut self) -> Result<(), DecodeError> {
+        match self.failure.take() {
+            None => Ok(()),
+            Some(fail) => Err(self.error(fail)),
+        }
+    }
+}
+
+impl<'a> Iterator for DataObjects<'a> {
+    type Item = Result<DataObject<'a>, DecodeError>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.step() {
+            Some(object) => Some(Ok(object)),
+            None => self.finish().err().map(Err),
         }
     }
 }
