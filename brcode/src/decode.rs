@@ -173,7 +173,7 @@ impl DecodeOptions {
 /// Decodes and validates a Pix BR Code, strictly.
 ///
 /// The result borrows from `payload`. Checks, in this order, reporting the first problem:
-/// the EMV structure and the CRC ([`Payload::parse`]); that a merchant account template carries
+/// the EMV structure and the CRC ([`emv::Payload::parse`](crate::emv::Payload::parse)); that a merchant account template carries
 /// the Pix GUI; each field's format, in payload order; the mandatory fields; the rules between
 /// fields (key or URL, txid of a static code); the payload's size.
 ///
