@@ -42,24 +42,23 @@ fn object_len(value: &str) -> usize {
     4 + char_len(value)
 }
 
-/// The subfields of the Pix merchant account, in ascending ID order.
-fn pix_fields<'s>(pix: &'s PixAccount<'_>) -> impl Iterator<Item = (u8, &'s str)> + Clone {
+/// Writes the Pix merchant account template.
+fn put_pix(out: &mut String, pix: &PixAccount<'_>) {
     let known = [
-        (0, Some(&pix.gui)),
-        (1, pix.key.as_ref()),
-        (2, pix.info.as_ref()),
-        (3, pix.fss.as_ref()),
-        (25, pix.url.as_ref()),
+        (0, Some(pix.gui.as_ref())),
+        (1, pix.key.as_deref()),
+        (2, pix.info.as_deref()),
+        (3, pix.fss.as_deref()),
+        (25, pix.url.as_deref()),
     ];
-    let known = known.into_iter().filter_map(|(id, value)| value.map(|v| (id, v.as_ref())));
-    merge(known, &pix.other)
+    put_template(out, pix.id, &known, &pix.other);
 }
 
 /// Merges fields known by name with other fields, both in ascending ID order.
 fn merge<'s>(
-    known: impl Iterator<Item = (u8, &'s str)> + Clone,
+    known: impl Iterator<Item = (u8, &'s str)>,
     other: &'s [Field<'_>],
-) -> impl Iterator<Item = (u8, &'s str)> + Clone {
+) -> impl Iterator<Item = (u8, &'s str)> {
     let mut known = known.peekable();
     let mut other = other.iter().map(|f| (f.id, f.value.as_ref())).peekable();
     std::iter::from_fn(move || match (known.peek(), other.peek()) {
@@ -69,11 +68,14 @@ fn merge<'s>(
     })
 }
 
-/// Writes a template from its subfields.
-fn put_template<'s>(out: &mut String, id: u8, fields: impl Iterator<Item = (u8, &'s str)> + Clone) {
-    let len = fields.clone().map(|(_, value)| object_len(value)).sum();
+/// Writes a template from its subfields: the fields known by name, in ID order, merged with
+/// the `other` fields.
+fn put_template(out: &mut String, id: u8, known: &[(u8, Option<&str>)], other: &[Field<'_>]) {
+    let known = known.iter().filter_map(|&(sub, value)| value.map(|v| (sub, v)));
+    let len = known.clone().map(|(_, v)| object_len(v)).sum::<usize>()
+        + other.iter().map(|f| object_len(&f.value)).sum::<usize>();
     put_header(out, id, len);
-    for (sub, value) in fields {
+    for (sub, value) in merge(known, other) {
         put(out, sub, value);
     }
 }
@@ -102,13 +104,13 @@ impl BrCode<'_> {
         let mut pix_written = false;
         for account in &self.merchant_accounts {
             if !pix_written && self.pix.id < account.id() {
-                put_template(&mut out, self.pix.id, pix_fields(&self.pix));
+                put_pix(&mut out, &self.pix);
                 pix_written = true;
             }
             put(&mut out, account.id(), account.value());
         }
         if !pix_written {
-            put_template(&mut out, self.pix.id, pix_fields(&self.pix));
+            put_pix(&mut out, &self.pix);
         }
         put(&mut out, 52, &self.merchant_category_code);
         put(&mut out, 53, &self.currency);
@@ -125,8 +127,7 @@ impl BrCode<'_> {
             put(&mut out, 61, postal_code);
         }
         if let Some(data) = &self.additional_data {
-            let txid = data.txid.as_deref().map(|txid| (5, txid));
-            put_template(&mut out, 62, merge(txid.into_iter(), &data.other));
+            put_template(&mut out, 62, &[(5, data.txid.as_deref())], &data.other);
         }
         if let Some(language) = &self.language_template {
             put(&mut out, 64, language.value());
