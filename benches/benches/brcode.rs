@@ -64,9 +64,7 @@ fn decode(c: &mut Criterion) {
         // What any decoder with a CRC check pays at least: the CRC alone, then the EMV structure
         // walk with the CRC (no Pix rules, no typed view).
         group.bench_function("floor-crc-only", |b| b.iter(|| brcode_pix::crc16(black_box(payload).as_bytes())));
-        group.bench_function("floor-emv-structure", |b| {
-            b.iter(|| brcode_pix::emv::Payload::parse(black_box(payload)))
-        });
+        group.bench_function("floor-emv-structure", |b| b.iter(|| brcode_pix::emv::Payload::parse(black_box(payload))));
         group.bench_function("brcode", |b| b.iter(|| peer_brcode_decode(black_box(payload))));
         if name == "dynamic_url" {
             let theirs = peer_pix_brcode_decode(payload).expect("pix-brcode decodes it");

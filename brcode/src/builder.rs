@@ -91,13 +91,14 @@ impl<'a> BrCodeBuilder<'a> {
         self
     }
 
-    /// Additional information for the payer (field 26-02, static codes).
+    /// Additional information for the payer (field 26-02, static codes only).
     pub fn info(mut self, info: impl Into<Cow<'a, str>>) -> Self {
         self.info = Some(info.into());
         self
     }
 
-    /// The ISPB of the withdrawal service provider for Pix Saque or Pix Troco (field 26-03).
+    /// The ISPB of the withdrawal service provider for Pix Saque or Pix Troco (field 26-03,
+    /// static codes only).
     pub fn fss(mut self, ispb: impl Into<Cow<'a, str>>) -> Self {
         self.fss = Some(ispb.into());
         self
@@ -145,7 +146,8 @@ impl<'a> BrCodeBuilder<'a> {
         self
     }
 
-    /// Field 62-05: 1 to 25 letters and digits, or `***` (the default) for none.
+    /// Field 62-05: 1 to 25 letters and digits, or `***` (the default) for none. Only static
+    /// codes carry a txid here; a dynamic code's txid belongs to its charge.
     pub fn txid(mut self, txid: impl Into<Cow<'a, str>>) -> Self {
         self.txid = Some(txid.into());
         self
@@ -218,6 +220,16 @@ impl<'a> BrCodeBuilder<'a> {
         }
         if let Some(url) = &self.url {
             check_url(url).map_err(|kind| fail(account_path.child(25), kind))?;
+            // The Central Bank's manual: a dynamic code's template 26 holds the GUI and the URL
+            // only, and its 62-05 is `***`; the charge served at the URL carries the rest.
+            let txid_given = self.txid.as_deref().is_some_and(|txid| txid != "***");
+            let static_only = [(2, self.info.is_some()), (3, self.fss.is_some())];
+            if let Some((id, _)) = static_only.into_iter().find(|(_, given)| *given) {
+                return Err(fail(account_path.child(id), ErrorKind::StaticOnly));
+            }
+            if txid_given {
+                return Err(fail(TagPath::nested(62, 5), ErrorKind::StaticOnly));
+            }
         }
         let info = match self.info {
             Some(info) => Some(text::prepare(info, 99, policy, account_path.child(2))?),
@@ -375,6 +387,11 @@ mod tests {
         );
         assert_eq!(error(BrCode::builder().key("12345678909").merchant_city("B")), ("59".into(), ErrorKind::Missing));
         assert_eq!(error(base().fss("1234")), ("26.03".into(), ErrorKind::Ispb));
+        let dynamic = || BrCode::builder().location("pix.example.com/qr/1").merchant_name("A").merchant_city("B");
+        assert_eq!(error(dynamic().txid("ABC123")), ("62.05".into(), ErrorKind::StaticOnly));
+        assert_eq!(error(dynamic().info("pedido")), ("26.02".into(), ErrorKind::StaticOnly));
+        assert_eq!(error(dynamic().fss("00000000")), ("26.03".into(), ErrorKind::StaticOnly));
+        assert!(dynamic().txid("***").build().is_ok());
         assert_eq!(
             error(BrCode::builder().location("https://pix.example.com/x").merchant_name("A").merchant_city("B")),
             ("26.25".into(), crate::UrlError::Scheme.into())

@@ -172,10 +172,11 @@ impl DecodeOptions {
 
 /// Decodes and validates a Pix BR Code, strictly.
 ///
-/// The result borrows from `payload`. Checks, in this order, reporting the first problem:
-/// the EMV structure and the CRC ([`emv::Payload::parse`](crate::emv::Payload::parse)); that a merchant account template carries
-/// the Pix GUI; each field's format, in payload order; the mandatory fields; the rules between
-/// fields (key or URL, txid of a static code); the payload's size.
+/// The result borrows from `payload`. Checks, in this order, reporting the first problem: the
+/// EMV structure and the CRC (as [`emv::Payload::parse`](crate::emv::Payload::parse) does); that
+/// a merchant account template carries the Pix GUI; each field's format, in payload order; the
+/// mandatory fields; the rules between fields (key or URL, txid of a static code); the payload's
+/// size.
 ///
 /// ```
 /// let code = brcode_pix::decode("00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D").unwrap();

@@ -235,6 +235,11 @@ pub enum ErrorKind {
     /// A bad location URL.
     #[error(transparent)]
     Url(#[from] UrlError),
+    /// A field of static codes given to a dynamic one (builder only).
+    #[error(
+        "only a static code (with a key) carries this field; a dynamic code's charge, served at its location, does"
+    )]
+    StaticOnly,
     /// An ISPB (the FSS of Pix Saque and Pix Troco) that is not 8 digits or upper-case letters.
     #[error("an ISPB is 8 digits or upper-case letters, such as 00000000")]
     Ispb,
@@ -315,10 +320,7 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
-            ErrorKind::Key(e) => Some(e),
-            _ => None,
-        }
+        self.kind.source()
     }
 }
 
@@ -369,10 +371,7 @@ impl fmt::Display for EncodeError {
 
 impl std::error::Error for EncodeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
-            ErrorKind::Key(e) => Some(e),
-            _ => None,
-        }
+        self.kind.source()
     }
 }
 

@@ -106,7 +106,8 @@ fn build(input: &Input) -> Result<BrCode<'_>, brcode_pix::EncodeError> {
     if let Some(amount) = input.amount {
         builder = builder.amount_centavos(amount);
     }
-    if let Some(txid) = &input.txid {
+    // A dynamic code's txid belongs to its charge; only static codes carry one.
+    if let (Some(txid), Ok(_)) = (&input.txid, &input.account) {
         builder = builder.txid(txid.as_str());
     }
     if let Some(code) = &input.postal_code {
