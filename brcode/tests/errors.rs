@@ -184,3 +184,13 @@ fn gui_is_compared_ignoring_case_and_field_62_of_a_dynamic_code_is_ignored() {
     let dynamic = with_crc(&dynamic[..dynamic.len() - 8]);
     assert_eq!(decode(&dynamic).unwrap().txid(), Some("RP12345678-2019"));
 }
+
+#[test]
+fn lower_case_crc_decodes_and_re_encodes_upper_case() {
+    let payload = static_with(99, None);
+    let (body, crc) = payload.split_at(payload.len() - 4);
+    assert!(crc.bytes().any(|b| b.is_ascii_alphabetic()), "pick a payload whose CRC has a letter: {crc}");
+    let lower = format!("{body}{}", crc.to_ascii_lowercase());
+    let code = decode(&lower).unwrap();
+    assert_eq!(code.encode(), payload);
+}
