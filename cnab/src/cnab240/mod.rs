@@ -1,0 +1,193 @@
+//! CNAB240: FEBRABAN's 240-position layout.
+//!
+//! ```text
+//! 0  file header        lote 0000
+//!   1  batch header     lote 0001..
+//!   3  details          segments A, B | J, J-52 | ...
+//!   5  batch trailer
+//! 9  file trailer       lote 9999
+//! ```
+
+mod batch_header;
+mod batch_trailer;
+mod file_header;
+mod file_trailer;
+mod segment_a;
+mod segment_b;
+mod segment_j;
+mod segment_j52;
+
+pub use batch_header::PaymentBatchHeader;
+pub use batch_trailer::PaymentBatchTrailer;
+pub use file_header::FileHeader;
+pub use file_trailer::FileTrailer;
+pub use segment_a::SegmentA;
+pub use segment_b::SegmentBPix;
+pub use segment_j::SegmentJ;
+pub use segment_j52::{SegmentJ52, SegmentJ52Pix, SegmentJ52PixItau};
+
+use crate::layout::{FieldError, WriteOptions};
+use crate::profile::Profile;
+
+/// Forma de lançamento (G029) of a Pix transfer batch: segments A and B with a key.
+pub const FORM_PIX_TRANSFER: u64 = 45;
+/// Forma de lançamento (G029) of a Pix QR code batch: segments J and J-52 Pix.
+pub const FORM_PIX_QR_CODE: u64 = 47;
+
+/// One CNAB240 record, typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Record {
+    /// Record type 0.
+    FileHeader(FileHeader),
+    /// Record type 1, a batch of payments.
+    PaymentBatchHeader(PaymentBatchHeader),
+    /// Segment A.
+    SegmentA(SegmentA),
+    /// Segment B of a Pix transfer batch (forma 45).
+    SegmentBPix(SegmentBPix),
+    /// Segment J.
+    SegmentJ(SegmentJ),
+    /// Segment J-52 of a boleto batch.
+    SegmentJ52(SegmentJ52),
+    /// Segment J-52 of a Pix QR code batch (forma 47).
+    SegmentJ52Pix(SegmentJ52Pix),
+    /// Record type 5 of a batch of payments.
+    PaymentBatchTrailer(PaymentBatchTrailer),
+    /// Record type 9.
+    FileTrailer(FileTrailer),
+}
+
+impl From<SegmentJ52PixItau> for SegmentJ52Pix {
+    fn from(r: SegmentJ52PixItau) -> Self {
+        let SegmentJ52PixItau {
+            bank,
+            batch,
+            record_type,
+            sequence,
+            segment,
+            movement_type,
+            movement_code,
+            optional_record,
+            payer_document_type,
+            payer_document,
+            payer_name,
+            payee_document_type,
+            payee_document,
+            payee_name,
+            key_or_url,
+            txid,
+        } = r;
+        SegmentJ52Pix {
+            bank,
+            batch,
+            record_type,
+            sequence,
+            segment,
+            movement_type,
+            movement_code,
+            optional_record,
+            payer_document_type,
+            payer_document,
+            payer_name,
+            payee_document_type,
+            payee_document,
+            payee_name,
+            key_or_url,
+            txid,
+        }
+    }
+}
+
+impl From<SegmentJ52Pix> for SegmentJ52PixItau {
+    fn from(r: SegmentJ52Pix) -> Self {
+        let SegmentJ52Pix {
+            bank,
+            batch,
+            record_type,
+            sequence,
+            segment,
+            movement_type,
+            movement_code,
+            optional_record,
+            payer_document_type,
+            payer_document,
+            payer_name,
+            payee_document_type,
+            payee_document,
+            payee_name,
+            key_or_url,
+            txid,
+        } = r;
+        SegmentJ52PixItau {
+            bank,
+            batch,
+            record_type,
+            sequence,
+            segment,
+            movement_type,
+            movement_code,
+            optional_record,
+            payer_document_type,
+            payer_document,
+            payer_name,
+            payee_document_type,
+            payee_document,
+            payee_name,
+            key_or_url,
+            txid,
+        }
+    }
+}
+
+impl Record {
+    /// Writes the record as a 240-byte line, in `profile`'s layout.
+    pub fn to_line(&self, profile: Profile, options: &WriteOptions) -> Result<[u8; 240], FieldError> {
+        match self {
+            Record::FileHeader(r) => r.to_line(options),
+            Record::PaymentBatchHeader(r) => r.to_line(options),
+            Record::SegmentA(r) => r.to_line(options),
+            Record::SegmentBPix(r) => r.to_line(options),
+            Record::SegmentJ(r) => r.to_line(options),
+            Record::SegmentJ52(r) => r.to_line(options),
+            Record::SegmentJ52Pix(r) => match profile {
+                Profile::Febraban => r.to_line(options),
+                Profile::ItauSispag => SegmentJ52PixItau::from(r.clone()).to_line(options),
+            },
+            Record::PaymentBatchTrailer(r) => r.to_line(options),
+            Record::FileTrailer(r) => r.to_line(options),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::FieldSpec;
+
+    /// Every layout's columns follow each other from 1 to 240 with no gap and no overlap.
+    #[test]
+    fn every_layout_tiles_240_positions() {
+        let layouts: [(&str, &[FieldSpec]); 10] = [
+            ("FileHeader", FileHeader::FIELDS),
+            ("PaymentBatchHeader", PaymentBatchHeader::FIELDS),
+            ("PaymentBatchTrailer", PaymentBatchTrailer::FIELDS),
+            ("FileTrailer", FileTrailer::FIELDS),
+            ("SegmentA", SegmentA::FIELDS),
+            ("SegmentBPix", SegmentBPix::FIELDS),
+            ("SegmentJ", SegmentJ::FIELDS),
+            ("SegmentJ52", SegmentJ52::FIELDS),
+            ("SegmentJ52Pix", SegmentJ52Pix::FIELDS),
+            ("SegmentJ52PixItau", SegmentJ52PixItau::FIELDS),
+        ];
+        for (name, fields) in layouts {
+            let mut next = 1;
+            for field in fields {
+                assert_eq!(field.start, next, "{name}.{}: gap or overlap", field.name);
+                assert!(!field.is_empty(), "{name}.{}", field.name);
+                next = field.end + 1;
+            }
+            assert_eq!(next, 241, "{name} ends at {}", next - 1);
+        }
+    }
+}

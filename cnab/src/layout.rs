@@ -1,0 +1,627 @@
+//! Layouts as data: a record is a table of columns, each with its 1-based range and a kind that
+//! says how it is read and written.
+//!
+//! [`record!`](crate::record) declares a record once, in the manual's order and with the
+//! manual's positions; from that one declaration come the struct, its [`FieldSpec`] table, the
+//! parser and the writer. Positions are bytes: CNAB files are single-byte (ASCII, sometimes
+//! Latin-1), so a column never shifts, whatever the text holds.
+
+use std::fmt;
+
+/// How a column is written in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Digits, right-aligned, zero-padded (the manuals' "Num").
+    Num,
+    /// Digits, or all blank when the value is not informed (agency and account of a Pix
+    /// payment by key, ISPB).
+    OptionalNum,
+    /// A long run of digits kept as text (a 44-digit barcode).
+    Digits,
+    /// A number with implied decimals: `decimals` digits after an invisible point.
+    Money {
+        /// How many of the digits are decimals.
+        decimals: u8,
+    },
+    /// Codes and identifiers, kept as written: left-aligned, space-padded.
+    Alpha,
+    /// Free text (names, addresses, messages): written upper-case ASCII, accents folded.
+    Text,
+    /// A date `DDMMAAAA`; zeros when none.
+    Date8,
+    /// A value the layout fixes (record type, segment code, literal).
+    Fixed,
+    /// Reserved positions, blank.
+    Blank,
+}
+
+/// One column of a record layout, as the manual prints it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec {
+    /// The field's name in this crate.
+    pub name: &'static str,
+    /// First position, 1-based.
+    pub start: usize,
+    /// Last position, inclusive.
+    pub end: usize,
+    /// How it is written.
+    pub kind: Kind,
+}
+
+impl FieldSpec {
+    /// Width in positions.
+    pub fn len(&self) -> usize {
+        self.end + 1 - self.start
+    }
+
+    /// Whether the column has no positions (never true of a declared layout).
+    pub fn is_empty(&self) -> bool {
+        self.end < self.start
+    }
+}
+
+/// Why a column's text, or a value for it, is not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FieldProblem {
+    /// A numeric column holds something other than digits.
+    #[error("expected digits")]
+    NotDigits,
+    /// A date column holds an impossible date.
+    #[error("not a date DDMMAAAA")]
+    Date,
+    /// A fixed column holds another value.
+    #[error("expected {expected:?}")]
+    Fixed {
+        /// What the layout fixes.
+        expected: String,
+    },
+    /// A reserved column is not blank.
+    #[error("reserved positions must be blank")]
+    NotBlank,
+    /// A value too long for its column.
+    #[error("{found} characters do not fit in {max}")]
+    TooLong {
+        /// The column's width.
+        max: usize,
+        /// The value's length.
+        found: usize,
+    },
+    /// A character the file cannot carry (outside ASCII after folding accents).
+    #[error("character {0:?} cannot be written in a CNAB file")]
+    Character(char),
+}
+
+/// A column that cannot be read or written, with where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's name.
+    pub field: &'static str,
+    /// Its first position, 1-based.
+    pub start: usize,
+    /// Its last position.
+    pub end: usize,
+    /// What the column holds (reading) or the value given (writing), as text.
+    pub found: String,
+    /// Why.
+    pub problem: FieldProblem,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({}-{}) {:?}: {}", self.field, self.start, self.end, self.found, self.problem)
+    }
+}
+
+impl std::error::Error for FieldError {}
+
+/// How the writer treats text that does not fit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// Cut free text (names, addresses, messages) to its column instead of refusing it.
+    pub truncate_text: bool,
+}
+
+/// A date as CNAB files write it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+impl Date {
+    /// A valid calendar date, or `None`.
+    ///
+    /// ```
+    /// use febraban_cnab::Date;
+    /// assert!(Date::new(2024, 2, 29).is_some());
+    /// assert!(Date::new(2023, 2, 29).is_none());
+    /// ```
+    pub fn new(year: u16, month: u8, day: u8) -> Option<Self> {
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (year > 0 && (1..=days).contains(&day)).then_some(Date { year, month, day })
+    }
+
+    /// The year.
+    pub fn year(&self) -> u16 {
+        self.year
+    }
+
+    /// The month, 1 to 12.
+    pub fn month(&self) -> u8 {
+        self.month
+    }
+
+    /// The day of the month.
+    pub fn day(&self) -> u8 {
+        self.day
+    }
+}
+
+impl fmt::Display for Date {
+    /// ISO 8601, `2024-01-31`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// How one kind of column reads and writes its value.
+pub trait Column {
+    /// The Rust type of the value.
+    type Value: Clone + PartialEq + fmt::Debug + Default;
+    /// The kind, for the layout table.
+    const KIND: Kind;
+    /// Reads the column's bytes (exactly its width).
+    fn read(bytes: &[u8]) -> Result<Self::Value, FieldProblem>;
+    /// Writes `value` into `out` (exactly the column's width, filled with blanks).
+    fn write(value: &Self::Value, out: &mut [u8], options: &WriteOptions) -> Result<(), FieldProblem>;
+}
+
+fn digits_value(bytes: &[u8]) -> Result<u64, FieldProblem> {
+    if bytes.is_empty() || bytes.len() > 19 || !bytes.iter().all(u8::is_ascii_digit) {
+        return Err(FieldProblem::NotDigits);
+    }
+    Ok(bytes.iter().fold(0u64, |acc, b| acc * 10 + u64::from(b - b'0')))
+}
+
+fn write_digits(value: u64, out: &mut [u8]) -> Result<(), FieldProblem> {
+    let mut rest = value;
+    for slot in out.iter_mut().rev() {
+        *slot = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    if rest > 0 {
+        return Err(FieldProblem::TooLong { max: out.len(), found: value.to_string().len() });
+    }
+    Ok(())
+}
+
+/// Digits, right-aligned, zero-padded, read as a number (at most 19 digits).
+#[derive(Debug)]
+pub struct Num;
+
+impl Column for Num {
+    type Value = u64;
+    const KIND: Kind = Kind::Num;
+
+    fn read(bytes: &[u8]) -> Result<u64, FieldProblem> {
+        digits_value(bytes)
+    }
+
+    fn write(value: &u64, out: &mut [u8], _: &WriteOptions) -> Result<(), FieldProblem> {
+        write_digits(*value, out)
+    }
+}
+
+/// Digits, or all blank for "not informed".
+#[derive(Debug)]
+pub struct OptNum;
+
+impl Column for OptNum {
+    type Value = Option<u64>;
+    const KIND: Kind = Kind::OptionalNum;
+
+    fn read(bytes: &[u8]) -> Result<Option<u64>, FieldProblem> {
+        if bytes.iter().all(|&b| b == b' ') {
+            return Ok(None);
+        }
+        digits_value(bytes).map(Some)
+    }
+
+    fn write(value: &Option<u64>, out: &mut [u8], _: &WriteOptions) -> Result<(), FieldProblem> {
+        match value {
+            Some(value) => write_digits(*value, out),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A long run of digits (more than `u64` holds), kept as text, zero-padded on the left.
+#[derive(Debug)]
+pub struct Digits;
+
+impl Column for Digits {
+    type Value = String;
+    const KIND: Kind = Kind::Digits;
+
+    fn read(bytes: &[u8]) -> Result<String, FieldProblem> {
+        if !bytes.iter().all(u8::is_ascii_digit) {
+            return Err(FieldProblem::NotDigits);
+        }
+        Ok(read_text(bytes))
+    }
+
+    fn write(value: &String, out: &mut [u8], _: &WriteOptions) -> Result<(), FieldProblem> {
+        if !value.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(FieldProblem::NotDigits);
+        }
+        if value.len() > out.len() {
+            return Err(FieldProblem::TooLong { max: out.len(), found: value.len() });
+        }
+        let pad = out.len() - value.len();
+        out[..pad].fill(b'0');
+        out[pad..].copy_from_slice(value.as_bytes());
+        Ok(())
+    }
+}
+
+/// An amount with `D` implied decimals, read in its smallest unit (centavos for `D = 2`).
+#[derive(Debug)]
+pub struct Money<const D: u8>;
+
+impl<const D: u8> Column for Money<D> {
+    type Value = u64;
+    const KIND: Kind = Kind::Money { decimals: D };
+
+    fn read(bytes: &[u8]) -> Result<u64, FieldProblem> {
+        digits_value(bytes)
+    }
+
+    fn write(value: &u64, out: &mut [u8], _: &WriteOptions) -> Result<(), FieldProblem> {
+        write_digits(*value, out)
+    }
+}
+
+/// Text as bytes decode in Latin-1 (every byte is a character), trailing blanks dropped.
+fn read_text(bytes: &[u8]) -> String {
+    let end = bytes.iter().rposition(|&b| b != b' ').map_or(0, |i| i + 1);
+    bytes[..end].iter().map(|&b| char::from(b)).collect()
+}
+
+/// Writes `text` left-aligned: ASCII only; `truncate` cuts instead of refusing.
+fn write_text(text: &str, out: &mut [u8], truncate: bool) -> Result<(), FieldProblem> {
+    if let Some(c) = text.chars().find(|c| !c.is_ascii() || c.is_ascii_control()) {
+        return Err(FieldProblem::Character(c));
+    }
+    let bytes = text.as_bytes();
+    if bytes.len() > out.len() && !truncate {
+        return Err(FieldProblem::TooLong { max: out.len(), found: bytes.len() });
+    }
+    let n = bytes.len().min(out.len());
+    out[..n].copy_from_slice(&bytes[..n]);
+    Ok(())
+}
+
+/// Codes and identifiers (Pix keys, TXIDs, "seu número"), kept exactly as written.
+#[derive(Debug)]
+pub struct Alpha;
+
+impl Column for Alpha {
+    type Value = String;
+    const KIND: Kind = Kind::Alpha;
+
+    fn read(bytes: &[u8]) -> Result<String, FieldProblem> {
+        Ok(read_text(bytes))
+    }
+
+    fn write(value: &String, out: &mut [u8], _: &WriteOptions) -> Result<(), FieldProblem> {
+        write_text(value, out, false)
+    }
+}
+
+/// Folds accents and upper-cases: `São João` becomes `SAO JOAO`.
+///
+/// ```
+/// assert_eq!(febraban_cnab::layout::fold_text("São João, nº 7"), "SAO JOAO, NO 7");
+/// ```
+pub fn fold_text(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| match c {
+            'º' | '°' => 'O',
+            'ª' => 'A',
+            other => other.to_ascii_uppercase(),
+        })
+        .collect()
+}
+
+/// Free text (names, addresses, messages): read as written, written upper-case ASCII with
+/// accents folded.
+#[derive(Debug)]
+pub struct Text;
+
+impl Column for Text {
+    type Value = String;
+    const KIND: Kind = Kind::Text;
+
+    fn read(bytes: &[u8]) -> Result<String, FieldProblem> {
+        Ok(read_text(bytes))
+    }
+
+    fn write(value: &String, out: &mut [u8], options: &WriteOptions) -> Result<(), FieldProblem> {
+        if value.bytes().all(|b| b.is_ascii() && !b.is_ascii_lowercase()) {
+            return write_text(value, out, options.truncate_text);
+        }
+        write_text(&fold_text(value), out, options.truncate_text)
+    }
+}
+
+/// A date `DDMMAAAA`; all zeros for none.
+#[derive(Debug)]
+pub struct Date8;
+
+impl Column for Date8 {
+    type Value = Option<Date>;
+    const KIND: Kind = Kind::Date8;
+
+    fn read(bytes: &[u8]) -> Result<Option<Date>, FieldProblem> {
+        let value = digits_value(bytes).map_err(|_| FieldProblem::Date)?;
+        if value == 0 {
+            return Ok(None);
+        }
+        let (day, month, year) = (value / 1_000_000, value / 10_000 % 100, value % 10_000);
+        Date::new(year as u16, month as u8, day as u8).map(Some).ok_or(FieldProblem::Date)
+    }
+
+    fn write(value: &Option<Date>, out: &mut [u8], _: &WriteOptions) -> Result<(), FieldProblem> {
+        let number =
+            value.map_or(0, |d| u64::from(d.day) * 1_000_000 + u64::from(d.month) * 10_000 + u64::from(d.year));
+        write_digits(number, out)
+    }
+}
+
+/// A numeric value the layout fixes, such as a record type.
+#[derive(Debug)]
+pub struct Fixed<const N: u64>;
+
+impl<const N: u64> Column for Fixed<N> {
+    type Value = ();
+    const KIND: Kind = Kind::Fixed;
+
+    fn read(bytes: &[u8]) -> Result<(), FieldProblem> {
+        match digits_value(bytes) {
+            Ok(value) if value == N => Ok(()),
+            _ => Err(FieldProblem::Fixed { expected: format!("{N:0width$}", width = bytes.len()) }),
+        }
+    }
+
+    fn write(_: &(), out: &mut [u8], _: &WriteOptions) -> Result<(), FieldProblem> {
+        write_digits(N, out)
+    }
+}
+
+/// A one-letter code the layout fixes, such as a segment code.
+#[derive(Debug)]
+pub struct Letter<const C: char>;
+
+impl<const C: char> Column for Letter<C> {
+    type Value = ();
+    const KIND: Kind = Kind::Fixed;
+
+    fn read(bytes: &[u8]) -> Result<(), FieldProblem> {
+        match bytes {
+            [b] if char::from(*b) == C => Ok(()),
+            _ => Err(FieldProblem::Fixed { expected: C.to_string() }),
+        }
+    }
+
+    fn write(_: &(), out: &mut [u8], _: &WriteOptions) -> Result<(), FieldProblem> {
+        let mut buffer = [0u8; 4];
+        write_text(C.encode_utf8(&mut buffer), out, false)
+    }
+}
+
+/// Positions the layout reserves (FEBRABAN's "brancos"): blank.
+#[derive(Debug)]
+pub struct Blank;
+
+impl Column for Blank {
+    type Value = ();
+    const KIND: Kind = Kind::Blank;
+
+    fn read(bytes: &[u8]) -> Result<(), FieldProblem> {
+        if bytes.iter().all(|&b| b == b' ') { Ok(()) } else { Err(FieldProblem::NotBlank) }
+    }
+
+    fn write(_: &(), _: &mut [u8], _: &WriteOptions) -> Result<(), FieldProblem> {
+        Ok(())
+    }
+}
+
+/// Reads the column `start..=end` of `line` (which has the record's width).
+#[doc(hidden)]
+pub fn read_column<C: Column>(
+    line: &[u8],
+    start: usize,
+    end: usize,
+    name: &'static str,
+) -> Result<C::Value, FieldError> {
+    let bytes = line.get(start - 1..end).unwrap_or_default();
+    C::read(bytes).map_err(|problem| FieldError { field: name, start, end, found: read_text(bytes), problem })
+}
+
+/// Writes `value` into the column `start..=end` of `line` (blank-filled, the record's width).
+#[doc(hidden)]
+pub fn write_column<C: Column>(
+    value: &C::Value,
+    line: &mut [u8],
+    start: usize,
+    end: usize,
+    name: &'static str,
+    options: &WriteOptions,
+) -> Result<(), FieldError> {
+    let Some(out) = line.get_mut(start - 1..end) else {
+        return Err(FieldError {
+            field: name,
+            start,
+            end,
+            found: String::new(),
+            problem: FieldProblem::TooLong { max: 0, found: 0 },
+        });
+    };
+    C::write(value, out, options).map_err(|problem| FieldError {
+        field: name,
+        start,
+        end,
+        found: format!("{value:?}"),
+        problem,
+    })
+}
+
+/// Declares a record layout: the struct, its field table, its parser and its writer.
+///
+/// Each column is written as in the manual: `start-end name: Kind,`, with a doc comment.
+///
+/// ```
+/// febraban_cnab::record! {
+///     /// A three-column example.
+///     pub struct Example(10) {
+///         /// Record type.
+///         1-1 record_type: febraban_cnab::layout::Fixed<9>,
+///         /// A count.
+///         2-5 count: febraban_cnab::layout::Num,
+///         /// A name.
+///         6-10 name: febraban_cnab::layout::Text,
+///     }
+/// }
+/// let record = Example::parse(b"90042ANA  ").unwrap();
+/// assert_eq!((record.count, record.name.as_str()), (42, "ANA"));
+/// assert_eq!(&record.to_line(&Default::default()).unwrap(), b"90042ANA  ");
+/// ```
+#[macro_export]
+macro_rules! record {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident ($width:literal) {
+            $(
+                $(#[$field_meta:meta])*
+                $start:literal - $end:literal $field:ident : $kind:ty,
+            )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Default)]
+        pub struct $name {
+            $(
+                $(#[$field_meta])*
+                pub $field: <$kind as $crate::layout::Column>::Value,
+            )+
+        }
+
+        impl $name {
+            /// The record's width in positions.
+            pub const WIDTH: usize = $width;
+
+            /// Every column, in order.
+            pub const FIELDS: &'static [$crate::layout::FieldSpec] = &[
+                $(
+                    $crate::layout::FieldSpec {
+                        name: stringify!($field),
+                        start: $start,
+                        end: $end,
+                        kind: <$kind as $crate::layout::Column>::KIND,
+                    },
+                )+
+            ];
+
+            /// Reads a line of exactly [`Self::WIDTH`] bytes.
+            pub fn parse(line: &[u8]) -> ::std::result::Result<Self, $crate::layout::FieldError> {
+                Ok($name {
+                    $( $field: $crate::layout::read_column::<$kind>(line, $start, $end, stringify!($field))?, )+
+                })
+            }
+
+            /// Writes the record as a line of [`Self::WIDTH`] bytes.
+            pub fn to_line(
+                &self,
+                options: &$crate::layout::WriteOptions,
+            ) -> ::std::result::Result<[u8; $width], $crate::layout::FieldError> {
+                let mut line = [b' '; $width];
+                $( $crate::layout::write_column::<$kind>(&self.$field, &mut line, $start, $end, stringify!($field), options)?; )+
+                Ok(line)
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_money() {
+        assert_eq!(Num::read(b"00042"), Ok(42));
+        assert_eq!(Num::read(b"00 42"), Err(FieldProblem::NotDigits));
+        assert_eq!(Num::read(b"     "), Err(FieldProblem::NotDigits));
+        let mut out = [b' '; 5];
+        Num::write(&42, &mut out, &WriteOptions::default()).unwrap();
+        assert_eq!(&out, b"00042");
+        assert_eq!(
+            Num::write(&123456, &mut out, &WriteOptions::default()),
+            Err(FieldProblem::TooLong { max: 5, found: 6 })
+        );
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(Date8::read(b"29022024"), Ok(Date::new(2024, 2, 29)));
+        assert_eq!(Date8::read(b"00000000"), Ok(None));
+        assert_eq!(Date8::read(b"31042024"), Err(FieldProblem::Date));
+        assert_eq!(Date8::read(b"2024-01-"), Err(FieldProblem::Date));
+        let mut out = [b' '; 8];
+        Date8::write(&Date::new(2024, 1, 5), &mut out, &WriteOptions::default()).unwrap();
+        assert_eq!(&out, b"05012024");
+    }
+
+    #[test]
+    fn text_folds_accents_and_case_alpha_keeps_them() {
+        let mut out = [b' '; 12];
+        Text::write(&"São João".to_string(), &mut out, &WriteOptions::default()).unwrap();
+        assert_eq!(&out, b"SAO JOAO    ");
+        let mut out = [b' '; 12];
+        Alpha::write(&"a@b.com".to_string(), &mut out, &WriteOptions::default()).unwrap();
+        assert_eq!(&out, b"a@b.com     ");
+        assert_eq!(
+            Alpha::write(&"ação".to_string(), &mut out, &WriteOptions::default()),
+            Err(FieldProblem::Character('ç'))
+        );
+        let long = "A".repeat(13);
+        assert!(Text::write(&long, &mut out, &WriteOptions::default()).is_err());
+        assert!(Text::write(&long, &mut out, &WriteOptions { truncate_text: true }).is_ok());
+    }
+
+    #[test]
+    fn latin1_bytes_read_as_characters() {
+        assert_eq!(Text::read(b"COBRAN\xC7A  "), Ok("COBRANÇA".to_string()));
+    }
+
+    #[test]
+    fn fixed_and_blank() {
+        assert_eq!(Fixed::<3>::read(b"3"), Ok(()));
+        assert_eq!(Fixed::<3>::read(b"5"), Err(FieldProblem::Fixed { expected: "3".into() }));
+        assert_eq!(Letter::<'A'>::read(b"A"), Ok(()));
+        assert!(Letter::<'A'>::read(b"B").is_err());
+        assert_eq!(Blank::read(b"   "), Ok(()));
+        assert_eq!(Blank::read(b" x "), Err(FieldProblem::NotBlank));
+    }
+}

@@ -1,0 +1,153 @@
+//! The real CNAB240 payment files of the shared corpus (`corpus/cnab/`): each reads strictly,
+//! its values are what the file holds, and every record writes back to the same bytes.
+//!
+//! The corpus directory is `$PIX_CORPUS_DIR` (CI sets it), else `../shared/corpus` beside the
+//! workspace. Outside CI a missing corpus is reported and skipped; in CI it fails.
+
+use std::path::PathBuf;
+
+use febraban_cnab::cnab240::Record;
+use febraban_cnab::{Profile, Reader, WriteOptions};
+
+fn corpus_file(name: &str) -> Option<Vec<u8>> {
+    let dir = match std::env::var_os("PIX_CORPUS_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"),
+    };
+    let path = dir.join("cnab").join(name);
+    if path.is_file() {
+        return Some(std::fs::read(path).unwrap());
+    }
+    assert!(std::env::var_os("CI").is_none(), "corpus file not found: {}", path.display());
+    eprintln!("corpus file not found: {}: skipped (set PIX_CORPUS_DIR)", path.display());
+    None
+}
+
+const PIX_TRANSFER: &str = "itau-341_cnab240_sispag_remessa_pix-A-B_pix70284_anonymized.txt";
+const PIX_QR_AND_TRANSFER: &str =
+    "itau-341_cnab240_sispag_remessa_pix-qrcode-J-J52_and_pix-A-B_pix59964_ok_anonymized.txt";
+const RETORNO_A: &str = "itau-341_cnab240_sispag_retorno_segA_eduardordm-cnab240_SB22112AIT.RET";
+
+fn read_all(bytes: &[u8]) -> (Vec<(usize, Record)>, Profile) {
+    let mut reader = Reader::new(bytes);
+    let records = reader.by_ref().collect::<Result<Vec<_>, _>>().unwrap_or_else(|e| panic!("{e}"));
+    assert!(reader.warnings().is_empty());
+    (records, reader.profile())
+}
+
+/// Every record writes back to its line, byte for byte.
+fn assert_round_trip(bytes: &[u8], records: &[(usize, Record)], profile: Profile) {
+    let lines: Vec<&[u8]> =
+        bytes.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l)).filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), records.len());
+    for ((number, record), line) in records.iter().zip(lines) {
+        let written = record.to_line(profile, &WriteOptions::default()).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&written),
+            String::from_utf8_lossy(line),
+            "line {number} does not write back"
+        );
+    }
+}
+
+#[test]
+fn itau_pix_transfer_batch() {
+    let Some(bytes) = corpus_file(PIX_TRANSFER) else { return };
+    let (records, profile) = read_all(&bytes);
+    assert_eq!(profile, Profile::ItauSispag);
+    let a: Vec<_> =
+        records.iter().filter_map(|(_, r)| if let Record::SegmentA(a) = r { Some(a) } else { None }).collect();
+    let b: Vec<_> =
+        records.iter().filter_map(|(_, r)| if let Record::SegmentBPix(b) = r { Some(b) } else { None }).collect();
+    assert_eq!((a.len(), b.len()), (9, 9));
+    assert!(a.iter().all(|a| a.clearing_house == 9), "câmara 009 (Pix)");
+    assert!(
+        b.iter().all(|b| ["03", "04", ""].contains(&b.initiation.trim())),
+        "{:?}",
+        b.iter().map(|b| &b.initiation).collect::<Vec<_>>()
+    );
+    let Some((_, Record::PaymentBatchTrailer(trailer))) = records.iter().rev().nth(1) else {
+        panic!("no batch trailer")
+    };
+    assert_eq!(trailer.total_amount, a.iter().map(|a| a.amount).sum::<u64>(), "batch trailer sum");
+    assert_eq!(trailer.record_count as usize, records.len() - 2, "batch trailer count");
+    let Some((_, Record::FileTrailer(file_trailer))) = records.last() else { panic!("no file trailer") };
+    assert_eq!(file_trailer.record_count as usize, records.len());
+    assert_round_trip(&bytes, &records, profile);
+}
+
+#[test]
+fn itau_pix_qr_code_and_transfer_batches() {
+    let Some(bytes) = corpus_file(PIX_QR_AND_TRANSFER) else { return };
+    let (records, profile) = read_all(&bytes);
+    let pix_j52: Vec<_> =
+        records.iter().filter_map(|(_, r)| if let Record::SegmentJ52Pix(j) = r { Some(j) } else { None }).collect();
+    assert_eq!(pix_j52.len(), 4);
+    // Itaú's TXID starts at 209: read whole, not cut in two.
+    assert_eq!(pix_j52[0].key_or_url, "10A3D6B2-AA05-411A-B271-5945795E8229");
+    assert_eq!(pix_j52[0].txid, "IH9JXNLIWJDLBFKB1HR4WQ");
+    let keys: Vec<_> = records
+        .iter()
+        .filter_map(|(_, r)| if let Record::SegmentBPix(b) = r { Some(b.key.as_str()) } else { None })
+        .collect();
+    assert_eq!(keys, ["+5511900000000", "91186252000102", "contato03@example.com"]);
+    let j_sum: u64 =
+        records.iter().filter_map(|(_, r)| if let Record::SegmentJ(j) = r { Some(j.amount) } else { None }).sum();
+    let trailers: Vec<_> = records
+        .iter()
+        .filter_map(|(_, r)| if let Record::PaymentBatchTrailer(t) = r { Some(t) } else { None })
+        .collect();
+    assert_eq!(trailers[0].total_amount, j_sum);
+    assert_round_trip(&bytes, &records, profile);
+}
+
+#[test]
+fn itau_retorno_segment_a_with_occurrence() {
+    let Some(bytes) = corpus_file(RETORNO_A) else { return };
+    let (records, profile) = read_all(&bytes);
+    let Some((line, Record::SegmentA(a))) = records.iter().find(|(_, r)| matches!(r, Record::SegmentA(_))) else {
+        panic!()
+    };
+    assert_eq!(*line, 3);
+    assert_eq!(a.occurrences.trim(), "BD");
+    assert_round_trip(&bytes, &records, profile);
+}
+
+const IRREGULAR_BTG: &str = "IRREGULAR_btg-208_cnab240_cobranca_retorno_T-U_laravel-boleto_btg.ret";
+const IRREGULAR_SICOOB: &str =
+    "IRREGULAR_sicoob-756_cnab240_cobranca_retorno_T-U_right-trimmed_brcobranca_CNAB240SICOOB.RET";
+
+#[test]
+fn irregular_btg_is_refused_at_its_first_line() {
+    let Some(bytes) = corpus_file(IRREGULAR_BTG) else { return };
+    let error = Reader::new(bytes.as_slice()).next().unwrap().unwrap_err();
+    assert_eq!(error.line, 1);
+    assert!(matches!(error.kind, febraban_cnab::ReadErrorKind::ByteOrderMark), "{error}");
+    // Lenient: the mark is dropped with a warning, and the line of 308 characters after it is still refused.
+    let options = febraban_cnab::ReadOptions { lenient: true, ..Default::default() };
+    let mut reader = Reader::with_options(bytes.as_slice(), options);
+    let error = reader.next().unwrap().unwrap_err();
+    assert!(matches!(error.kind, febraban_cnab::ReadErrorKind::Length { found: 308 }), "{error}");
+    assert_eq!(reader.warnings()[0].kind, febraban_cnab::WarningKind::ByteOrderMark);
+}
+
+#[test]
+fn irregular_sicoob_right_trimmed_header() {
+    let Some(bytes) = corpus_file(IRREGULAR_SICOOB) else { return };
+    let error = Reader::new(bytes.as_slice()).next().unwrap().unwrap_err();
+    assert!(matches!(error.kind, febraban_cnab::ReadErrorKind::Length { found: 154 }), "{error}");
+    // Lenient: the line is padded back with a warning. Sicoob's header then still departs from
+    // FEBRABAN's (its fields from 126 on sit 17 positions early), and the reader says where.
+    let options = febraban_cnab::ReadOptions { lenient: true, ..Default::default() };
+    let mut reader = Reader::with_options(bytes.as_slice(), options);
+    let error = reader.next().unwrap().unwrap_err();
+    let febraban_cnab::ReadErrorKind::Field(field) = &error.kind else { panic!("{error}") };
+    assert_eq!(
+        (field.field, field.start, field.end, field.found.as_str()),
+        ("reserved_133_142", 133, 142, "1509361900")
+    );
+    assert_eq!(
+        reader.warnings(),
+        [febraban_cnab::Warning { line: 1, kind: febraban_cnab::WarningKind::RightTrimmed { found: 154 } }]
+    );
+}
