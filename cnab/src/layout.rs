@@ -61,7 +61,7 @@ impl FieldSpec {
 }
 
 /// Why a column's text, or a value for it, is not acceptable.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FieldProblem {
     /// A numeric column holds something other than digits.
@@ -70,11 +70,17 @@ pub enum FieldProblem {
     /// A date column holds an impossible date.
     #[error("not a date DDMMAAAA")]
     Date,
-    /// A fixed column holds another value.
-    #[error("expected {expected:?}")]
+    /// A fixed numeric column holds another value.
+    #[error("expected {expected} (zero-padded)")]
     Fixed {
         /// What the layout fixes.
-        expected: String,
+        expected: u64,
+    },
+    /// A fixed letter column holds another letter.
+    #[error("expected {expected:?}")]
+    FixedLetter {
+        /// What the layout fixes.
+        expected: char,
     },
     /// A reserved column is not blank.
     #[error("reserved positions must be blank")]
@@ -230,7 +236,7 @@ impl Column for OptNum {
     const KIND: Kind = Kind::OptionalNum;
 
     fn read(bytes: &[u8]) -> Result<Option<u64>, FieldProblem> {
-        if bytes.iter().all(|&b| b == b' ') {
+        if trim_blanks_end(bytes).is_empty() {
             return Ok(None);
         }
         digits_value(bytes).map(Some)
@@ -290,10 +296,32 @@ impl<const D: u8> Column for Money<D> {
     }
 }
 
+/// `bytes` without its trailing blanks. Reserved columns are wide and blank, so the scan
+/// compares eight bytes at a time.
+fn trim_blanks_end(bytes: &[u8]) -> &[u8] {
+    const BLANKS: u64 = u64::from_ne_bytes([b' '; 8]);
+    let mut end = bytes.len();
+    while end >= 8 {
+        let chunk: [u8; 8] = bytes[end - 8..end].try_into().unwrap_or([0; 8]);
+        if u64::from_ne_bytes(chunk) != BLANKS {
+            break;
+        }
+        end -= 8;
+    }
+    while end > 0 && bytes[end - 1] == b' ' {
+        end -= 1;
+    }
+    &bytes[..end]
+}
+
 /// Text as bytes decode in Latin-1 (every byte is a character), trailing blanks dropped.
 fn read_text(bytes: &[u8]) -> String {
-    let end = bytes.iter().rposition(|&b| b != b' ').map_or(0, |i| i + 1);
-    bytes[..end].iter().map(|&b| char::from(b)).collect()
+    let bytes = trim_blanks_end(bytes);
+    // ASCII, nearly always: one copy. Latin-1 otherwise: each byte is the character it codes.
+    match std::str::from_utf8(bytes) {
+        Ok(text) if bytes.is_ascii() => text.to_owned(),
+        _ => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
 }
 
 /// Writes `text` left-aligned: ASCII only; `truncate` cuts instead of refusing.
@@ -401,7 +429,7 @@ impl<const N: u64> Column for Fixed<N> {
     fn read(bytes: &[u8]) -> Result<(), FieldProblem> {
         match digits_value(bytes) {
             Ok(value) if value == N => Ok(()),
-            _ => Err(FieldProblem::Fixed { expected: format!("{N:0width$}", width = bytes.len()) }),
+            _ => Err(FieldProblem::Fixed { expected: N }),
         }
     }
 
@@ -421,7 +449,7 @@ impl<const C: char> Column for Letter<C> {
     fn read(bytes: &[u8]) -> Result<(), FieldProblem> {
         match bytes {
             [b] if char::from(*b) == C => Ok(()),
-            _ => Err(FieldProblem::Fixed { expected: C.to_string() }),
+            _ => Err(FieldProblem::FixedLetter { expected: C }),
         }
     }
 
@@ -440,7 +468,7 @@ impl Column for Blank {
     const KIND: Kind = Kind::Blank;
 
     fn read(bytes: &[u8]) -> Result<(), FieldProblem> {
-        if bytes.iter().all(|&b| b == b' ') { Ok(()) } else { Err(FieldProblem::NotBlank) }
+        if trim_blanks_end(bytes).is_empty() { Ok(()) } else { Err(FieldProblem::NotBlank) }
     }
 
     fn write(_: &(), _: &mut [u8], _: &WriteOptions) -> Result<(), FieldProblem> {
@@ -450,14 +478,17 @@ impl Column for Blank {
 
 /// Reads the column `start..=end` of `line` (which has the record's width).
 #[doc(hidden)]
-pub fn read_column<C: Column>(
-    line: &[u8],
-    start: usize,
-    end: usize,
-    name: &'static str,
-) -> Result<C::Value, FieldError> {
-    let bytes = line.get(start - 1..end).unwrap_or_default();
-    C::read(bytes).map_err(|problem| FieldError { field: name, start, end, found: read_text(bytes), problem })
+#[inline]
+pub fn read_column<C: Column>(line: &[u8], start: usize, end: usize) -> Result<C::Value, FieldProblem> {
+    C::read(line.get(start - 1..end).unwrap_or_default())
+}
+
+/// The error for a column that did not read: only built when one fails.
+#[doc(hidden)]
+#[cold]
+pub fn column_error(line: &[u8], start: usize, end: usize, name: &'static str, problem: FieldProblem) -> FieldError {
+    let found = read_text(line.get(start - 1..end).unwrap_or_default());
+    FieldError { field: name, start, end, found, problem }
 }
 
 /// Writes `value` into the column `start..=end` of `line` (blank-filled, the record's width).
@@ -547,7 +578,14 @@ macro_rules! record {
             /// Reads a line of exactly [`Self::WIDTH`] bytes.
             pub fn parse(line: &[u8]) -> ::std::result::Result<Self, $crate::layout::FieldError> {
                 Ok($name {
-                    $( $field: $crate::layout::read_column::<$kind>(line, $start, $end, stringify!($field))?, )+
+                    $(
+                        $field: match $crate::layout::read_column::<$kind>(line, $start, $end) {
+                            Ok(value) => value,
+                            Err(problem) => {
+                                return Err($crate::layout::column_error(line, $start, $end, stringify!($field), problem));
+                            }
+                        },
+                    )+
                 })
             }
 
@@ -611,6 +649,16 @@ mod tests {
     }
 
     #[test]
+    fn trailing_blanks_are_trimmed_at_any_width() {
+        for n in 0..20 {
+            let text = format!("AB{}", " ".repeat(n));
+            assert_eq!(trim_blanks_end(text.as_bytes()), b"AB", "{n}");
+            assert_eq!(trim_blanks_end(" ".repeat(n).as_bytes()), b"", "{n}");
+        }
+        assert_eq!(trim_blanks_end(b" A       B        "), b" A       B");
+    }
+
+    #[test]
     fn latin1_bytes_read_as_characters() {
         assert_eq!(Text::read(b"COBRAN\xC7A  "), Ok("COBRANÇA".to_string()));
     }
@@ -618,7 +666,7 @@ mod tests {
     #[test]
     fn fixed_and_blank() {
         assert_eq!(Fixed::<3>::read(b"3"), Ok(()));
-        assert_eq!(Fixed::<3>::read(b"5"), Err(FieldProblem::Fixed { expected: "3".into() }));
+        assert_eq!(Fixed::<3>::read(b"5"), Err(FieldProblem::Fixed { expected: 3 }));
         assert_eq!(Letter::<'A'>::read(b"A"), Ok(()));
         assert!(Letter::<'A'>::read(b"B").is_err());
         assert_eq!(Blank::read(b"   "), Ok(()));
