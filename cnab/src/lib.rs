@@ -35,7 +35,11 @@ pub mod cnab240;
 pub mod layout;
 mod profile;
 mod reader;
+mod validate;
+mod writer;
 
 pub use layout::{Date, FieldError, WriteOptions};
 pub use profile::Profile;
 pub use reader::{ReadError, ReadErrorKind, ReadOptions, Reader, Warning, WarningKind};
+pub use validate::{Problem, ProblemKind, Report, Summary, Validator, validate};
+pub use writer::{LineEnding, MAX_BATCH_DETAILS, PaymentBatch, PaymentFile, WriteError, WriterOptions};

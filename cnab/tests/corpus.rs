@@ -151,3 +151,27 @@ fn irregular_sicoob_right_trimmed_header() {
         [febraban_cnab::Warning { line: 1, kind: febraban_cnab::WarningKind::RightTrimmed { found: 154 } }]
     );
 }
+
+/// The regular files validate, and writing what was read gives the file back byte for byte.
+#[test]
+fn regular_files_validate_and_write_back_whole() {
+    use febraban_cnab::{LineEnding, PaymentFile, ReadOptions, WriterOptions};
+    for (name, payments, total) in
+        [(PIX_TRANSFER, 9, None), (PIX_QR_AND_TRANSFER, 7, None), (RETORNO_A, 1, None::<u64>)]
+    {
+        let Some(bytes) = corpus_file(name) else { continue };
+        let report = febraban_cnab::validate(bytes.as_slice(), ReadOptions::default());
+        assert!(report.is_valid(), "{name}: {:?}", report.problems.iter().map(ToString::to_string).collect::<Vec<_>>());
+        assert_eq!(report.summary.payments, payments, "{name}");
+        assert_eq!(report.summary.bank, Some(341));
+        if let Some(total) = total {
+            assert_eq!(report.summary.total_amount, total);
+        }
+
+        let file = PaymentFile::read(bytes.as_slice(), ReadOptions::default()).unwrap();
+        let line_ending = if bytes.windows(2).any(|w| w == b"\r\n") { LineEnding::CrLf } else { LineEnding::Lf };
+        let options = WriterOptions { line_ending, profile: Profile::ItauSispag, ..Default::default() };
+        let written = file.to_bytes(&options).unwrap();
+        assert!(written == bytes, "{name}: written file differs:\n{}", String::from_utf8_lossy(&written));
+    }
+}
