@@ -96,6 +96,9 @@ pub enum FieldProblem {
     /// A character the file cannot carry (outside ASCII after folding accents).
     #[error("character {0:?} cannot be written in a CNAB file")]
     Character(char),
+    /// A control character in a text column.
+    #[error("control character {0:?} in a text column")]
+    Control(char),
 }
 
 /// A column that cannot be read or written, with where and why.
@@ -314,6 +317,15 @@ fn trim_blanks_end(bytes: &[u8]) -> &[u8] {
     &bytes[..end]
 }
 
+/// A text column: Latin-1 (every byte is a character), trailing blanks dropped, no control
+/// characters (C0, DEL, C1).
+fn read_text_column(bytes: &[u8]) -> Result<String, FieldProblem> {
+    if let Some(&b) = bytes.iter().find(|&&b| b < 0x20 || (0x7F..0xA0).contains(&b)) {
+        return Err(FieldProblem::Control(char::from(b)));
+    }
+    Ok(read_text(bytes))
+}
+
 /// Text as bytes decode in Latin-1 (every byte is a character), trailing blanks dropped.
 fn read_text(bytes: &[u8]) -> String {
     let bytes = trim_blanks_end(bytes);
@@ -338,7 +350,24 @@ fn write_text(text: &str, out: &mut [u8], truncate: bool) -> Result<(), FieldPro
     Ok(())
 }
 
-/// Codes and identifiers (Pix keys, TXIDs, "seu número"), kept exactly as written.
+/// Writes an identifier as read: each character one Latin-1 byte, nothing changed.
+fn write_latin1(text: &str, out: &mut [u8]) -> Result<(), FieldProblem> {
+    let mut n = 0;
+    for c in text.chars() {
+        let Ok(byte) = u8::try_from(u32::from(c)) else { return Err(FieldProblem::Character(c)) };
+        if byte < 0x20 || (0x7F..0xA0).contains(&byte) {
+            return Err(FieldProblem::Control(c));
+        }
+        let Some(slot) = out.get_mut(n) else {
+            return Err(FieldProblem::TooLong { max: out.len(), found: text.chars().count() });
+        };
+        *slot = byte;
+        n += 1;
+    }
+    Ok(())
+}
+
+/// Codes and identifiers (Pix keys, TXIDs, "seu número"), kept exactly as written (Latin-1).
 #[derive(Debug)]
 pub struct Alpha;
 
@@ -347,11 +376,11 @@ impl Column for Alpha {
     const KIND: Kind = Kind::Alpha;
 
     fn read(bytes: &[u8]) -> Result<String, FieldProblem> {
-        Ok(read_text(bytes))
+        read_text_column(bytes)
     }
 
     fn write(value: &String, out: &mut [u8], _: &WriteOptions) -> Result<(), FieldProblem> {
-        write_text(value, out, false)
+        write_latin1(value, out)
     }
 }
 
@@ -383,7 +412,14 @@ impl Column for Text {
     const KIND: Kind = Kind::Text;
 
     fn read(bytes: &[u8]) -> Result<String, FieldProblem> {
-        Ok(read_text(bytes))
+        let text = read_text_column(bytes)?;
+        // Free text is what the writer can put back: ASCII, or letters whose accents fold.
+        if !text.is_ascii() {
+            if let Some(c) = text.chars().find(|&c| !fold_text(c.encode_utf8(&mut [0; 4])).is_ascii()) {
+                return Err(FieldProblem::Character(c));
+            }
+        }
+        Ok(text)
     }
 
     fn write(value: &String, out: &mut [u8], options: &WriteOptions) -> Result<(), FieldProblem> {
@@ -639,9 +675,13 @@ mod tests {
         let mut out = [b' '; 12];
         Alpha::write(&"a@b.com".to_string(), &mut out, &WriteOptions::default()).unwrap();
         assert_eq!(&out, b"a@b.com     ");
+        // Identifiers keep Latin-1 as read; what Latin-1 cannot carry is refused.
+        let mut latin1 = [b' '; 4];
+        Alpha::write(&"ação".to_string(), &mut latin1, &WriteOptions::default()).unwrap();
+        assert_eq!(&latin1, b"a\xE7\xE3o");
         assert_eq!(
-            Alpha::write(&"ação".to_string(), &mut out, &WriteOptions::default()),
-            Err(FieldProblem::Character('ç'))
+            Alpha::write(&"€".to_string(), &mut latin1, &WriteOptions::default()),
+            Err(FieldProblem::Character('€'))
         );
         let long = "A".repeat(13);
         assert!(Text::write(&long, &mut out, &WriteOptions::default()).is_err());
@@ -659,8 +699,14 @@ mod tests {
     }
 
     #[test]
-    fn latin1_bytes_read_as_characters() {
+    fn latin1_bytes_read_as_characters_and_controls_are_refused() {
         assert_eq!(Text::read(b"COBRAN\xC7A  "), Ok("COBRANÇA".to_string()));
+        assert_eq!(Text::read(b"N\xBA 7"), Ok("Nº 7".to_string()));
+        // A symbol with no ASCII form is not free text a bank file carries.
+        assert_eq!(Text::read(b"DE\xA8CONV"), Err(FieldProblem::Character('¨')));
+        assert_eq!(Alpha::read(b"AB\x1E "), Err(FieldProblem::Control('\u{1e}')));
+        assert_eq!(Alpha::read(b"AB\x85 "), Err(FieldProblem::Control('\u{85}')));
+        assert_eq!(Alpha::read(b"AB\x7F "), Err(FieldProblem::Control('\u{7f}')));
     }
 
     #[test]

@@ -33,6 +33,14 @@ pub enum ProblemKind {
         /// Where it should be.
         reason: &'static str,
     },
+    /// A record whose bank code (positions 1-3) is not the file header's.
+    #[error("bank {found} where the file header says {expected}")]
+    Bank {
+        /// The file header's bank.
+        expected: u64,
+        /// What the record says.
+        found: u64,
+    },
     /// A record whose batch number (positions 4-7) is not its batch's.
     #[error("batch number {found} where the open batch is {expected}")]
     BatchNumber {
@@ -179,6 +187,11 @@ impl Validator {
         if self.trailer_seen {
             self.misplaced(name(record), "follows the file trailer");
         }
+        if let (Some(expected), Some(found)) = (self.summary.bank, bank(record)) {
+            if expected != found && !matches!(record, Record::FileHeader(_)) {
+                self.problem(ProblemKind::Bank { expected, found });
+            }
+        }
         match record {
             Record::FileHeader(header) => {
                 if self.header_seen || self.summary.records > 1 {
@@ -292,6 +305,20 @@ impl Validator {
         }
         Report { summary: self.summary, problems: self.problems, warnings: Vec::new() }
     }
+}
+
+fn bank(record: &Record) -> Option<u64> {
+    Some(match record {
+        Record::FileHeader(r) => r.bank,
+        Record::PaymentBatchHeader(r) => r.bank,
+        Record::SegmentA(r) => r.bank,
+        Record::SegmentBPix(r) => r.bank,
+        Record::SegmentJ(r) => r.bank,
+        Record::SegmentJ52(r) => r.bank,
+        Record::SegmentJ52Pix(r) => r.bank,
+        Record::PaymentBatchTrailer(r) => r.bank,
+        Record::FileTrailer(r) => r.bank,
+    })
 }
 
 fn name(record: &Record) -> &'static str {

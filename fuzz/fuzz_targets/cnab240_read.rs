@@ -1,0 +1,41 @@
+//! Reading and validating never panic, strictly or leniently, whatever the bytes. A file that
+//! validates strictly writes back: to the same bytes when it is already canonical (its free text
+//! upper-case ASCII), and in any case to a file that writes back to itself.
+#![no_main]
+
+use febraban_cnab::{LineEnding, PaymentFile, Profile, ReadOptions, WriterOptions, validate};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let lenient = ReadOptions { lenient: true, ..Default::default() };
+    let _ = validate(data, lenient);
+    let report = validate(data, ReadOptions::default());
+    if !report.is_valid() {
+        return;
+    }
+    // Regular files only: one line ending throughout, every line ended, no end-of-file mark.
+    let crlf = data.windows(2).filter(|w| w == b"\r\n").count();
+    let lf = data.iter().filter(|&&b| b == b'\n').count();
+    let line_ending = match (crlf, lf) {
+        (0, n) if n > 0 => LineEnding::Lf,
+        (c, n) if c == n && c > 0 => LineEnding::CrLf,
+        _ => return,
+    };
+    if !data.ends_with(b"\n") {
+        return;
+    }
+    let file = PaymentFile::read(data, ReadOptions::default()).expect("a valid file reads");
+    let profile = Profile::for_bank(report.summary.bank.unwrap_or_default());
+    let options = WriterOptions { line_ending, profile, ..Default::default() };
+    let written = file.to_bytes(&options).expect("a valid file writes");
+    let again = PaymentFile::read(written.as_slice(), ReadOptions::default()).expect("a written file reads");
+    assert_eq!(again.to_bytes(&options).expect("writes"), written, "writing is not idempotent");
+    // Free text is written upper-case ASCII; a file already so comes back byte for byte.
+    let canonical = data.iter().all(|b| b.is_ascii() && !b.is_ascii_lowercase());
+    if canonical && written != data {
+        let lines = |bytes: &[u8]| bytes.split(|&b| b == b'\n').map(|l| String::from_utf8_lossy(l).into_owned()).collect::<Vec<_>>();
+        let (read, wrote) = (lines(data), lines(&written));
+        let first = read.iter().zip(&wrote).position(|(a, b)| a != b);
+        panic!("a valid canonical file wrote back differently at line {first:?}:\n{:?}\n{:?}", first.map(|i| &read[i]), first.map(|i| &wrote[i]));
+    }
+});
