@@ -352,8 +352,7 @@ fn write_text(text: &str, out: &mut [u8], truncate: bool) -> Result<(), FieldPro
 
 /// Writes an identifier as read: each character one Latin-1 byte, nothing changed.
 fn write_latin1(text: &str, out: &mut [u8]) -> Result<(), FieldProblem> {
-    let mut n = 0;
-    for c in text.chars() {
+    for (n, c) in text.chars().enumerate() {
         let Ok(byte) = u8::try_from(u32::from(c)) else { return Err(FieldProblem::Character(c)) };
         if byte < 0x20 || (0x7F..0xA0).contains(&byte) {
             return Err(FieldProblem::Control(c));
@@ -362,7 +361,6 @@ fn write_latin1(text: &str, out: &mut [u8]) -> Result<(), FieldProblem> {
             return Err(FieldProblem::TooLong { max: out.len(), found: text.chars().count() });
         };
         *slot = byte;
-        n += 1;
     }
     Ok(())
 }
