@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+pub use compact_str::CompactString;
+
 /// How a column is written in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -319,19 +321,29 @@ fn trim_blanks_end(bytes: &[u8]) -> &[u8] {
 
 /// A text column: Latin-1 (every byte is a character), trailing blanks dropped, no control
 /// characters (C0, DEL, C1).
-fn read_text_column(bytes: &[u8]) -> Result<String, FieldProblem> {
-    if let Some(&b) = bytes.iter().find(|&&b| b < 0x20 || (0x7F..0xA0).contains(&b)) {
+fn read_text_column(bytes: &[u8]) -> Result<CompactString, FieldProblem> {
+    // Blanks are not controls: only what is left once they are trimmed is scanned.
+    let content = trim_blanks_end(bytes);
+    // Printable ASCII, nearly always: one scan says so, and the text is copied as is.
+    if content.iter().all(|b| (b' '..=b'~').contains(b)) {
+        return Ok(std::str::from_utf8(content).map(CompactString::new).unwrap_or_default());
+    }
+    if let Some(&b) = content.iter().find(|&&b| b < 0x20 || (0x7F..0xA0).contains(&b)) {
         return Err(FieldProblem::Control(char::from(b)));
     }
-    Ok(read_text(bytes))
+    Ok(latin1_string(content))
 }
 
 /// Text as bytes decode in Latin-1 (every byte is a character), trailing blanks dropped.
 fn read_text(bytes: &[u8]) -> String {
-    let bytes = trim_blanks_end(bytes);
-    // ASCII, nearly always: one copy. Latin-1 otherwise: each byte is the character it codes.
+    latin1_string(trim_blanks_end(bytes)).into()
+}
+
+/// Latin-1 bytes as a string: ASCII, nearly always, in one copy; otherwise each byte is the
+/// character it codes.
+fn latin1_string(bytes: &[u8]) -> CompactString {
     match std::str::from_utf8(bytes) {
-        Ok(text) if bytes.is_ascii() => text.to_owned(),
+        Ok(text) if bytes.is_ascii() => CompactString::new(text),
         _ => bytes.iter().map(|&b| char::from(b)).collect(),
     }
 }
@@ -370,14 +382,14 @@ fn write_latin1(text: &str, out: &mut [u8]) -> Result<(), FieldProblem> {
 pub struct Alpha;
 
 impl Column for Alpha {
-    type Value = String;
+    type Value = CompactString;
     const KIND: Kind = Kind::Alpha;
 
-    fn read(bytes: &[u8]) -> Result<String, FieldProblem> {
+    fn read(bytes: &[u8]) -> Result<CompactString, FieldProblem> {
         read_text_column(bytes)
     }
 
-    fn write(value: &String, out: &mut [u8], _: &WriteOptions) -> Result<(), FieldProblem> {
+    fn write(value: &CompactString, out: &mut [u8], _: &WriteOptions) -> Result<(), FieldProblem> {
         write_latin1(value, out)
     }
 }
@@ -406,10 +418,10 @@ pub fn fold_text(text: &str) -> String {
 pub struct Text;
 
 impl Column for Text {
-    type Value = String;
+    type Value = CompactString;
     const KIND: Kind = Kind::Text;
 
-    fn read(bytes: &[u8]) -> Result<String, FieldProblem> {
+    fn read(bytes: &[u8]) -> Result<CompactString, FieldProblem> {
         let text = read_text_column(bytes)?;
         // Free text is what the writer can put back: ASCII, or letters whose accents fold.
         if !text.is_ascii() {
@@ -420,7 +432,7 @@ impl Column for Text {
         Ok(text)
     }
 
-    fn write(value: &String, out: &mut [u8], options: &WriteOptions) -> Result<(), FieldProblem> {
+    fn write(value: &CompactString, out: &mut [u8], options: &WriteOptions) -> Result<(), FieldProblem> {
         if value.bytes().all(|b| b.is_ascii() && !b.is_ascii_lowercase()) {
             return write_text(value, out, options.truncate_text);
         }
@@ -668,20 +680,20 @@ mod tests {
     #[test]
     fn text_folds_accents_and_case_alpha_keeps_them() {
         let mut out = [b' '; 12];
-        Text::write(&"São João".to_string(), &mut out, &WriteOptions::default()).unwrap();
+        Text::write(&CompactString::from("São João"), &mut out, &WriteOptions::default()).unwrap();
         assert_eq!(&out, b"SAO JOAO    ");
         let mut out = [b' '; 12];
-        Alpha::write(&"a@b.com".to_string(), &mut out, &WriteOptions::default()).unwrap();
+        Alpha::write(&CompactString::from("a@b.com"), &mut out, &WriteOptions::default()).unwrap();
         assert_eq!(&out, b"a@b.com     ");
         // Identifiers keep Latin-1 as read; what Latin-1 cannot carry is refused.
         let mut latin1 = [b' '; 4];
-        Alpha::write(&"ação".to_string(), &mut latin1, &WriteOptions::default()).unwrap();
+        Alpha::write(&CompactString::from("ação"), &mut latin1, &WriteOptions::default()).unwrap();
         assert_eq!(&latin1, b"a\xE7\xE3o");
         assert_eq!(
-            Alpha::write(&"€".to_string(), &mut latin1, &WriteOptions::default()),
+            Alpha::write(&CompactString::from("€"), &mut latin1, &WriteOptions::default()),
             Err(FieldProblem::Character('€'))
         );
-        let long = "A".repeat(13);
+        let long = CompactString::from("A".repeat(13));
         assert!(Text::write(&long, &mut out, &WriteOptions::default()).is_err());
         assert!(Text::write(&long, &mut out, &WriteOptions { truncate_text: true }).is_ok());
     }
@@ -698,8 +710,8 @@ mod tests {
 
     #[test]
     fn latin1_bytes_read_as_characters_and_controls_are_refused() {
-        assert_eq!(Text::read(b"COBRAN\xC7A  "), Ok("COBRANÇA".to_string()));
-        assert_eq!(Text::read(b"N\xBA 7"), Ok("Nº 7".to_string()));
+        assert_eq!(Text::read(b"COBRAN\xC7A  "), Ok("COBRANÇA".into()));
+        assert_eq!(Text::read(b"N\xBA 7"), Ok("Nº 7".into()));
         // A symbol with no ASCII form is not free text a bank file carries.
         assert_eq!(Text::read(b"DE\xA8CONV"), Err(FieldProblem::Character('¨')));
         assert_eq!(Alpha::read(b"AB\x1E "), Err(FieldProblem::Control('\u{1e}')));

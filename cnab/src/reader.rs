@@ -136,14 +136,22 @@ impl fmt::Display for Warning {
 /// ```
 pub struct Reader<R> {
     input: R,
+    state: State,
+}
+
+/// What the reader knows of the file so far: everything but the input, so that a line can be
+/// typed while it still sits in the input's buffer.
+struct State {
     options: ReadOptions,
-    buffer: Vec<u8>,
-    line: [u8; WIDTH],
     line_number: usize,
     profile: Profile,
     /// The forma de lançamento of the open batch.
     entry_form: Option<u64>,
     warnings: Vec<Warning>,
+    /// A line that straddles the input's buffer, assembled.
+    spill: Vec<u8>,
+    /// A line padded to 240 by a lenient reader.
+    padded: [u8; WIDTH],
     done: bool,
 }
 
@@ -155,46 +163,40 @@ impl<R: BufRead> Reader<R> {
 
     /// A reader with `options`.
     pub fn with_options(input: R, options: ReadOptions) -> Self {
-        Reader {
-            input,
+        let state = State {
             options,
-            buffer: Vec::with_capacity(WIDTH + 2),
-            line: [b' '; WIDTH],
             line_number: 0,
             profile: options.profile.unwrap_or_default(),
             entry_form: None,
             warnings: Vec::new(),
+            spill: Vec::with_capacity(WIDTH + 2),
+            padded: [b' '; WIDTH],
             done: false,
-        }
+        };
+        Reader { input, state }
     }
 
     /// What a lenient reader accepted so far.
     pub fn warnings(&self) -> &[Warning] {
-        &self.warnings
+        &self.state.warnings
     }
 
     /// The profile in use (chosen from the file header's bank unless given).
     pub fn profile(&self) -> Profile {
-        self.profile
+        self.state.profile
     }
+}
 
+impl State {
     fn error(&self, kind: ReadErrorKind) -> ReadError {
         ReadError { line: self.line_number, kind }
     }
 
-    fn warn(&mut self, kind: WarningKind) {
-        self.warnings.push(Warning { line: self.line_number, kind });
-    }
-
-    /// Reads the next line into `self.line`; `Ok(false)` at the end.
-    fn next_line(&mut self) -> Result<bool, ReadError> {
-        self.buffer.clear();
-        let read = self.input.read_until(b'\n', &mut self.buffer).map_err(|e| self.error(e.into()))?;
-        if read == 0 {
-            return Ok(false);
-        }
+    /// Types one line (its line ending still on it). `None` when the line is only the
+    /// end-of-file mark.
+    fn line(&mut self, raw: &[u8]) -> Option<Result<(usize, Record), ReadError>> {
         self.line_number += 1;
-        let mut bytes = self.buffer.as_slice();
+        let mut bytes = raw;
         if let Some(rest) = bytes.strip_suffix(b"\n") {
             bytes = rest.strip_suffix(b"\r").unwrap_or(rest);
         }
@@ -202,13 +204,14 @@ impl<R: BufRead> Reader<R> {
         if let Some(rest) = bytes.strip_suffix(&[0x1A]) {
             bytes = rest;
             if bytes.is_empty() {
-                return Ok(false);
+                self.line_number -= 1;
+                return None;
             }
         }
         if self.line_number == 1 {
             if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
                 if !self.options.lenient {
-                    return Err(self.error(ReadErrorKind::ByteOrderMark));
+                    return Some(Err(self.error(ReadErrorKind::ByteOrderMark)));
                 }
                 bytes = rest;
                 self.warnings.push(Warning { line: 1, kind: WarningKind::ByteOrderMark });
@@ -219,20 +222,25 @@ impl<R: BufRead> Reader<R> {
             WIDTH => None,
             241 if self.options.lenient && bytes[WIDTH] == b' ' => Some(WarningKind::TrailingBlank),
             1..WIDTH if self.options.lenient => Some(WarningKind::RightTrimmed { found }),
-            _ => return Err(self.error(ReadErrorKind::Length { found })),
+            _ => return Some(Err(self.error(ReadErrorKind::Length { found }))),
         };
-        let n = found.min(WIDTH);
-        self.line[..n].copy_from_slice(&bytes[..n]);
-        self.line[n..].fill(b' ');
-        if let Some(kind) = fix {
-            self.warn(kind);
-        }
-        Ok(true)
+        let line_number = self.line_number;
+        let record = match fix {
+            None => self.record(bytes),
+            Some(kind) => {
+                self.warnings.push(Warning { line: line_number, kind });
+                let n = found.min(WIDTH);
+                let mut padded = self.padded;
+                padded[..n].copy_from_slice(&bytes[..n]);
+                padded[n..].fill(b' ');
+                self.record(&padded)
+            }
+        };
+        Some(record.map(|record| (line_number, record)))
     }
 
-    /// Types the line in `self.line`.
-    fn record(&mut self) -> Result<Record, ReadError> {
-        let line = &self.line;
+    /// Types a line of exactly 240 bytes.
+    fn record(&mut self, line: &[u8]) -> Result<Record, ReadError> {
         let field = |e: FieldError| ReadError { line: self.line_number, kind: ReadErrorKind::Field(e) };
         let record = match line[7] {
             b'0' => {
@@ -280,20 +288,42 @@ impl<R: BufRead> Iterator for Reader<R> {
     type Item = Result<(usize, Record), ReadError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
+        let state = &mut self.state;
+        if state.done {
             return None;
         }
-        let result = match self.next_line() {
-            Ok(false) => {
-                self.done = true;
-                return None;
+        let available = match self.input.fill_buf() {
+            Ok(available) => available,
+            Err(error) => {
+                state.done = true;
+                return Some(Err(ReadError { line: state.line_number + 1, kind: error.into() }));
             }
-            Ok(true) => self.record().map(|record| (self.line_number, record)),
-            Err(error) => Err(error),
         };
-        if matches!(&result, Err(ReadError { kind: ReadErrorKind::Io(_), .. })) {
-            self.done = true;
+        if available.is_empty() {
+            state.done = true;
+            return None;
         }
-        Some(result)
+        // Fast path: the whole line is in the input's buffer; type it there.
+        if let Some(end) = memchr::memchr(b'\n', available) {
+            let item = state.line(&available[..=end]);
+            self.input.consume(end + 1);
+            if item.is_none() {
+                state.done = true;
+            }
+            return item;
+        }
+        // The line runs past the buffer, or is the last one without a line ending.
+        let mut spill = std::mem::take(&mut state.spill);
+        spill.clear();
+        if let Err(error) = self.input.read_until(b'\n', &mut spill) {
+            state.done = true;
+            return Some(Err(ReadError { line: state.line_number + 1, kind: error.into() }));
+        }
+        let item = state.line(&spill);
+        state.spill = spill;
+        if item.is_none() {
+            state.done = true;
+        }
+        item
     }
 }

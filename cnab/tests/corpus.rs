@@ -175,3 +175,26 @@ fn regular_files_validate_and_write_back_whole() {
         assert!(written == bytes, "{name}: written file differs:\n{}", String::from_utf8_lossy(&written));
     }
 }
+
+/// Lines are typed in place when whole in the input's buffer and assembled when they straddle
+/// it: every buffer size gives the same records.
+#[test]
+fn any_input_buffer_size_reads_the_same() {
+    let Some(bytes) = corpus_file(PIX_QR_AND_TRANSFER) else { return };
+    let (expected, _) = read_all(&bytes);
+    for capacity in [1, 7, 239, 240, 241, 242, 243, 500, 4096] {
+        let input = std::io::BufReader::with_capacity(capacity, bytes.as_slice());
+        let records: Vec<_> = Reader::new(input).collect::<Result<_, _>>().unwrap();
+        assert_eq!(records, expected, "capacity {capacity}");
+    }
+    // Without a final line ending and with an end-of-file mark.
+    let mut variant = bytes.strip_suffix(b"\r\n").unwrap().to_vec();
+    let (expected_last, _) = read_all(&variant);
+    assert_eq!(expected_last, expected);
+    variant.extend_from_slice(b"\r\n\x1A");
+    for capacity in [1, 241, 4096] {
+        let input = std::io::BufReader::with_capacity(capacity, variant.as_slice());
+        let records: Vec<_> = Reader::new(input).collect::<Result<_, _>>().unwrap();
+        assert_eq!(records, expected, "capacity {capacity}, with 0x1A");
+    }
+}

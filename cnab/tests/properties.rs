@@ -25,8 +25,9 @@ prop_compose! {
         amount in 0u64..1_000_000_000_000_000, our_number in alpha(20), occurrences in alpha(10),
     ) -> SegmentA {
         SegmentA {
-            bank, batch, sequence, clearing_house, payee_agency, payee_name, your_number,
-            payment_date, amount, our_number, occurrences, currency: "BRL".into(),
+            bank, batch, sequence, clearing_house, payee_agency, payee_name: payee_name.into(),
+            your_number: your_number.into(), payment_date, amount, our_number: our_number.into(),
+            occurrences: occurrences.into(), currency: "BRL".into(),
             ..Default::default()
         }
     }
@@ -57,7 +58,7 @@ proptest! {
 
     #[test]
     fn segment_b_pix_reads_what_was_written(key in alpha(99), txid in alpha(35), ispb in proptest::option::of(0u64..100_000_000)) {
-        let b = SegmentBPix { bank: 341, batch: 1, sequence: 2, initiation: "02".into(), key, txid, ispb, ..Default::default() };
+        let b = SegmentBPix { bank: 341, batch: 1, sequence: 2, initiation: "02".into(), key: key.into(), txid: txid.into(), ispb, ..Default::default() };
         let line = b.to_line(&WriteOptions::default()).unwrap();
         prop_assert_eq!(&SegmentBPix::parse(&line).unwrap(), &b);
         // And through the reader, inside a Pix transfer batch.
