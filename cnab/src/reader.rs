@@ -56,7 +56,10 @@ pub enum ReadErrorKind {
     #[error("unknown record type {0:?} at position 8")]
     RecordType(char),
     /// A segment (position 14) not known in this batch.
-    #[error("segment {segment:?} at position 14 is not read in a batch of forma {entry_form:?}")]
+    #[error("segment {segment:?} at position 14 {}", match entry_form {
+        Some(form) => format!("is not read in a batch of forma {form:02}"),
+        None => "is outside a batch of payments".to_string(),
+    })]
     Segment {
         /// The segment code.
         segment: char,
