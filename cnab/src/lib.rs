@@ -33,12 +33,14 @@
 
 pub mod cnab240;
 pub mod layout;
+mod occurrence;
 mod profile;
 mod reader;
 mod validate;
 mod writer;
 
 pub use layout::{Date, FieldError, WriteOptions};
+pub use occurrence::{Occurrence, occurrences};
 pub use profile::Profile;
 pub use reader::{ReadError, ReadErrorKind, ReadOptions, Reader, Warning, WarningKind};
 pub use validate::{Problem, ProblemKind, Report, Summary, Validator, validate};

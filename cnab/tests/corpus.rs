@@ -110,6 +110,8 @@ fn itau_retorno_segment_a_with_occurrence() {
     };
     assert_eq!(*line, 3);
     assert_eq!(a.occurrences.trim(), "BD");
+    let found: Vec<_> = febraban_cnab::occurrences(&a.occurrences).collect();
+    assert_eq!(found, [febraban_cnab::Occurrence::IncludedSuccessfully]);
     assert_round_trip(&bytes, &records, profile);
 }
 
