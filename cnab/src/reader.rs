@@ -5,14 +5,24 @@ use std::fmt;
 use std::io::BufRead;
 
 use crate::cnab240::{
-    FORM_PIX_QR_CODE, FORM_PIX_TRANSFER, FileHeader, FileTrailer, PaymentBatchHeader, PaymentBatchTrailer, Record,
-    SegmentA, SegmentBPix, SegmentJ, SegmentJ52, SegmentJ52Pix, SegmentJ52PixItau,
+    CobrancaBatchHeader, CobrancaBatchTrailer, FORM_PIX_QR_CODE, FORM_PIX_TRANSFER, FileHeader, FileTrailer,
+    PaymentBatchHeader, PaymentBatchTrailer, Record, SegmentA, SegmentBPix, SegmentJ, SegmentJ52, SegmentJ52Pix,
+    SegmentJ52PixItau, SegmentP, SegmentQ, SegmentR, SegmentT, SegmentU,
 };
 use crate::layout::FieldError;
 use crate::profile::Profile;
 
 /// The width of a CNAB240 line.
 const WIDTH: usize = 240;
+
+/// What the open batch carries, which decides how its details and trailer read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BatchKind {
+    /// Payments, with their forma de lançamento.
+    Payments(u64),
+    /// Cobrança, remessa or retorno.
+    Cobranca,
+}
 
 /// What the reader accepts beyond the standard.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -66,8 +76,14 @@ pub enum ReadErrorKind {
         /// The batch's forma de lançamento, when a batch is open.
         entry_form: Option<u64>,
     },
+    /// A segment a cobrança batch does not carry.
+    #[error("segment {segment:?} at position 14 is not a cobrança segment (P, Q, R, T, U)")]
+    CobrancaSegment {
+        /// The segment code.
+        segment: char,
+    },
     /// A batch of a kind this crate does not read yet.
-    #[error("batch operation {0:?} at position 9 is not a batch of payments")]
+    #[error("batch operation {0:?} at position 9 is neither payments (C, D) nor cobrança (R, T)")]
     BatchKind(char),
 }
 
@@ -148,8 +164,8 @@ struct State {
     options: ReadOptions,
     line_number: usize,
     profile: Profile,
-    /// The forma de lançamento of the open batch.
-    entry_form: Option<u64>,
+    /// The kind of the open batch.
+    batch: Option<BatchKind>,
     warnings: Vec<Warning>,
     /// A line that straddles the input's buffer, assembled.
     spill: Vec<u8>,
@@ -170,7 +186,7 @@ impl<R: BufRead> Reader<R> {
             options,
             line_number: 0,
             profile: options.profile.unwrap_or_default(),
-            entry_form: None,
+            batch: None,
             warnings: Vec::new(),
             spill: Vec::with_capacity(WIDTH + 2),
             padded: [b' '; WIDTH],
@@ -253,33 +269,54 @@ impl State {
                 }
                 Record::FileHeader(header)
             }
-            b'1' => {
-                if !matches!(line[8], b'C' | b'D') {
-                    return Err(self.error(ReadErrorKind::BatchKind(char::from(line[8]))));
+            b'1' => match line[8] {
+                b'C' | b'D' => {
+                    let header = PaymentBatchHeader::parse(line).map_err(field)?;
+                    self.batch = Some(BatchKind::Payments(header.entry_form));
+                    Record::PaymentBatchHeader(header)
                 }
-                let header = PaymentBatchHeader::parse(line).map_err(field)?;
-                self.entry_form = Some(header.entry_form);
-                Record::PaymentBatchHeader(header)
-            }
-            b'3' => match (line[13], self.entry_form) {
-                (b'A', Some(_)) => Record::SegmentA(SegmentA::parse(line).map_err(field)?),
-                (b'B', Some(FORM_PIX_TRANSFER)) => Record::SegmentBPix(SegmentBPix::parse(line).map_err(field)?),
-                (b'J', Some(form)) if &line[17..19] == b"52" => match (form, self.profile) {
+                b'R' | b'T' => {
+                    self.batch = Some(BatchKind::Cobranca);
+                    Record::CobrancaBatchHeader(CobrancaBatchHeader::parse(line).map_err(field)?)
+                }
+                other => return Err(self.error(ReadErrorKind::BatchKind(char::from(other)))),
+            },
+            b'3' => match (line[13], self.batch) {
+                (b'A', Some(BatchKind::Payments(_))) => Record::SegmentA(SegmentA::parse(line).map_err(field)?),
+                (b'B', Some(BatchKind::Payments(FORM_PIX_TRANSFER))) => {
+                    Record::SegmentBPix(SegmentBPix::parse(line).map_err(field)?)
+                }
+                (b'J', Some(BatchKind::Payments(form))) if &line[17..19] == b"52" => match (form, self.profile) {
                     (FORM_PIX_QR_CODE, Profile::ItauSispag) => {
                         Record::SegmentJ52Pix(SegmentJ52PixItau::parse(line).map_err(field)?.into())
                     }
                     (FORM_PIX_QR_CODE, _) => Record::SegmentJ52Pix(SegmentJ52Pix::parse(line).map_err(field)?),
                     _ => Record::SegmentJ52(SegmentJ52::parse(line).map_err(field)?),
                 },
-                (b'J', Some(_)) => Record::SegmentJ(SegmentJ::parse(line).map_err(field)?),
-                (segment, entry_form) => {
-                    return Err(self.error(ReadErrorKind::Segment { segment: char::from(segment), entry_form }));
+                (b'J', Some(BatchKind::Payments(_))) => Record::SegmentJ(SegmentJ::parse(line).map_err(field)?),
+                (b'P', Some(BatchKind::Cobranca)) => Record::SegmentP(SegmentP::parse(line).map_err(field)?),
+                (b'Q', Some(BatchKind::Cobranca)) => Record::SegmentQ(SegmentQ::parse(line).map_err(field)?),
+                (b'R', Some(BatchKind::Cobranca)) => Record::SegmentR(SegmentR::parse(line).map_err(field)?),
+                (b'T', Some(BatchKind::Cobranca)) => Record::SegmentT(SegmentT::parse(line).map_err(field)?),
+                (b'U', Some(BatchKind::Cobranca)) => Record::SegmentU(SegmentU::parse(line).map_err(field)?),
+                (segment, batch) => {
+                    let entry_form = match batch {
+                        Some(BatchKind::Payments(form)) => Some(form),
+                        _ => None,
+                    };
+                    let segment = char::from(segment);
+                    return Err(self.error(match batch {
+                        Some(BatchKind::Cobranca) => ReadErrorKind::CobrancaSegment { segment },
+                        _ => ReadErrorKind::Segment { segment, entry_form },
+                    }));
                 }
             },
-            b'5' => {
-                self.entry_form = None;
-                Record::PaymentBatchTrailer(PaymentBatchTrailer::parse(line).map_err(field)?)
-            }
+            b'5' => match self.batch.take() {
+                Some(BatchKind::Cobranca) => {
+                    Record::CobrancaBatchTrailer(CobrancaBatchTrailer::parse(line).map_err(field)?)
+                }
+                _ => Record::PaymentBatchTrailer(PaymentBatchTrailer::parse(line).map_err(field)?),
+            },
             b'9' => Record::FileTrailer(FileTrailer::parse(line).map_err(field)?),
             other => return Err(self.error(ReadErrorKind::RecordType(char::from(other)))),
         };

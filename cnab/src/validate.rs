@@ -92,9 +92,9 @@ pub struct Summary {
     pub batches: u64,
     /// Records read.
     pub records: u64,
-    /// Payments (segments A and J).
+    /// Payments (segments A and J) and boletos (segments P and T).
     pub payments: u64,
-    /// The sum of the payments, in centavos.
+    /// Their sum, in centavos.
     pub total_amount: u64,
 }
 
@@ -120,7 +120,10 @@ impl Report {
 #[derive(Debug)]
 struct OpenBatch {
     number: u64,
-    entry_form: u64,
+    /// The forma de lançamento of a batch of payments; `None` for cobrança.
+    entry_form: Option<u64>,
+    /// Payments or boletos (segments A, J, P, T).
+    items: u64,
     records: u64,
     next_sequence: u64,
     amount: u64,
@@ -205,16 +208,35 @@ impl Validator {
                 if self.batch.is_some() {
                     self.misplaced("batch header", "opens a batch before the previous one is closed");
                 }
-                self.summary.batches += 1;
-                self.last_batch_number = header.batch;
-                self.batch = Some(OpenBatch {
-                    number: header.batch,
-                    entry_form: header.entry_form,
-                    records: 1,
-                    next_sequence: 1,
-                    amount: 0,
-                    previous: None,
-                });
+                self.open_batch(header.batch, Some(header.entry_form));
+            }
+            Record::CobrancaBatchHeader(header) => {
+                self.require_header("batch header");
+                if self.batch.is_some() {
+                    self.misplaced("batch header", "opens a batch before the previous one is closed");
+                }
+                self.open_batch(header.batch, None);
+            }
+            Record::CobrancaBatchTrailer(trailer) => {
+                let Some(batch) = self.batch.take() else {
+                    return self.misplaced("batch trailer", "closes no open batch");
+                };
+                self.check_batch_number(batch.number, trailer.batch);
+                self.check("batch trailer record count (18-23)", trailer.record_count, batch.records + 1);
+                let counts =
+                    [trailer.simple_count, trailer.linked_count, trailer.pledged_count, trailer.discounted_count];
+                let amounts =
+                    [trailer.simple_amount, trailer.linked_amount, trailer.pledged_amount, trailer.discounted_amount];
+                self.check(
+                    "batch trailer boleto counts (24-29, 47-52, 70-75, 93-98)",
+                    counts.iter().flatten().sum(),
+                    batch.items,
+                );
+                self.check(
+                    "batch trailer boleto amounts (30-46, 53-69, 76-92, 99-115)",
+                    amounts.iter().sum(),
+                    batch.amount,
+                );
             }
             Record::PaymentBatchTrailer(trailer) => {
                 let Some(batch) = self.batch.take() else {
@@ -242,6 +264,13 @@ impl Validator {
         }
     }
 
+    fn open_batch(&mut self, number: u64, entry_form: Option<u64>) {
+        self.summary.batches += 1;
+        self.last_batch_number = number;
+        self.batch =
+            Some(OpenBatch { number, entry_form, items: 0, records: 1, next_sequence: 1, amount: 0, previous: None });
+    }
+
     fn require_header(&mut self, record: &'static str) {
         if !self.header_seen {
             self.misplaced(record, "comes before the file header");
@@ -257,11 +286,16 @@ impl Validator {
 
     fn push_detail(&mut self, record: &Record) {
         let (segment, batch_number, sequence, amount) = match record {
-            Record::SegmentA(a) => ("A", a.batch, a.sequence, Some(a.amount)),
-            Record::SegmentBPix(b) => ("B", b.batch, b.sequence, None),
-            Record::SegmentJ(j) => ("J", j.batch, j.sequence, Some(j.amount)),
-            Record::SegmentJ52(j) => ("J-52", j.batch, j.sequence, None),
-            Record::SegmentJ52Pix(j) => ("J-52", j.batch, j.sequence, None),
+            Record::SegmentA(r) => ("A", r.batch, r.sequence, Some(r.amount)),
+            Record::SegmentBPix(r) => ("B", r.batch, r.sequence, None),
+            Record::SegmentJ(r) => ("J", r.batch, r.sequence, Some(r.amount)),
+            Record::SegmentJ52(r) => ("J-52", r.batch, r.sequence, None),
+            Record::SegmentJ52Pix(r) => ("J-52", r.batch, r.sequence, None),
+            Record::SegmentP(r) => ("P", r.batch, r.sequence, Some(r.amount)),
+            Record::SegmentQ(r) => ("Q", r.batch, r.sequence, None),
+            Record::SegmentR(r) => ("R", r.batch, r.sequence, None),
+            Record::SegmentT(r) => ("T", r.batch, r.sequence, Some(r.amount)),
+            Record::SegmentU(r) => ("U", r.batch, r.sequence, None),
             _ => return,
         };
         let Some(mut batch) = self.batch.take() else {
@@ -275,20 +309,24 @@ impl Validator {
         }
         batch.next_sequence = sequence + 1;
         if !allowed(segment, batch.entry_form) {
-            self.problem(ProblemKind::Segment { segment, entry_form: batch.entry_form });
+            self.problem(ProblemKind::Segment { segment, entry_form: batch.entry_form.unwrap_or(0) });
         }
-        match (segment, batch.previous) {
-            ("B", previous) if previous != Some("A") && previous != Some("B") => {
-                self.misplaced("segment B", "does not follow a segment A");
-            }
-            ("J-52", previous) if previous != Some("J") => {
-                self.misplaced("segment J-52", "does not follow a segment J")
-            }
-            _ => {}
+        let follows = |previous: &[&str]| batch.previous.is_some_and(|p| previous.contains(&p));
+        let misplaced = match segment {
+            "B" if !follows(&["A", "B"]) => Some(("segment B", "does not follow a segment A")),
+            "J-52" if !follows(&["J"]) => Some(("segment J-52", "does not follow a segment J")),
+            "Q" if !follows(&["P"]) => Some(("segment Q", "does not follow a segment P")),
+            "R" if !follows(&["P", "Q"]) => Some(("segment R", "does not follow a segment P or Q")),
+            "U" if !follows(&["T"]) => Some(("segment U", "does not follow a segment T")),
+            _ => None,
+        };
+        if let Some((record, reason)) = misplaced {
+            self.misplaced(record, reason);
         }
         batch.previous = Some(segment);
         if let Some(amount) = amount {
             batch.amount += amount;
+            batch.items += 1;
             self.summary.payments += 1;
             self.summary.total_amount += amount;
         }
@@ -317,6 +355,13 @@ fn bank(record: &Record) -> Option<u64> {
         Record::SegmentJ52(r) => r.bank,
         Record::SegmentJ52Pix(r) => r.bank,
         Record::PaymentBatchTrailer(r) => r.bank,
+        Record::CobrancaBatchHeader(r) => r.bank,
+        Record::SegmentP(r) => r.bank,
+        Record::SegmentQ(r) => r.bank,
+        Record::SegmentR(r) => r.bank,
+        Record::SegmentT(r) => r.bank,
+        Record::SegmentU(r) => r.bank,
+        Record::CobrancaBatchTrailer(r) => r.bank,
         Record::FileTrailer(r) => r.bank,
     })
 }
@@ -329,7 +374,13 @@ fn name(record: &Record) -> &'static str {
         Record::SegmentBPix(_) => "segment B",
         Record::SegmentJ(_) => "segment J",
         Record::SegmentJ52(_) | Record::SegmentJ52Pix(_) => "segment J-52",
-        Record::PaymentBatchTrailer(_) => "batch trailer",
+        Record::PaymentBatchTrailer(_) | Record::CobrancaBatchTrailer(_) => "batch trailer",
+        Record::CobrancaBatchHeader(_) => "batch header",
+        Record::SegmentP(_) => "segment P",
+        Record::SegmentQ(_) => "segment Q",
+        Record::SegmentR(_) => "segment R",
+        Record::SegmentT(_) => "segment T",
+        Record::SegmentU(_) => "segment U",
         Record::FileTrailer(_) => "file trailer",
     }
 }
@@ -339,14 +390,22 @@ fn segment_name(segment: &'static str) -> &'static str {
         "A" => "segment A",
         "B" => "segment B",
         "J" => "segment J",
+        "P" => "segment P",
+        "Q" => "segment Q",
+        "R" => "segment R",
+        "T" => "segment T",
+        "U" => "segment U",
         _ => "segment J-52",
     }
 }
 
-/// Whether a batch of forma `entry_form` carries `segment` (FEBRABAN 240 v10.6 p.14-15: boleto
-/// batches carry J and J-52, credit batches A and B; Pix QR code batches, forma 47, are boleto
-/// batches in Bradesco's Multipag Pix manual).
-fn allowed(segment: &str, entry_form: u64) -> bool {
+/// Whether a batch carries `segment` (FEBRABAN 240 v10.6 p.14-15): a cobrança batch (no forma)
+/// P, Q, R, T and U; a boleto batch J and J-52; a credit batch A and B. Pix QR code batches,
+/// forma 47, are boleto batches in Bradesco's Multipag Pix manual.
+fn allowed(segment: &str, entry_form: Option<u64>) -> bool {
+    let Some(entry_form) = entry_form else {
+        return matches!(segment, "P" | "Q" | "R" | "T" | "U");
+    };
     let boletos = matches!(entry_form, 30 | 31 | FORM_PIX_QR_CODE);
     match segment {
         "J" | "J-52" => boletos,

@@ -6,7 +6,7 @@ use std::io::{BufRead, Write};
 use crate::cnab240::{FileHeader, FileTrailer, PaymentBatchHeader, PaymentBatchTrailer, Record};
 use crate::layout::{FieldError, WriteOptions};
 use crate::profile::Profile;
-use crate::reader::{ReadError, ReadOptions, Reader};
+use crate::reader::{ReadError, ReadErrorKind, ReadOptions, Reader};
 
 /// The most details a batch holds: the sequence number (9-13) has five digits.
 pub const MAX_BATCH_DETAILS: usize = 99_999;
@@ -175,7 +175,10 @@ impl PaymentFile {
             for (sequence, detail) in batch.details.iter().enumerate() {
                 let mut detail = detail.clone();
                 let Some((detail_bank, detail_batch, detail_sequence)) = numbering(&mut detail) else {
-                    return Err(WriteError::NotADetail { batch: number, record: "header or trailer" });
+                    return Err(WriteError::NotADetail {
+                        batch: number,
+                        record: "header, trailer or cobrança segment",
+                    });
                 };
                 (*detail_bank, *detail_batch, *detail_sequence) = (bank, number, sequence as u64 + 1);
                 total += amount(&detail);
@@ -211,11 +214,13 @@ impl PaymentFile {
     }
 
     /// Assembles a file from a reader's records (the inverse of [`PaymentFile::write`]); the
-    /// whole file is held in memory. Structure problems are left to [`validate`](crate::validate).
+    /// whole file is held in memory. Structure problems are left to [`validate`](crate::validate);
+    /// a cobrança batch is not a payment and is refused.
     pub fn read<R: BufRead>(input: R, options: ReadOptions) -> Result<Self, ReadError> {
         let mut file = PaymentFile::default();
         for item in Reader::with_options(input, options) {
-            match item?.1 {
+            let (line, record) = item?;
+            match record {
                 Record::FileHeader(header) => file.header = header,
                 Record::PaymentBatchHeader(header) => {
                     file.batches.push(PaymentBatch { header, ..Default::default() });
@@ -224,6 +229,9 @@ impl PaymentFile {
                     if let Some(batch) = file.batches.last_mut() {
                         batch.trailer = trailer;
                     }
+                }
+                Record::CobrancaBatchHeader(_) => {
+                    return Err(ReadError { line, kind: ReadErrorKind::BatchKind('R') });
                 }
                 Record::FileTrailer(trailer) => file.trailer = trailer,
                 detail => {

@@ -200,3 +200,30 @@ fn any_input_buffer_size_reads_the_same() {
         assert_eq!(records, expected, "capacity {capacity}, with 0x1A");
     }
 }
+
+const SICOOB_COBRANCA: &str = "sicoob-756_cnab240_cobranca_remessa_P-Q-R_brcobranca.rem";
+
+#[test]
+fn sicoob_cobranca_remessa() {
+    let Some(bytes) = corpus_file(SICOOB_COBRANCA) else { return };
+    let (records, profile) = read_all(&bytes);
+    assert_eq!(profile, Profile::Febraban);
+    let Some((_, Record::SegmentP(p))) = records.iter().find(|(_, r)| matches!(r, Record::SegmentP(_))) else {
+        panic!()
+    };
+    assert_eq!((p.amount, p.wallet, p.due_date.map(|d| d.to_string())), (5000, 1, Some("2015-07-14".into())));
+    let Some((_, Record::SegmentQ(q))) = records.iter().find(|(_, r)| matches!(r, Record::SegmentQ(_))) else {
+        panic!()
+    };
+    assert_eq!(q.payer_name, "PABLO DIEGO JOSE FRANCISCO DE PAULA JUAN");
+    assert_eq!((q.payer_city.as_str(), q.payer_state.as_str()), ("SANTA RITA DE C", "RJ"));
+    assert!(records.iter().any(|(_, r)| matches!(r, Record::SegmentR(_))));
+    assert_round_trip(&bytes, &records, profile);
+
+    // The batch trailer reconciles (5 records, 1 boleto of R$ 50,00); the file trailer counts 6
+    // records where the file holds 7.
+    let report = febraban_cnab::validate(bytes.as_slice(), febraban_cnab::ReadOptions::default());
+    let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(problems, ["line 7: file trailer record count (24-29): the trailer says 6, the file holds 7"]);
+    assert_eq!((report.summary.payments, report.summary.total_amount), (1, 5000));
+}

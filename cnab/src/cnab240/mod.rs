@@ -10,21 +10,33 @@
 
 mod batch_header;
 mod batch_trailer;
+mod cobranca_batch;
 mod file_header;
 mod file_trailer;
 mod segment_a;
 mod segment_b;
 mod segment_j;
 mod segment_j52;
+mod segment_p;
+mod segment_q;
+mod segment_r;
+mod segment_t;
+mod segment_u;
 
 pub use batch_header::PaymentBatchHeader;
 pub use batch_trailer::PaymentBatchTrailer;
+pub use cobranca_batch::{CobrancaBatchHeader, CobrancaBatchTrailer};
 pub use file_header::FileHeader;
 pub use file_trailer::FileTrailer;
 pub use segment_a::SegmentA;
 pub use segment_b::SegmentBPix;
 pub use segment_j::SegmentJ;
 pub use segment_j52::{SegmentJ52, SegmentJ52Pix, SegmentJ52PixItau};
+pub use segment_p::SegmentP;
+pub use segment_q::SegmentQ;
+pub use segment_r::SegmentR;
+pub use segment_t::SegmentT;
+pub use segment_u::SegmentU;
 
 use crate::layout::{FieldError, WriteOptions};
 use crate::profile::Profile;
@@ -54,6 +66,20 @@ pub enum Record {
     SegmentJ52Pix(SegmentJ52Pix),
     /// Record type 5 of a batch of payments.
     PaymentBatchTrailer(PaymentBatchTrailer),
+    /// Record type 1, a cobrança batch (operation R remessa, T retorno).
+    CobrancaBatchHeader(CobrancaBatchHeader),
+    /// Segment P: a boleto to register (remessa).
+    SegmentP(SegmentP),
+    /// Segment Q: its payer (remessa).
+    SegmentQ(SegmentQ),
+    /// Segment R: more instructions (remessa, optional).
+    SegmentR(SegmentR),
+    /// Segment T: a boleto's occurrence (retorno).
+    SegmentT(SegmentT),
+    /// Segment U: its amounts and dates (retorno).
+    SegmentU(SegmentU),
+    /// Record type 5 of a cobrança batch.
+    CobrancaBatchTrailer(CobrancaBatchTrailer),
     /// Record type 9.
     FileTrailer(FileTrailer),
 }
@@ -155,6 +181,13 @@ impl Record {
                 Profile::ItauSispag => SegmentJ52PixItau::from(r.clone()).to_line(options),
             },
             Record::PaymentBatchTrailer(r) => r.to_line(options),
+            Record::CobrancaBatchHeader(r) => r.to_line(options),
+            Record::SegmentP(r) => r.to_line(options),
+            Record::SegmentQ(r) => r.to_line(options),
+            Record::SegmentR(r) => r.to_line(options),
+            Record::SegmentT(r) => r.to_line(options),
+            Record::SegmentU(r) => r.to_line(options),
+            Record::CobrancaBatchTrailer(r) => r.to_line(options),
             Record::FileTrailer(r) => r.to_line(options),
         }
     }
@@ -168,7 +201,14 @@ mod tests {
     /// Every layout's columns follow each other from 1 to 240 with no gap and no overlap.
     #[test]
     fn every_layout_tiles_240_positions() {
-        let layouts: [(&str, &[FieldSpec]); 10] = [
+        let layouts: [(&str, &[FieldSpec]); 17] = [
+            ("CobrancaBatchHeader", CobrancaBatchHeader::FIELDS),
+            ("CobrancaBatchTrailer", CobrancaBatchTrailer::FIELDS),
+            ("SegmentP", SegmentP::FIELDS),
+            ("SegmentQ", SegmentQ::FIELDS),
+            ("SegmentR", SegmentR::FIELDS),
+            ("SegmentT", SegmentT::FIELDS),
+            ("SegmentU", SegmentU::FIELDS),
             ("FileHeader", FileHeader::FIELDS),
             ("PaymentBatchHeader", PaymentBatchHeader::FIELDS),
             ("PaymentBatchTrailer", PaymentBatchTrailer::FIELDS),
