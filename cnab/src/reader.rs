@@ -6,8 +6,8 @@ use std::io::BufRead;
 
 use crate::cnab240::{
     CobrancaBatchHeader, CobrancaBatchTrailer, FORM_PIX_QR_CODE, FORM_PIX_TRANSFER, FileHeader, FileTrailer,
-    PaymentBatchHeader, PaymentBatchTrailer, Record, SegmentA, SegmentBPix, SegmentJ, SegmentJ52, SegmentJ52Pix,
-    SegmentJ52PixItau, SegmentP, SegmentQ, SegmentR, SegmentT, SegmentU,
+    PaymentBatchHeader, PaymentBatchTrailer, Record, SegmentA, SegmentB, SegmentBPix, SegmentJ, SegmentJ52,
+    SegmentJ52Pix, SegmentJ52PixItau, SegmentP, SegmentQ, SegmentR, SegmentT, SegmentU,
 };
 use crate::layout::FieldError;
 use crate::profile::Profile;
@@ -286,6 +286,7 @@ impl State {
                 (b'B', Some(BatchKind::Payments(FORM_PIX_TRANSFER))) => {
                     Record::SegmentBPix(SegmentBPix::parse(line).map_err(field)?)
                 }
+                (b'B', Some(BatchKind::Payments(_))) => Record::SegmentB(SegmentB::parse(line).map_err(field)?),
                 (b'J', Some(BatchKind::Payments(form))) if &line[17..19] == b"52" => match (form, self.profile) {
                     (FORM_PIX_QR_CODE, Profile::ItauSispag) => {
                         Record::SegmentJ52Pix(SegmentJ52PixItau::parse(line).map_err(field)?.into())

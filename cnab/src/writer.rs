@@ -129,6 +129,7 @@ fn numbering(record: &mut Record) -> Option<(&mut u64, &mut u64, &mut u64)> {
     match record {
         Record::SegmentA(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
         Record::SegmentBPix(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
+        Record::SegmentB(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
         Record::SegmentJ(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
         Record::SegmentJ52(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
         Record::SegmentJ52Pix(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),

@@ -115,3 +115,31 @@ fn a_line_that_does_not_read_is_reported_and_the_rest_still_checked() {
     assert_eq!(found[0].0, 3);
     assert!(found[0].1.contains("amount (120-134) \"00000000001000X\": expected digits"), "{found:?}");
 }
+
+#[test]
+fn a_ted_batch_with_the_payee_address_in_segment_b() {
+    use febraban_cnab::cnab240::SegmentB;
+    let file = PaymentFile {
+        header: FileHeader { bank: 1, ..Default::default() },
+        batches: vec![PaymentBatch {
+            header: PaymentBatchHeader { operation: "C".into(), service: 20, entry_form: 41, ..Default::default() },
+            details: vec![
+                Record::SegmentA(SegmentA { clearing_house: 18, payee_bank: 237, amount: 99_90, ..Default::default() }),
+                Record::SegmentB(SegmentB {
+                    street: "Rua São João".into(),
+                    city: "Belém".into(),
+                    state: "PA".into(),
+                    ..Default::default()
+                }),
+            ],
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let bytes = file.to_bytes(&WriterOptions::default()).unwrap();
+    let report = validate(bytes.as_slice(), ReadOptions::default());
+    assert!(report.is_valid(), "{:?}", report.problems.iter().map(ToString::to_string).collect::<Vec<_>>());
+    let read = PaymentFile::read(bytes.as_slice(), ReadOptions::default()).unwrap();
+    let Record::SegmentB(b) = &read.batches[0].details[1] else { panic!("{:?}", read.batches[0].details[1]) };
+    assert_eq!((b.street.as_str(), b.city.as_str()), ("RUA SAO JOAO", "BELEM"));
+}

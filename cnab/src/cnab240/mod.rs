@@ -29,7 +29,7 @@ pub use cobranca_batch::{CobrancaBatchHeader, CobrancaBatchTrailer};
 pub use file_header::FileHeader;
 pub use file_trailer::FileTrailer;
 pub use segment_a::SegmentA;
-pub use segment_b::SegmentBPix;
+pub use segment_b::{SegmentB, SegmentBPix};
 pub use segment_j::SegmentJ;
 pub use segment_j52::{SegmentJ52, SegmentJ52Pix, SegmentJ52PixItau};
 pub use segment_p::SegmentP;
@@ -58,6 +58,8 @@ pub enum Record {
     SegmentA(SegmentA),
     /// Segment B of a Pix transfer batch (forma 45).
     SegmentBPix(SegmentBPix),
+    /// Segment B of another credit batch: the payee's address.
+    SegmentB(SegmentB),
     /// Segment J.
     SegmentJ(SegmentJ),
     /// Segment J-52 of a boleto batch.
@@ -174,6 +176,7 @@ impl Record {
             Record::PaymentBatchHeader(r) => r.to_line(options),
             Record::SegmentA(r) => r.to_line(options),
             Record::SegmentBPix(r) => r.to_line(options),
+            Record::SegmentB(r) => r.to_line(options),
             Record::SegmentJ(r) => r.to_line(options),
             Record::SegmentJ52(r) => r.to_line(options),
             Record::SegmentJ52Pix(r) => match profile {
@@ -201,7 +204,8 @@ mod tests {
     /// Every layout's columns follow each other from 1 to 240 with no gap and no overlap.
     #[test]
     fn every_layout_tiles_240_positions() {
-        let layouts: [(&str, &[FieldSpec]); 17] = [
+        let layouts: [(&str, &[FieldSpec]); 18] = [
+            ("SegmentB", SegmentB::FIELDS),
             ("CobrancaBatchHeader", CobrancaBatchHeader::FIELDS),
             ("CobrancaBatchTrailer", CobrancaBatchTrailer::FIELDS),
             ("SegmentP", SegmentP::FIELDS),
