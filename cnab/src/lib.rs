@@ -1,9 +1,9 @@
 //! FEBRABAN CNAB bank files: layouts declared once as data, a streaming reader that types every
 //! field, and record writers.
 //!
-//! **Status:** CNAB240 payments (file and batch headers and trailers, segments A, B for Pix,
-//! J, J-52 and J-52 Pix) read and write. The file validator and whole-file writer that
-//! reconcile trailers, cobrança (P, Q, R, T, U) and CNAB400 are being added.
+//! **Status:** CNAB240 reads and validates payments (segments A, B, B Pix, J, J-52, J-52 Pix)
+//! and cobrança (P, Q, R, T, U); whole payment files are written with every count and sum
+//! computed. CNAB400 and a whole-file writer for cobrança are not done yet.
 //!
 //! # Layouts as data
 //!
@@ -20,6 +20,27 @@
 //! date, an unknown record type or segment is an error naming the line, the columns, the field
 //! and what it holds. [`ReadOptions::lenient`] accepts right-trimmed lines, a UTF-8 byte order
 //! mark and a blank 241st character, reporting each as a [`Warning`].
+//!
+//! # Validation and writing
+//!
+//! [`validate`] reads a whole file in constant memory and reports every structural fault and
+//! every trailer that does not reconcile, each with the trailer's value and the file's.
+//! [`PaymentFile`] writes a file from its headers and details, numbering every record and
+//! computing every count and sum; free text is written upper-case ASCII with accents folded.
+//!
+//! # Real files
+//!
+//! What the reader does with the irregular files of the shared corpus:
+//!
+//! | file | strict | lenient |
+//! |---|---|---|
+//! | BTG retorno (UTF-8 BOM, lines of 308, 227, 233 characters, trailer counts 1) | refused at line 1 (byte order mark) | the BOM dropped with a warning; the 308-character line refused; short lines padded with warnings, then their fields refused where the content is misaligned, each naming field, columns and text |
+//! | Sicoob retorno (trailing blanks stripped, CRLF) | refused at line 1 (154 characters) | lines padded with warnings; segments T and U read; the file and batch headers refused where Sicoob's layout departs from FEBRABAN's (its header fields from 126 on sit 17 positions early) |
+//! | Sicoob remessa P, Q, R | reads; writes back byte for byte | |
+//! | Itaú SISPAG Pix (A+B, J+J-52) and retorno | read, validate, write back byte for byte | |
+//!
+//! The Sicoob remessa's file trailer counts 6 records where the file holds 7; [`validate`]
+//! says so.
 //!
 //! # Bank profiles
 //!
