@@ -86,87 +86,42 @@ pub enum Record {
     FileTrailer(FileTrailer),
 }
 
-impl From<SegmentJ52PixItau> for SegmentJ52Pix {
-    fn from(r: SegmentJ52PixItau) -> Self {
-        let SegmentJ52PixItau {
-            bank,
-            batch,
-            record_type,
-            sequence,
-            segment,
-            movement_type,
-            movement_code,
-            optional_record,
-            payer_document_type,
-            payer_document,
-            payer_name,
-            payee_document_type,
-            payee_document,
-            payee_name,
-            key_or_url,
-            txid,
-        } = r;
-        SegmentJ52Pix {
-            bank,
-            batch,
-            record_type,
-            sequence,
-            segment,
-            movement_type,
-            movement_code,
-            optional_record,
-            payer_document_type,
-            payer_document,
-            payer_name,
-            payee_document_type,
-            payee_document,
-            payee_name,
-            key_or_url,
-            txid,
+/// Conversions both ways between two layouts of the same record (the same fields, placed
+/// differently): a field missing from either side does not compile.
+macro_rules! same_fields {
+    ($a:ident <=> $b:ident { $($field:ident),+ $(,)? }) => {
+        impl From<$a> for $b {
+            fn from(record: $a) -> Self {
+                $b { $($field: record.$field),+ }
+            }
         }
-    }
+
+        impl From<$b> for $a {
+            fn from(record: $b) -> Self {
+                $a { $($field: record.$field),+ }
+            }
+        }
+    };
 }
 
-impl From<SegmentJ52Pix> for SegmentJ52PixItau {
-    fn from(r: SegmentJ52Pix) -> Self {
-        let SegmentJ52Pix {
-            bank,
-            batch,
-            record_type,
-            sequence,
-            segment,
-            movement_type,
-            movement_code,
-            optional_record,
-            payer_document_type,
-            payer_document,
-            payer_name,
-            payee_document_type,
-            payee_document,
-            payee_name,
-            key_or_url,
-            txid,
-        } = r;
-        SegmentJ52PixItau {
-            bank,
-            batch,
-            record_type,
-            sequence,
-            segment,
-            movement_type,
-            movement_code,
-            optional_record,
-            payer_document_type,
-            payer_document,
-            payer_name,
-            payee_document_type,
-            payee_document,
-            payee_name,
-            key_or_url,
-            txid,
-        }
-    }
-}
+same_fields!(SegmentJ52Pix <=> SegmentJ52PixItau {
+    bank,
+    batch,
+    record_type,
+    sequence,
+    segment,
+    movement_type,
+    movement_code,
+    optional_record,
+    payer_document_type,
+    payer_document,
+    payer_name,
+    payee_document_type,
+    payee_document,
+    payee_name,
+    key_or_url,
+    txid,
+});
 
 impl Record {
     /// Writes the record as a 240-byte line, in `profile`'s layout.
