@@ -63,6 +63,6 @@ mod writer;
 pub use layout::{Date, FieldError, WriteOptions};
 pub use occurrence::{Occurrence, occurrences};
 pub use profile::Profile;
-pub use reader::{ReadError, ReadErrorKind, ReadOptions, Reader, Warning, WarningKind};
+pub use reader::{Cnab240, Format, ReadError, ReadErrorKind, ReadOptions, Reader, Warning, WarningKind};
 pub use validate::{Problem, ProblemKind, Report, Summary, Validator, validate};
 pub use writer::{LineEnding, MAX_BATCH_DETAILS, PaymentBatch, PaymentFile, WriteError, WriterOptions};

@@ -50,11 +50,13 @@ pub enum ReadErrorKind {
     /// The input could not be read.
     #[error("read failed: {0}")]
     Io(#[from] std::io::Error),
-    /// A line that is not 240 bytes long.
-    #[error("line is {found} characters long; CNAB240 lines are 240")]
+    /// A line that is not as long as the format's records.
+    #[error("line is {found} characters long; the format's lines are {expected}")]
     Length {
         /// The line's length, line ending excluded.
         found: usize,
+        /// The format's width (240 or 400).
+        expected: usize,
     },
     /// A UTF-8 byte order mark (strict mode).
     #[error("the file starts with a UTF-8 byte order mark")]
@@ -108,14 +110,14 @@ pub struct Warning {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum WarningKind {
-    /// A line shorter than 240 whose missing trailing blanks were padded back.
+    /// A line shorter than the format's width whose missing trailing blanks were padded back.
     RightTrimmed {
         /// The line's length as found.
         found: usize,
     },
     /// A UTF-8 byte order mark, dropped.
     ByteOrderMark,
-    /// A blank 241st character, dropped.
+    /// A blank character one past the record's width (the 241st or 401st), dropped.
     TrailingBlank,
 }
 
@@ -123,10 +125,12 @@ impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
             WarningKind::RightTrimmed { found } => {
-                write!(f, "line {}: {found} characters, padded with blanks to 240", self.line)
+                write!(f, "line {}: {found} characters, padded with blanks", self.line)
             }
             WarningKind::ByteOrderMark => write!(f, "line {}: UTF-8 byte order mark dropped", self.line),
-            WarningKind::TrailingBlank => write!(f, "line {}: blank 241st character dropped", self.line),
+            WarningKind::TrailingBlank => {
+                write!(f, "line {}: blank character past the record's end dropped", self.line)
+            }
         }
     }
 }
@@ -153,43 +157,74 @@ impl fmt::Display for Warning {
 /// assert!(matches!(&records[0], (1, Record::FileHeader(h)) if h.company_name == "EMPRESA EXEMPLO"));
 /// assert!(matches!(&records[1], (2, Record::FileTrailer(t)) if t.record_count == 2));
 /// ```
-pub struct Reader<R> {
+pub struct Reader<R, F = Cnab240> {
     input: R,
-    state: State,
+    state: State<F>,
+}
+
+/// A file format: its line width and how a line of that width becomes a record.
+///
+/// A format value also holds what the reader has learnt of the file so far (the bank, the open
+/// batch), which decides how later lines read.
+pub trait Format: Default {
+    /// The width of every line.
+    const WIDTH: usize;
+    /// The records of the format.
+    type Record;
+    /// Types a line of exactly [`Format::WIDTH`] bytes.
+    fn record(&mut self, line: &[u8], options: &ReadOptions) -> Result<Self::Record, ReadErrorKind>;
+}
+
+/// CNAB240: what the reader knows of the file so far.
+#[derive(Debug, Default)]
+pub struct Cnab240 {
+    profile: Profile,
+    /// The kind of the open batch.
+    batch: Option<BatchKind>,
 }
 
 /// What the reader knows of the file so far: everything but the input, so that a line can be
 /// typed while it still sits in the input's buffer.
-struct State {
+struct State<F> {
     options: ReadOptions,
     line_number: usize,
-    profile: Profile,
-    /// The kind of the open batch.
-    batch: Option<BatchKind>,
+    format: F,
     warnings: Vec<Warning>,
     /// A line that straddles the input's buffer, assembled.
     spill: Vec<u8>,
-    /// A line padded to 240 by a lenient reader.
-    padded: [u8; WIDTH],
+    /// A line padded to the width by a lenient reader.
+    padded: Vec<u8>,
     done: bool,
 }
 
-impl<R: BufRead> Reader<R> {
-    /// A strict reader.
+impl<R: BufRead> Reader<R, Cnab240> {
+    /// A strict CNAB240 reader.
     pub fn new(input: R) -> Self {
         Self::with_options(input, ReadOptions::default())
     }
 
-    /// A reader with `options`.
+    /// A CNAB240 reader with `options`.
     pub fn with_options(input: R, options: ReadOptions) -> Self {
+        let format = Cnab240 { profile: options.profile.unwrap_or_default(), batch: None };
+        Reader::with_format(input, options, format)
+    }
+
+    /// The profile in use (chosen from the file header's bank unless given).
+    pub fn profile(&self) -> Profile {
+        self.state.format.profile
+    }
+}
+
+impl<R: BufRead, F: Format> Reader<R, F> {
+    /// A reader of `format`.
+    pub fn with_format(input: R, options: ReadOptions, format: F) -> Self {
         let state = State {
             options,
             line_number: 0,
-            profile: options.profile.unwrap_or_default(),
-            batch: None,
+            format,
             warnings: Vec::new(),
-            spill: Vec::with_capacity(WIDTH + 2),
-            padded: [b' '; WIDTH],
+            spill: Vec::with_capacity(F::WIDTH + 2),
+            padded: vec![b' '; F::WIDTH],
             done: false,
         };
         Reader { input, state }
@@ -199,21 +234,16 @@ impl<R: BufRead> Reader<R> {
     pub fn warnings(&self) -> &[Warning] {
         &self.state.warnings
     }
-
-    /// The profile in use (chosen from the file header's bank unless given).
-    pub fn profile(&self) -> Profile {
-        self.state.profile
-    }
 }
 
-impl State {
+impl<F: Format> State<F> {
     fn error(&self, kind: ReadErrorKind) -> ReadError {
         ReadError { line: self.line_number, kind }
     }
 
     /// Types one line (its line ending still on it). `None` when the line is only the
     /// end-of-file mark.
-    fn line(&mut self, raw: &[u8]) -> Option<Result<(usize, Record), ReadError>> {
+    fn line(&mut self, raw: &[u8]) -> Option<Result<(usize, F::Record), ReadError>> {
         self.line_number += 1;
         let mut bytes = raw;
         if let Some(rest) = bytes.strip_suffix(b"\n") {
@@ -237,34 +267,39 @@ impl State {
             }
         }
         let found = bytes.len();
+        let width = F::WIDTH;
+        let lenient = self.options.lenient;
         let fix = match found {
-            WIDTH => None,
-            241 if self.options.lenient && bytes[WIDTH] == b' ' => Some(WarningKind::TrailingBlank),
-            1..WIDTH if self.options.lenient => Some(WarningKind::RightTrimmed { found }),
-            _ => return Some(Err(self.error(ReadErrorKind::Length { found }))),
+            n if n == width => None,
+            n if n == width + 1 && lenient && bytes[width] == b' ' => Some(WarningKind::TrailingBlank),
+            n if n > 0 && n < width && lenient => Some(WarningKind::RightTrimmed { found }),
+            _ => return Some(Err(self.error(ReadErrorKind::Length { found, expected: width }))),
         };
         let line_number = self.line_number;
         let record = match fix {
-            None => self.record(bytes),
+            None => self.format.record(bytes, &self.options),
             Some(kind) => {
                 self.warnings.push(Warning { line: line_number, kind });
-                let n = found.min(WIDTH);
-                let mut padded = self.padded;
-                padded[..n].copy_from_slice(&bytes[..n]);
-                padded[n..].fill(b' ');
-                self.record(&padded)
+                let n = found.min(width);
+                self.padded[..n].copy_from_slice(&bytes[..n]);
+                self.padded[n..].fill(b' ');
+                self.format.record(&self.padded, &self.options)
             }
         };
-        Some(record.map(|record| (line_number, record)))
+        Some(record.map(|record| (line_number, record)).map_err(|kind| ReadError { line: line_number, kind }))
     }
+}
 
-    /// Types a line of exactly 240 bytes.
-    fn record(&mut self, line: &[u8]) -> Result<Record, ReadError> {
-        let field = |e: FieldError| ReadError { line: self.line_number, kind: ReadErrorKind::Field(e) };
+impl Format for Cnab240 {
+    const WIDTH: usize = WIDTH;
+    type Record = Record;
+
+    fn record(&mut self, line: &[u8], options: &ReadOptions) -> Result<Record, ReadErrorKind> {
+        let field = ReadErrorKind::Field;
         let record = match line[7] {
             b'0' => {
                 let header = FileHeader::parse(line).map_err(field)?;
-                if self.options.profile.is_none() {
+                if options.profile.is_none() {
                     self.profile = Profile::for_bank(header.bank);
                 }
                 Record::FileHeader(header)
@@ -279,7 +314,7 @@ impl State {
                     self.batch = Some(BatchKind::Cobranca);
                     Record::CobrancaBatchHeader(CobrancaBatchHeader::parse(line).map_err(field)?)
                 }
-                other => return Err(self.error(ReadErrorKind::BatchKind(char::from(other)))),
+                other => return Err(ReadErrorKind::BatchKind(char::from(other))),
             },
             b'3' => match (line[13], self.batch) {
                 (b'A', Some(BatchKind::Payments(_))) => Record::SegmentA(SegmentA::parse(line).map_err(field)?),
@@ -306,10 +341,10 @@ impl State {
                         _ => None,
                     };
                     let segment = char::from(segment);
-                    return Err(self.error(match batch {
+                    return Err(match batch {
                         Some(BatchKind::Cobranca) => ReadErrorKind::CobrancaSegment { segment },
                         _ => ReadErrorKind::Segment { segment, entry_form },
-                    }));
+                    });
                 }
             },
             b'5' => match self.batch.take() {
@@ -319,14 +354,14 @@ impl State {
                 _ => Record::PaymentBatchTrailer(PaymentBatchTrailer::parse(line).map_err(field)?),
             },
             b'9' => Record::FileTrailer(FileTrailer::parse(line).map_err(field)?),
-            other => return Err(self.error(ReadErrorKind::RecordType(char::from(other)))),
+            other => return Err(ReadErrorKind::RecordType(char::from(other))),
         };
         Ok(record)
     }
 }
 
-impl<R: BufRead> Iterator for Reader<R> {
-    type Item = Result<(usize, Record), ReadError>;
+impl<R: BufRead, F: Format> Iterator for Reader<R, F> {
+    type Item = Result<(usize, F::Record), ReadError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         let state = &mut self.state;
