@@ -31,6 +31,10 @@ pub enum Kind {
     Text,
     /// A date `DDMMAAAA`; zeros when none.
     Date8,
+    /// A date `DDMMAA` (CNAB400), years 2000-2099; zeros when none.
+    Date6,
+    /// A date `DDMMAA`, blank when none.
+    Date6OrBlank,
     /// A value the layout fixes (record type, segment code, literal).
     Fixed,
     /// Reserved positions, blank.
@@ -464,6 +468,67 @@ impl Column for Date8 {
     }
 }
 
+fn read_date6(bytes: &[u8]) -> Result<Option<Date>, FieldProblem> {
+    let value = digits_value(bytes).map_err(|_| FieldProblem::Date)?;
+    if value == 0 {
+        return Ok(None);
+    }
+    let (day, month, year) = (value / 10_000, value / 100 % 100, 2000 + value % 100);
+    Date::new(year as u16, month as u8, day as u8).map(Some).ok_or(FieldProblem::Date)
+}
+
+fn write_date6(value: &Option<Date>, out: &mut [u8]) -> Result<(), FieldProblem> {
+    let Some(date) = value else { return write_digits(0, out) };
+    if !(2000..2100).contains(&date.year) {
+        return Err(FieldProblem::Date);
+    }
+    write_digits(u64::from(date.day) * 10_000 + u64::from(date.month) * 100 + u64::from(date.year % 100), out)
+}
+
+/// A date `DDMMAA` as CNAB400 writes it, read as 2000-2099; all zeros for none.
+#[derive(Debug)]
+pub struct Date6;
+
+impl Column for Date6 {
+    type Value = Option<Date>;
+    const KIND: Kind = Kind::Date6;
+
+    fn read(bytes: &[u8]) -> Result<Option<Date>, FieldProblem> {
+        read_date6(bytes)
+    }
+
+    fn write(value: &Option<Date>, out: &mut [u8], _: &WriteOptions) -> Result<(), FieldProblem> {
+        write_date6(value, out)
+    }
+}
+
+/// A date `DDMMAA`, all blank for none (as some retorno files leave dates not yet known).
+#[derive(Debug)]
+pub struct Date6OrBlank;
+
+impl Column for Date6OrBlank {
+    type Value = Option<Date>;
+    const KIND: Kind = Kind::Date6OrBlank;
+
+    fn read(bytes: &[u8]) -> Result<Option<Date>, FieldProblem> {
+        if trim_blanks_end(bytes).is_empty() {
+            return Ok(None);
+        }
+        match read_date6(bytes)? {
+            Some(date) => Ok(Some(date)),
+            // Zeros would write back as blanks.
+            None => Err(FieldProblem::Date),
+        }
+    }
+
+    fn write(value: &Option<Date>, out: &mut [u8], _: &WriteOptions) -> Result<(), FieldProblem> {
+        match value {
+            Some(_) => write_date6(value, out),
+            None => Ok(()),
+        }
+    }
+}
+
 /// A numeric value the layout fixes, such as a record type.
 #[derive(Debug)]
 pub struct Fixed<const N: u64>;
@@ -675,6 +740,21 @@ mod tests {
         let mut out = [b' '; 8];
         Date8::write(&Date::new(2024, 1, 5), &mut out, &WriteOptions::default()).unwrap();
         assert_eq!(&out, b"05012024");
+    }
+
+    #[test]
+    fn six_digit_dates() {
+        assert_eq!(Date6::read(b"110412"), Ok(Date::new(2012, 4, 11)));
+        assert_eq!(Date6::read(b"000000"), Ok(None));
+        assert_eq!(Date6::read(b"310212"), Err(FieldProblem::Date));
+        assert_eq!(Date6OrBlank::read(b"      "), Ok(None));
+        assert_eq!(Date6OrBlank::read(b"000000"), Err(FieldProblem::Date));
+        let mut out = [b' '; 6];
+        Date6OrBlank::write(&None, &mut out, &WriteOptions::default()).unwrap();
+        assert_eq!(&out, b"      ");
+        Date6::write(&Date::new(2015, 7, 14), &mut out, &WriteOptions::default()).unwrap();
+        assert_eq!(&out, b"140715");
+        assert_eq!(Date6::write(&Date::new(1999, 1, 1), &mut out, &WriteOptions::default()), Err(FieldProblem::Date));
     }
 
     #[test]

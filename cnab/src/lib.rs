@@ -53,6 +53,7 @@
 #![warn(clippy::unwrap_used)]
 
 pub mod cnab240;
+pub mod cnab400;
 pub mod layout;
 mod occurrence;
 mod profile;

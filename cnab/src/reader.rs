@@ -84,6 +84,14 @@ pub enum ReadErrorKind {
         /// The segment code.
         segment: char,
     },
+    /// A CNAB400 record of a bank whose layout this crate does not declare.
+    #[error("the CNAB400 {record} layout of bank {bank:03} is not known")]
+    UnknownLayout {
+        /// The bank of the file header.
+        bank: u64,
+        /// Which record.
+        record: &'static str,
+    },
     /// A batch of a kind this crate does not read yet.
     #[error("batch operation {0:?} at position 9 is neither payments (C, D) nor cobrança (R, T)")]
     BatchKind(char),

@@ -1,0 +1,177 @@
+//! CNAB400: each bank's own 400-position layout (there is no FEBRABAN master).
+//!
+//! ```text
+//! 0  header            (bank at 77-79, 2: 1 remessa, 2 retorno)
+//! 1  detail            one per boleto
+//! 3  Itaú Pix          optional, after its detail
+//! 8  Santander Pix     optional, after its detail
+//! 9  trailer
+//! ```
+//! Every record ends with its sequence number (395-400), from 000001.
+
+mod bradesco;
+mod common;
+mod pix;
+
+pub use bradesco::{
+    BradescoRemessaDetail, BradescoRemessaHeader, BradescoRetornoDetail, BradescoRetornoHeader, BradescoRetornoTrailer,
+};
+pub use common::RemessaTrailer;
+pub use pix::{ItauPixDetail, SantanderPixDetail};
+
+use crate::layout::{FieldError, WriteOptions};
+use crate::reader::{Format, ReadErrorKind, ReadOptions};
+
+/// Bradesco's COMPE code.
+pub const BRADESCO: u64 = 237;
+/// Itaú's COMPE code.
+pub const ITAU: u64 = 341;
+/// Santander's COMPE code.
+pub const SANTANDER: u64 = 33;
+
+/// One CNAB400 record, typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Record {
+    /// Bradesco remessa header.
+    BradescoRemessaHeader(BradescoRemessaHeader),
+    /// Bradesco remessa detail.
+    BradescoRemessaDetail(BradescoRemessaDetail),
+    /// Bradesco retorno header.
+    BradescoRetornoHeader(BradescoRetornoHeader),
+    /// Bradesco retorno detail.
+    BradescoRetornoDetail(BradescoRetornoDetail),
+    /// Bradesco retorno trailer.
+    BradescoRetornoTrailer(BradescoRetornoTrailer),
+    /// Itaú's Pix record (type 3).
+    ItauPix(ItauPixDetail),
+    /// Santander's Pix record (type 8).
+    SantanderPix(SantanderPixDetail),
+    /// A remessa trailer.
+    RemessaTrailer(RemessaTrailer),
+}
+
+impl Record {
+    /// Writes the record as a 400-byte line.
+    pub fn to_line(&self, options: &WriteOptions) -> Result<[u8; 400], FieldError> {
+        match self {
+            Record::BradescoRemessaHeader(r) => r.to_line(options),
+            Record::BradescoRemessaDetail(r) => r.to_line(options),
+            Record::BradescoRetornoHeader(r) => r.to_line(options),
+            Record::BradescoRetornoDetail(r) => r.to_line(options),
+            Record::BradescoRetornoTrailer(r) => r.to_line(options),
+            Record::ItauPix(r) => r.to_line(options),
+            Record::SantanderPix(r) => r.to_line(options),
+            Record::RemessaTrailer(r) => r.to_line(options),
+        }
+    }
+
+    /// The record's sequence number (395-400).
+    pub fn sequence(&self) -> u64 {
+        match self {
+            Record::BradescoRemessaHeader(r) => r.sequence,
+            Record::BradescoRemessaDetail(r) => r.sequence,
+            Record::BradescoRetornoHeader(r) => r.sequence,
+            Record::BradescoRetornoDetail(r) => r.sequence,
+            Record::BradescoRetornoTrailer(r) => r.sequence,
+            Record::ItauPix(r) => r.sequence,
+            Record::SantanderPix(r) => r.sequence,
+            Record::RemessaTrailer(r) => r.sequence,
+        }
+    }
+}
+
+/// CNAB400: what the reader knows of the file so far (the bank and direction of its header).
+///
+/// ```
+/// use febraban_cnab::cnab400::{BradescoRetornoHeader, Cnab400, Record, RemessaTrailer};
+/// use febraban_cnab::Reader;
+///
+/// let options = Default::default();
+/// let header = BradescoRetornoHeader { bank: 237, sequence: 1, ..Default::default() };
+/// let mut file = header.to_line(&options).unwrap().to_vec();
+/// file.extend_from_slice(b"\r\n");
+/// let reader = Reader::with_format(file.as_slice(), Default::default(), Cnab400::default());
+/// let records: Vec<_> = reader.collect::<Result<_, _>>().unwrap();
+/// assert!(matches!(&records[0], (1, Record::BradescoRetornoHeader(h)) if h.bank == 237));
+/// ```
+#[derive(Debug, Default)]
+pub struct Cnab400 {
+    bank: Option<u64>,
+    /// `b'1'` remessa, `b'2'` retorno.
+    direction: Option<u8>,
+}
+
+impl Format for Cnab400 {
+    const WIDTH: usize = 400;
+    type Record = Record;
+
+    fn record(&mut self, line: &[u8], _: &ReadOptions) -> Result<Record, ReadErrorKind> {
+        let field = ReadErrorKind::Field;
+        let record = match line[0] {
+            b'0' => {
+                let bank = std::str::from_utf8(&line[76..79]).ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+                self.bank = Some(bank);
+                self.direction = Some(line[1]);
+                match (bank, line[1]) {
+                    (BRADESCO, b'1') => {
+                        Record::BradescoRemessaHeader(BradescoRemessaHeader::parse(line).map_err(field)?)
+                    }
+                    (BRADESCO, b'2') => {
+                        Record::BradescoRetornoHeader(BradescoRetornoHeader::parse(line).map_err(field)?)
+                    }
+                    (bank, _) => return Err(ReadErrorKind::UnknownLayout { bank, record: "header" }),
+                }
+            }
+            b'1' => match (self.bank, self.direction) {
+                (Some(BRADESCO), Some(b'1')) => {
+                    Record::BradescoRemessaDetail(BradescoRemessaDetail::parse(line).map_err(field)?)
+                }
+                (Some(BRADESCO), Some(b'2')) => {
+                    Record::BradescoRetornoDetail(BradescoRetornoDetail::parse(line).map_err(field)?)
+                }
+                (bank, _) => return Err(ReadErrorKind::UnknownLayout { bank: bank.unwrap_or(0), record: "detail" }),
+            },
+            b'3' if self.bank == Some(ITAU) => Record::ItauPix(ItauPixDetail::parse(line).map_err(field)?),
+            b'8' if self.bank == Some(SANTANDER) => {
+                Record::SantanderPix(SantanderPixDetail::parse(line).map_err(field)?)
+            }
+            b'9' => match (self.bank, self.direction) {
+                (Some(BRADESCO), Some(b'2')) => {
+                    Record::BradescoRetornoTrailer(BradescoRetornoTrailer::parse(line).map_err(field)?)
+                }
+                _ => Record::RemessaTrailer(RemessaTrailer::parse(line).map_err(field)?),
+            },
+            other => return Err(ReadErrorKind::RecordType(char::from(other))),
+        };
+        Ok(record)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::FieldSpec;
+
+    #[test]
+    fn every_layout_tiles_400_positions() {
+        let layouts: [(&str, &[FieldSpec]); 8] = [
+            ("BradescoRemessaHeader", BradescoRemessaHeader::FIELDS),
+            ("BradescoRemessaDetail", BradescoRemessaDetail::FIELDS),
+            ("BradescoRetornoHeader", BradescoRetornoHeader::FIELDS),
+            ("BradescoRetornoDetail", BradescoRetornoDetail::FIELDS),
+            ("BradescoRetornoTrailer", BradescoRetornoTrailer::FIELDS),
+            ("ItauPixDetail", ItauPixDetail::FIELDS),
+            ("SantanderPixDetail", SantanderPixDetail::FIELDS),
+            ("RemessaTrailer", RemessaTrailer::FIELDS),
+        ];
+        for (name, fields) in layouts {
+            let mut next = 1;
+            for field in fields {
+                assert_eq!(field.start, next, "{name}.{}: gap or overlap", field.name);
+                next = field.end + 1;
+            }
+            assert_eq!(next, 401, "{name} ends at {}", next - 1);
+        }
+    }
+}
