@@ -1,12 +1,13 @@
-//! Reads and validates a CNAB240 payment file: a summary, then every problem and warning with its
-//! line, columns and field. Exit status 0 when valid, 1 when not, 2 on bad usage.
+//! Reads and validates a CNAB240 or CNAB400 file (told apart by the first line's length): a
+//! summary, then every problem and warning with its line, columns and field. Exit status 0 when
+//! valid, 1 when not, 2 on bad usage.
 //!
 //! ```sh
 //! cargo run -p febraban-cnab --example validate -- [--lenient] [--json] FILE
 //! ```
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufRead, BufReader};
 use std::process::exit;
 
 use febraban_cnab::{Problem, ProblemKind, ReadErrorKind, ReadOptions, Report, validate};
@@ -27,11 +28,11 @@ fn problem_json(problem: &Problem) -> Value {
     value
 }
 
-fn print_json(path: &str, report: &Report) {
+fn print_json(path: &str, format: &str, report: &Report) {
     let summary = &report.summary;
     let value = json!({
         "file": path,
-        "format": "CNAB240",
+        "format": format,
         "valid": report.is_valid(),
         "bank": summary.bank,
         "batches": summary.batches,
@@ -44,10 +45,10 @@ fn print_json(path: &str, report: &Report) {
     println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
 }
 
-fn print_text(path: &str, report: &Report) {
+fn print_text(path: &str, format: &str, report: &Report) {
     let summary = &report.summary;
     let bank = summary.bank.map_or_else(|| "unknown".to_string(), |b| format!("{b:03}"));
-    println!("{path}: CNAB240, bank {bank}");
+    println!("{path}: {format}, bank {bank}");
     println!(
         "  {} batches, {} records, {} payments totalling R$ {}.{:02}",
         summary.batches,
@@ -81,11 +82,19 @@ fn main() {
             exit(2);
         }
     };
-    let report = validate(BufReader::new(file), ReadOptions { lenient, ..Default::default() });
-    if as_json {
-        print_json(path, &report)
+    let mut input = BufReader::with_capacity(64 * 1024, file);
+    // A CNAB400 line is 400 characters and a CNAB240 line 240: the first line tells.
+    let first = input.fill_buf().map(|buffer| buffer.split(|&b| b == b'\n').next().map_or(0, <[u8]>::len)).unwrap_or(0);
+    let options = ReadOptions { lenient, ..Default::default() };
+    let (format, report) = if first > 320 {
+        ("CNAB400", febraban_cnab::cnab400::validate(input, options))
     } else {
-        print_text(path, &report)
+        ("CNAB240", validate(input, options))
+    };
+    if as_json {
+        print_json(path, format, &report)
+    } else {
+        print_text(path, format, &report)
     }
     exit(if report.is_valid() { 0 } else { 1 });
 }

@@ -65,3 +65,80 @@ fn santander_pix_record_reads_around_an_unknown_layout() {
     );
     assert!(matches!(&items[3], Ok((4, Record::RemessaTrailer(t))) if t.sequence == 4));
 }
+
+#[test]
+fn bradesco_retorno_validates() {
+    let Some(bytes) = corpus_file("bradesco-237_cnab400_cobranca_retorno_laravel-boleto.ret") else { return };
+    let report = febraban_cnab::cnab400::validate(bytes.as_slice(), ReadOptions::default());
+    assert!(report.is_valid(), "{:?}", report.problems.iter().map(ToString::to_string).collect::<Vec<_>>());
+    assert_eq!((report.summary.bank, report.summary.records, report.summary.payments), (Some(237), 9, 7));
+}
+
+fn itau_remessa(records: &[Record]) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for record in records {
+        bytes.extend_from_slice(&record.to_line(&WriteOptions::default()).unwrap());
+        bytes.extend_from_slice(b"\r\n");
+    }
+    bytes
+}
+
+#[test]
+fn itau_remessa_with_pix_reads_back_and_validates() {
+    use febraban_cnab::Date;
+    use febraban_cnab::cnab400::{ItauPixDetail, ItauRemessaDetail, ItauRemessaHeader, RemessaTrailer};
+    let records = vec![
+        Record::ItauRemessaHeader(ItauRemessaHeader {
+            literal: "REMESSA".into(),
+            service: 1,
+            service_name: "COBRANCA".into(),
+            agency: 1234,
+            account: 56789,
+            company_name: "Padaria São João".into(),
+            bank: 341,
+            bank_name: "BANCO ITAU SA".into(),
+            written_on: Date::new(2026, 11, 22),
+            sequence: 1,
+            ..Default::default()
+        }),
+        Record::ItauRemessaDetail(ItauRemessaDetail {
+            company_document_type: 2,
+            company_document: 11_222_333_000_181,
+            agency: 1234,
+            account: 56789,
+            wallet: Some(109),
+            occurrence: 1,
+            document_number: "PED42".into(),
+            due_date: Date::new(2026, 12, 10),
+            amount: 150_00,
+            bank: 341,
+            accepted: "N".into(),
+            payer_name: "JOSE DA SILVA".into(),
+            sequence: 2,
+            ..Default::default()
+        }),
+        Record::ItauPix(ItauPixDetail {
+            key: "fulano@example.com".into(),
+            location_id: "9d36b84f".into(),
+            sequence: 3,
+            ..Default::default()
+        }),
+        Record::RemessaTrailer(RemessaTrailer { sequence: 4, ..Default::default() }),
+    ];
+    let bytes = itau_remessa(&records);
+    let read: Vec<_> = reader(&bytes).collect::<Result<_, _>>().unwrap();
+    let Record::ItauRemessaHeader(header) = &read[0].1 else { panic!() };
+    assert_eq!(header.company_name, "PADARIA SAO JOAO");
+    assert_eq!(read[1..].iter().map(|(_, r)| r.clone()).collect::<Vec<_>>(), records[1..]);
+    let report = febraban_cnab::cnab400::validate(bytes.as_slice(), ReadOptions::default());
+    assert!(report.is_valid(), "{:?}", report.problems.iter().map(ToString::to_string).collect::<Vec<_>>());
+    assert_eq!((report.summary.payments, report.summary.total_amount), (1, 150_00));
+
+    // A sequence number out of order, and a Pix record that follows no detail.
+    let mut broken = records.clone();
+    broken.swap(1, 2);
+    let report = febraban_cnab::cnab400::validate(itau_remessa(&broken).as_slice(), ReadOptions::default());
+    let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert!(problems.contains(&"line 2: sequence number 3 where 2 comes next".to_string()), "{problems:?}");
+    assert!(problems.contains(&"line 2: Pix record does not follow a detail".to_string()), "{problems:?}");
+}

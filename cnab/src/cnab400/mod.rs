@@ -11,13 +11,17 @@
 
 mod bradesco;
 mod common;
+mod itau;
 mod pix;
+mod validate;
 
 pub use bradesco::{
     BradescoRemessaDetail, BradescoRemessaHeader, BradescoRetornoDetail, BradescoRetornoHeader, BradescoRetornoTrailer,
 };
 pub use common::RemessaTrailer;
+pub use itau::{ItauRemessaDetail, ItauRemessaHeader};
 pub use pix::{ItauPixDetail, SantanderPixDetail};
+pub use validate::validate;
 
 use crate::layout::{FieldError, WriteOptions};
 use crate::reader::{Format, ReadErrorKind, ReadOptions};
@@ -43,6 +47,10 @@ pub enum Record {
     BradescoRetornoDetail(BradescoRetornoDetail),
     /// Bradesco retorno trailer.
     BradescoRetornoTrailer(BradescoRetornoTrailer),
+    /// Itaú remessa header.
+    ItauRemessaHeader(ItauRemessaHeader),
+    /// Itaú remessa detail.
+    ItauRemessaDetail(ItauRemessaDetail),
     /// Itaú's Pix record (type 3).
     ItauPix(ItauPixDetail),
     /// Santander's Pix record (type 8).
@@ -60,6 +68,8 @@ impl Record {
             Record::BradescoRetornoHeader(r) => r.to_line(options),
             Record::BradescoRetornoDetail(r) => r.to_line(options),
             Record::BradescoRetornoTrailer(r) => r.to_line(options),
+            Record::ItauRemessaHeader(r) => r.to_line(options),
+            Record::ItauRemessaDetail(r) => r.to_line(options),
             Record::ItauPix(r) => r.to_line(options),
             Record::SantanderPix(r) => r.to_line(options),
             Record::RemessaTrailer(r) => r.to_line(options),
@@ -74,6 +84,8 @@ impl Record {
             Record::BradescoRetornoHeader(r) => r.sequence,
             Record::BradescoRetornoDetail(r) => r.sequence,
             Record::BradescoRetornoTrailer(r) => r.sequence,
+            Record::ItauRemessaHeader(r) => r.sequence,
+            Record::ItauRemessaDetail(r) => r.sequence,
             Record::ItauPix(r) => r.sequence,
             Record::SantanderPix(r) => r.sequence,
             Record::RemessaTrailer(r) => r.sequence,
@@ -120,6 +132,7 @@ impl Format for Cnab400 {
                     (BRADESCO, b'2') => {
                         Record::BradescoRetornoHeader(BradescoRetornoHeader::parse(line).map_err(field)?)
                     }
+                    (ITAU, b'1') => Record::ItauRemessaHeader(ItauRemessaHeader::parse(line).map_err(field)?),
                     (bank, _) => return Err(ReadErrorKind::UnknownLayout { bank, record: "header" }),
                 }
             }
@@ -130,6 +143,7 @@ impl Format for Cnab400 {
                 (Some(BRADESCO), Some(b'2')) => {
                     Record::BradescoRetornoDetail(BradescoRetornoDetail::parse(line).map_err(field)?)
                 }
+                (Some(ITAU), Some(b'1')) => Record::ItauRemessaDetail(ItauRemessaDetail::parse(line).map_err(field)?),
                 (bank, _) => return Err(ReadErrorKind::UnknownLayout { bank: bank.unwrap_or(0), record: "detail" }),
             },
             b'3' if self.bank == Some(ITAU) => Record::ItauPix(ItauPixDetail::parse(line).map_err(field)?),
@@ -155,7 +169,9 @@ mod tests {
 
     #[test]
     fn every_layout_tiles_400_positions() {
-        let layouts: [(&str, &[FieldSpec]); 8] = [
+        let layouts: [(&str, &[FieldSpec]); 10] = [
+            ("ItauRemessaHeader", ItauRemessaHeader::FIELDS),
+            ("ItauRemessaDetail", ItauRemessaDetail::FIELDS),
             ("BradescoRemessaHeader", BradescoRemessaHeader::FIELDS),
             ("BradescoRemessaDetail", BradescoRemessaDetail::FIELDS),
             ("BradescoRetornoHeader", BradescoRetornoHeader::FIELDS),
