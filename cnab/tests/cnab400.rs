@@ -110,7 +110,7 @@ fn itau_remessa_with_pix_reads_back_and_validates() {
             occurrence: 1,
             document_number: "PED42".into(),
             due_date: Date::new(2026, 12, 10),
-            amount: 150_00,
+            amount: 15_000,
             bank: 341,
             accepted: "N".into(),
             payer_name: "JOSE DA SILVA".into(),
@@ -132,10 +132,10 @@ fn itau_remessa_with_pix_reads_back_and_validates() {
     assert_eq!(read[1..].iter().map(|(_, r)| r.clone()).collect::<Vec<_>>(), records[1..]);
     let report = febraban_cnab::cnab400::validate(bytes.as_slice(), ReadOptions::default());
     assert!(report.is_valid(), "{:?}", report.problems.iter().map(ToString::to_string).collect::<Vec<_>>());
-    assert_eq!((report.summary.payments, report.summary.total_amount), (1, 150_00));
+    assert_eq!((report.summary.payments, report.summary.total_amount), (1, 15_000));
 
     // A sequence number out of order, and a Pix record that follows no detail.
-    let mut broken = records.clone();
+    let mut broken = records;
     broken.swap(1, 2);
     let report = febraban_cnab::cnab400::validate(itau_remessa(&broken).as_slice(), ReadOptions::default());
     let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
