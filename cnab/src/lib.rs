@@ -3,7 +3,9 @@
 //!
 //! **Status:** CNAB240 reads and validates payments (segments A, B, B Pix, J, J-52, J-52 Pix)
 //! and cobrança (P, Q, R, T, U); whole payment files are written with every count and sum
-//! computed. CNAB400 and a whole-file writer for cobrança are not done yet.
+//! computed. CNAB400 ([`cnab400`]) reads and validates Bradesco remessa and retorno, Itaú
+//! remessa, Itaú's Pix record (type 3) and Santander's (type 8). Not yet: a whole-file writer
+//! for cobrança, Itaú's CNAB400 retorno, Santander's own header and detail.
 //!
 //! # Layouts as data
 //!
@@ -38,6 +40,8 @@
 //! | Sicoob retorno (trailing blanks stripped, CRLF) | refused at line 1 (154 characters) | lines padded with warnings; segments T and U read; the file and batch headers refused where Sicoob's layout departs from FEBRABAN's (its header fields from 126 on sit 17 positions early) |
 //! | Sicoob remessa P, Q, R | reads; writes back byte for byte | |
 //! | Itaú SISPAG Pix (A+B, J+J-52) and retorno | read, validate, write back byte for byte | |
+//! | Bradesco CNAB400 retorno | reads, validates (sequence numbers, trailer by occurrence), writes back byte for byte | |
+//! | Santander CNAB400 remessa with a Pix type 8 | header and detail refused by name (Santander's own layouts are not declared); the type 8 and the trailer read | |
 //!
 //! The Sicoob remessa's file trailer counts 6 records where the file holds 7; [`validate`]
 //! says so.
