@@ -2,10 +2,10 @@
 //! field, and record writers.
 //!
 //! **Status:** CNAB240 reads and validates payments (segments A, B, B Pix, J, J-52, J-52 Pix)
-//! and cobrança (P, Q, R, T, U); whole payment files are written with every count and sum
-//! computed. CNAB400 ([`cnab400`]) reads and validates Bradesco remessa and retorno, Itaú
-//! remessa, Itaú's Pix record (type 3) and Santander's (type 8). Not yet: a whole-file writer
-//! for cobrança, Itaú's CNAB400 retorno, Santander's own header and detail.
+//! and cobrança (P, Q, R, T, U); whole payment and cobrança files are written with every count
+//! and sum computed. CNAB400 ([`cnab400`]) reads and validates Bradesco remessa and retorno, Itaú
+//! remessa, Itaú's Pix record (type 3) and Santander's (type 8). Not yet: Itaú's CNAB400
+//! retorno, Santander's own header and detail, whole-file CNAB400 writers.
 //!
 //! # Layouts as data
 //!
@@ -27,8 +27,9 @@
 //!
 //! [`validate`] reads a whole file in constant memory and reports every structural fault and
 //! every trailer that does not reconcile, each with the trailer's value and the file's.
-//! [`PaymentFile`] writes a file from its headers and details, numbering every record and
-//! computing every count and sum; free text is written upper-case ASCII with accents folded.
+//! [`PaymentFile`] and [`CobrancaFile`] write a file from its headers and details, numbering
+//! every record and computing every count and sum; free text is written upper-case ASCII with
+//! accents folded.
 //!
 //! # Real files
 //!
@@ -38,7 +39,7 @@
 //! |---|---|---|
 //! | BTG retorno (UTF-8 BOM, lines of 308, 227, 233 characters, trailer counts 1) | refused at line 1 (byte order mark) | the BOM dropped with a warning; the 308-character line refused; short lines padded with warnings, then their fields refused where the content is misaligned, each naming field, columns and text |
 //! | Sicoob retorno (trailing blanks stripped, CRLF) | refused at line 1 (154 characters) | lines padded with warnings; segments T and U read; the file and batch headers refused where Sicoob's layout departs from FEBRABAN's (its header fields from 126 on sit 17 positions early) |
-//! | Sicoob remessa P, Q, R | reads; writes back byte for byte | |
+//! | Sicoob remessa P, Q, R | reads; writes back byte for byte, and [`CobrancaFile`] rewrites it with its file trailer's record count corrected | |
 //! | Itaú SISPAG Pix (A+B, J+J-52) and retorno | read, validate, write back byte for byte | |
 //! | Bradesco CNAB400 retorno | reads, validates (sequence numbers, trailer by occurrence), writes back byte for byte | |
 //! | Santander CNAB400 remessa with a Pix type 8 | header and detail refused by name (Santander's own layouts are not declared); the type 8 and the trailer read | |
@@ -70,4 +71,6 @@ pub use occurrence::{Occurrence, occurrences};
 pub use profile::Profile;
 pub use reader::{Cnab240, Format, ReadError, ReadErrorKind, ReadOptions, Reader, Warning, WarningKind};
 pub use validate::{Problem, ProblemKind, Report, Summary, Validator, validate};
-pub use writer::{LineEnding, MAX_BATCH_DETAILS, PaymentBatch, PaymentFile, WriteError, WriterOptions};
+pub use writer::{
+    CobrancaBatch, CobrancaFile, LineEnding, MAX_BATCH_DETAILS, PaymentBatch, PaymentFile, WriteError, WriterOptions,
+};

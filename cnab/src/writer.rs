@@ -3,7 +3,9 @@
 
 use std::io::{BufRead, Write};
 
-use crate::cnab240::{FileHeader, FileTrailer, PaymentBatchHeader, PaymentBatchTrailer, Record};
+use crate::cnab240::{
+    CobrancaBatchHeader, CobrancaBatchTrailer, FileHeader, FileTrailer, PaymentBatchHeader, PaymentBatchTrailer, Record,
+};
 use crate::layout::{FieldError, WriteOptions};
 use crate::profile::Profile;
 use crate::reader::{ReadError, ReadErrorKind, ReadOptions, Reader};
@@ -124,6 +126,63 @@ pub struct PaymentFile {
     pub trailer: FileTrailer,
 }
 
+/// Writes records one per line, counting them.
+struct Lines<'o, W> {
+    out: W,
+    options: &'o WriterOptions,
+    count: u64,
+}
+
+impl<W: Write> Lines<'_, W> {
+    fn put(&mut self, record: &Record) -> Result<(), WriteError> {
+        self.count += 1;
+        let line = record
+            .to_line(self.options.profile, &self.options.text)
+            .map_err(|error| WriteError::Field { record: self.count as usize, error })?;
+        self.out.write_all(&line)?;
+        self.out.write_all(self.options.line_ending.as_bytes())?;
+        Ok(())
+    }
+
+    /// Writes a batch's details with the file's bank, the batch's number and sequence numbers
+    /// from 1, showing each, as written, to `visit`.
+    fn details(
+        &mut self,
+        bank: u64,
+        batch: u64,
+        details: &[Record],
+        mut visit: impl FnMut(&Record),
+    ) -> Result<(), WriteError> {
+        for (sequence, detail) in details.iter().enumerate() {
+            let mut detail = detail.clone();
+            let Some((detail_bank, detail_batch, detail_sequence)) = numbering(&mut detail) else {
+                return Err(WriteError::NotADetail { batch, record: "header or trailer" });
+            };
+            (*detail_bank, *detail_batch, *detail_sequence) = (bank, batch, sequence as u64 + 1);
+            visit(&detail);
+            self.put(&detail)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the file trailer, counting every record, and flushes.
+    fn finish(mut self, trailer: FileTrailer) -> Result<(), WriteError> {
+        let record_count = self.count + 1;
+        self.put(&Record::FileTrailer(FileTrailer { record_count, ..trailer }))?;
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
+/// The batch number a header asks for, or its position; and a batch its sequence numbers can count.
+fn batch_number(requested: u64, index: usize, details: usize) -> Result<u64, WriteError> {
+    let number = if requested == 0 { index as u64 + 1 } else { requested };
+    if details > MAX_BATCH_DETAILS {
+        return Err(WriteError::BatchTooLarge { batch: number, details });
+    }
+    Ok(number)
+}
+
 /// The batch number, sequence number and bank of a detail, for the writer to set.
 fn numbering(record: &mut Record) -> Option<(&mut u64, &mut u64, &mut u64)> {
     match record {
@@ -133,6 +192,11 @@ fn numbering(record: &mut Record) -> Option<(&mut u64, &mut u64, &mut u64)> {
         Record::SegmentJ(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
         Record::SegmentJ52(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
         Record::SegmentJ52Pix(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
+        Record::SegmentP(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
+        Record::SegmentQ(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
+        Record::SegmentR(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
+        Record::SegmentT(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
+        Record::SegmentU(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
         _ => None,
     }
 }
@@ -148,43 +212,21 @@ fn amount(record: &Record) -> u64 {
 
 impl PaymentFile {
     /// Writes the file to `out`.
-    pub fn write<W: Write>(&self, mut out: W, options: &WriterOptions) -> Result<(), WriteError> {
+    pub fn write<W: Write>(&self, out: W, options: &WriterOptions) -> Result<(), WriteError> {
         let bank = self.header.bank;
-        let mut line_number = 0usize;
-        let mut put = |record: &Record, out: &mut W| -> Result<(), WriteError> {
-            line_number += 1;
-            let line = record
-                .to_line(options.profile, &options.text)
-                .map_err(|error| WriteError::Field { record: line_number, error })?;
-            out.write_all(&line)?;
-            out.write_all(options.line_ending.as_bytes())?;
-            Ok(())
-        };
-        put(&Record::FileHeader(self.header.clone()), &mut out)?;
+        let mut lines = Lines { out, options, count: 0 };
+        lines.put(&Record::FileHeader(self.header.clone()))?;
         let mut last_batch = 0;
         for (index, batch) in self.batches.iter().enumerate() {
-            let number = if batch.header.batch == 0 { index as u64 + 1 } else { batch.header.batch };
+            let number = batch_number(batch.header.batch, index, batch.details.len())?;
             last_batch = number;
-            if batch.details.len() > MAX_BATCH_DETAILS {
-                return Err(WriteError::BatchTooLarge { batch: number, details: batch.details.len() });
-            }
-            put(
-                &Record::PaymentBatchHeader(PaymentBatchHeader { bank, batch: number, ..batch.header.clone() }),
-                &mut out,
-            )?;
+            lines.put(&Record::PaymentBatchHeader(PaymentBatchHeader {
+                bank,
+                batch: number,
+                ..batch.header.clone()
+            }))?;
             let mut total = 0u64;
-            for (sequence, detail) in batch.details.iter().enumerate() {
-                let mut detail = detail.clone();
-                let Some((detail_bank, detail_batch, detail_sequence)) = numbering(&mut detail) else {
-                    return Err(WriteError::NotADetail {
-                        batch: number,
-                        record: "header, trailer or cobrança segment",
-                    });
-                };
-                (*detail_bank, *detail_batch, *detail_sequence) = (bank, number, sequence as u64 + 1);
-                total += amount(&detail);
-                put(&detail, &mut out)?;
-            }
+            lines.details(bank, number, &batch.details, |detail| total += amount(detail))?;
             let trailer = PaymentBatchTrailer {
                 bank,
                 batch: number,
@@ -194,17 +236,13 @@ impl PaymentFile {
                 // writes zeros) and none reconciles it.
                 ..batch.trailer.clone()
             };
-            put(&Record::PaymentBatchTrailer(trailer), &mut out)?;
+            lines.put(&Record::PaymentBatchTrailer(trailer))?;
         }
-        let records: u64 = 2 + self.batches.iter().map(|b| b.details.len() as u64 + 2).sum::<u64>();
         let batch_count = match options.profile {
             Profile::ItauSispag => last_batch,
             Profile::Febraban => self.batches.len() as u64,
         };
-        let trailer = FileTrailer { bank, batch_count, record_count: records, ..self.trailer.clone() };
-        put(&Record::FileTrailer(trailer), &mut out)?;
-        out.flush()?;
-        Ok(())
+        lines.finish(FileTrailer { bank, batch_count, ..self.trailer.clone() })
     }
 
     /// The file's bytes.
@@ -231,10 +269,156 @@ impl PaymentFile {
                         batch.trailer = trailer;
                     }
                 }
-                Record::CobrancaBatchHeader(_) => {
-                    return Err(ReadError { line, kind: ReadErrorKind::BatchKind('R') });
+                Record::CobrancaBatchHeader(header) => {
+                    return Err(ReadError {
+                        line,
+                        kind: ReadErrorKind::BatchKind(header.operation.chars().next().unwrap_or('R')),
+                    });
                 }
                 Record::FileTrailer(trailer) => file.trailer = trailer,
+                detail => {
+                    if let Some(batch) = file.batches.last_mut() {
+                        batch.details.push(detail);
+                    }
+                }
+            }
+        }
+        Ok(file)
+    }
+}
+
+/// A cobrança batch: its header, its details (P, Q, R for a remessa; T, U for a retorno), and
+/// optionally trailer fields the writer does not compute.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CobrancaBatch {
+    /// The batch header; its batch number is kept when not zero, else assigned.
+    pub header: CobrancaBatchHeader,
+    /// The details, in order.
+    pub details: Vec<Record>,
+    /// Trailer fields; the record count and the boleto counts and amounts by carteira are
+    /// computed, the rest (the notice number) kept as given.
+    pub trailer: CobrancaBatchTrailer,
+}
+
+/// A CNAB240 cobrança file (remessa or retorno).
+///
+/// ```
+/// use febraban_cnab::cnab240::{CobrancaBatchHeader, FileHeader, Record, SegmentP, SegmentQ};
+/// use febraban_cnab::{CobrancaBatch, CobrancaFile, WriterOptions};
+///
+/// let file = CobrancaFile {
+///     header: FileHeader { bank: 756, ..Default::default() },
+///     batches: vec![CobrancaBatch {
+///         header: CobrancaBatchHeader { operation: "R".into(), service: 1, ..Default::default() },
+///         details: vec![
+///             Record::SegmentP(SegmentP { wallet: 1, amount: 5000, our_number: "1201014".into(), ..Default::default() }),
+///             Record::SegmentQ(SegmentQ { payer_name: "Pablo Diego".into(), ..Default::default() }),
+///         ],
+///         ..Default::default()
+///     }],
+///     ..Default::default()
+/// };
+/// let bytes = file.to_bytes(&WriterOptions::default()).unwrap();
+/// let report = febraban_cnab::validate(bytes.as_slice(), Default::default());
+/// assert!(report.is_valid(), "{:?}", report.problems);
+/// assert_eq!((report.summary.payments, report.summary.total_amount), (1, 5000));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CobrancaFile {
+    /// The file header.
+    pub header: FileHeader,
+    /// The batches, in order.
+    pub batches: Vec<CobrancaBatch>,
+    /// Trailer fields; counts are computed.
+    pub trailer: FileTrailer,
+}
+
+/// A boleto's carteira (C006) and amount, for the trailer's totals: segments P and T.
+fn boleto(record: &Record) -> Option<(Option<u64>, u64)> {
+    match record {
+        Record::SegmentP(p) => Some((Some(p.wallet), p.amount)),
+        Record::SegmentT(t) => Some((t.wallet, t.amount)),
+        _ => None,
+    }
+}
+
+impl CobrancaFile {
+    /// Writes the file to `out`.
+    pub fn write<W: Write>(&self, out: W, options: &WriterOptions) -> Result<(), WriteError> {
+        let bank = self.header.bank;
+        let mut lines = Lines { out, options, count: 0 };
+        lines.put(&Record::FileHeader(self.header.clone()))?;
+        for (index, batch) in self.batches.iter().enumerate() {
+            let number = batch_number(batch.header.batch, index, batch.details.len())?;
+            lines.put(&Record::CobrancaBatchHeader(CobrancaBatchHeader {
+                bank,
+                batch: number,
+                ..batch.header.clone()
+            }))?;
+            // Counts and amounts by carteira: 2 vinculada, 3 caucionada, 4 descontada, any
+            // other simples.
+            let mut totals = [(0u64, 0u64); 4];
+            lines.details(bank, number, &batch.details, |detail| {
+                if let Some((wallet, amount)) = boleto(detail) {
+                    let slot = match wallet {
+                        Some(2) => 1,
+                        Some(3) => 2,
+                        Some(4) => 3,
+                        _ => 0,
+                    };
+                    totals[slot].0 += 1;
+                    totals[slot].1 += amount;
+                }
+            })?;
+            let trailer = CobrancaBatchTrailer {
+                bank,
+                batch: number,
+                record_count: batch.details.len() as u64 + 2,
+                simple_count: Some(totals[0].0),
+                simple_amount: totals[0].1,
+                linked_count: Some(totals[1].0),
+                linked_amount: totals[1].1,
+                pledged_count: Some(totals[2].0),
+                pledged_amount: totals[2].1,
+                discounted_count: Some(totals[3].0),
+                discounted_amount: totals[3].1,
+                ..batch.trailer.clone()
+            };
+            lines.put(&Record::CobrancaBatchTrailer(trailer))?;
+        }
+        lines.finish(FileTrailer { bank, batch_count: self.batches.len() as u64, ..self.trailer.clone() })
+    }
+
+    /// The file's bytes.
+    pub fn to_bytes(&self, options: &WriterOptions) -> Result<Vec<u8>, WriteError> {
+        let mut bytes = Vec::with_capacity(242 * (2 + self.batches.iter().map(|b| b.details.len() + 2).sum::<usize>()));
+        self.write(&mut bytes, options)?;
+        Ok(bytes)
+    }
+
+    /// Assembles a file from a reader's records (the inverse of [`CobrancaFile::write`]); the
+    /// whole file is held in memory. A batch of payments is not cobrança and is refused.
+    pub fn read<R: BufRead>(input: R, options: ReadOptions) -> Result<Self, ReadError> {
+        let mut file = CobrancaFile::default();
+        for item in Reader::with_options(input, options) {
+            let (line, record) = item?;
+            match record {
+                Record::FileHeader(header) => file.header = header,
+                Record::CobrancaBatchHeader(header) => {
+                    file.batches.push(CobrancaBatch { header, ..Default::default() })
+                }
+                Record::CobrancaBatchTrailer(trailer) => {
+                    if let Some(batch) = file.batches.last_mut() {
+                        batch.trailer = trailer;
+                    }
+                }
+                Record::FileTrailer(trailer) => file.trailer = trailer,
+                Record::PaymentBatchHeader(header) => {
+                    return Err(ReadError {
+                        line,
+                        kind: ReadErrorKind::BatchKind(header.operation.chars().next().unwrap_or('C')),
+                    });
+                }
                 detail => {
                     if let Some(batch) = file.batches.last_mut() {
                         batch.details.push(detail);

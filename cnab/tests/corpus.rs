@@ -227,3 +227,23 @@ fn sicoob_cobranca_remessa() {
     assert_eq!(problems, ["line 7: file trailer record count (24-29): the trailer says 6, the file holds 7"]);
     assert_eq!((report.summary.payments, report.summary.total_amount), (1, 5000));
 }
+
+#[test]
+fn sicoob_cobranca_remessa_writes_back_whole_with_its_count_corrected() {
+    use febraban_cnab::{CobrancaFile, LineEnding, ReadOptions, WriterOptions};
+    let Some(bytes) = corpus_file(SICOOB_COBRANCA) else { return };
+    let file = CobrancaFile::read(bytes.as_slice(), ReadOptions::default()).unwrap();
+    assert_eq!(file.batches.len(), 1);
+    assert_eq!(file.batches[0].details.len(), 3);
+    let written = file.to_bytes(&WriterOptions { line_ending: LineEnding::Lf, ..Default::default() }).unwrap();
+    // Byte for byte, but for the file trailer's record count (24-29): the file says 6 of its 7.
+    let mut expected = bytes;
+    let trailer = expected.len() - 241;
+    expected[trailer + 23..trailer + 29].copy_from_slice(b"000007");
+    assert!(written == expected, "{}", String::from_utf8_lossy(&written));
+    let report = febraban_cnab::validate(written.as_slice(), ReadOptions::default());
+    assert!(report.is_valid(), "{:?}", report.problems.iter().map(ToString::to_string).collect::<Vec<_>>());
+    // A payment file is not a cobrança file.
+    let Some(payments) = corpus_file(PIX_TRANSFER) else { return };
+    assert!(CobrancaFile::read(payments.as_slice(), ReadOptions::default()).is_err());
+}
