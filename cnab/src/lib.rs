@@ -38,14 +38,16 @@
 //! | file | strict | lenient |
 //! |---|---|---|
 //! | BTG retorno (UTF-8 BOM, lines of 308, 227, 233 characters, trailer counts 1) | refused at line 1 (byte order mark) | the BOM dropped with a warning; the 308-character line refused; short lines padded with warnings, then their fields refused where the content is misaligned, each naming field, columns and text |
-//! | Sicoob retorno (trailing blanks stripped, CRLF) | refused at line 1 (154 characters) | lines padded with warnings; segments T and U read; the file and batch headers refused where Sicoob's layout departs from FEBRABAN's (its header fields from 126 on sit 17 positions early) |
+//! | Sicoob retorno (trailing blanks stripped, CRLF) | refused at line 1 (154 characters) | lines padded with warnings; segments T and U read; the file and batch headers refused where Sicoob's layout departs from FEBRABAN's (its header fields from 126 on sit 17 positions early); the batch trailer counts 0 boletos where the file holds 3 |
 //! | Sicoob remessa P, Q, R | reads; writes back byte for byte, and [`CobrancaFile`] rewrites it with its file trailer's record count corrected | |
 //! | Itaú SISPAG Pix (A+B, J+J-52) and retorno | read, validate, write back byte for byte | |
 //! | Bradesco CNAB400 retorno | reads, validates (sequence numbers, trailer by occurrence), writes back byte for byte | |
 //! | Santander CNAB400 remessa with a Pix type 8 | header and detail refused by name (Santander's own layouts are not declared); the type 8 and the trailer read | |
 //!
 //! The Sicoob remessa's file trailer counts 6 records where the file holds 7; [`validate`]
-//! says so.
+//! says so. A line that does not read still plays its part in the structure when its record
+//! type shows (a header opens, a trailer closes), so one bad line is reported once, not again
+//! for every line after it.
 //!
 //! # Bank profiles
 //!

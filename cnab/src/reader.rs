@@ -41,6 +41,9 @@ pub struct ReadError {
     pub line: usize,
     /// What is wrong.
     pub kind: ReadErrorKind,
+    /// The line's record type (CNAB240 position 8, CNAB400 position 1) when the line has one,
+    /// so that a validator can let an unreadable header or trailer still play its part.
+    pub record_type: Option<u8>,
 }
 
 /// What is wrong with a line.
@@ -179,6 +182,8 @@ pub trait Format: Default {
     const WIDTH: usize;
     /// The records of the format.
     type Record;
+    /// The position (0-based) of the record type in a line.
+    const RECORD_TYPE_AT: usize;
     /// Types a line of exactly [`Format::WIDTH`] bytes.
     fn record(&mut self, line: &[u8], options: &ReadOptions) -> Result<Self::Record, ReadErrorKind>;
 }
@@ -246,7 +251,7 @@ impl<R: BufRead, F: Format> Reader<R, F> {
 
 impl<F: Format> State<F> {
     fn error(&self, kind: ReadErrorKind) -> ReadError {
-        ReadError { line: self.line_number, kind }
+        ReadError { line: self.line_number, kind, record_type: None }
     }
 
     /// Types one line (its line ending still on it). `None` when the line is only the
@@ -281,7 +286,11 @@ impl<F: Format> State<F> {
             n if n == width => None,
             n if n == width + 1 && lenient && bytes[width] == b' ' => Some(WarningKind::TrailingBlank),
             n if n > 0 && n < width && lenient => Some(WarningKind::RightTrimmed { found }),
-            _ => return Some(Err(self.error(ReadErrorKind::Length { found, expected: width }))),
+            _ => {
+                let mut error = self.error(ReadErrorKind::Length { found, expected: width });
+                error.record_type = bytes.get(F::RECORD_TYPE_AT).copied();
+                return Some(Err(error));
+            }
         };
         let line_number = self.line_number;
         let record = match fix {
@@ -294,12 +303,18 @@ impl<F: Format> State<F> {
                 self.format.record(&self.padded, &self.options)
             }
         };
-        Some(record.map(|record| (line_number, record)).map_err(|kind| ReadError { line: line_number, kind }))
+        let record_type = bytes.get(F::RECORD_TYPE_AT).copied();
+        Some(record.map(|record| (line_number, record)).map_err(|kind| ReadError {
+            line: line_number,
+            kind,
+            record_type,
+        }))
     }
 }
 
 impl Format for Cnab240 {
     const WIDTH: usize = WIDTH;
+    const RECORD_TYPE_AT: usize = 7;
     type Record = Record;
 
     fn record(&mut self, line: &[u8], options: &ReadOptions) -> Result<Record, ReadErrorKind> {
@@ -380,7 +395,7 @@ impl<R: BufRead, F: Format> Iterator for Reader<R, F> {
             Ok(available) => available,
             Err(error) => {
                 state.done = true;
-                return Some(Err(ReadError { line: state.line_number + 1, kind: error.into() }));
+                return Some(Err(ReadError { line: state.line_number + 1, kind: error.into(), record_type: None }));
             }
         };
         if available.is_empty() {
@@ -401,7 +416,7 @@ impl<R: BufRead, F: Format> Iterator for Reader<R, F> {
         spill.clear();
         if let Err(error) = self.input.read_until(b'\n', &mut spill) {
             state.done = true;
-            return Some(Err(ReadError { line: state.line_number + 1, kind: error.into() }));
+            return Some(Err(ReadError { line: state.line_number + 1, kind: error.into(), record_type: None }));
         }
         let item = state.line(&spill);
         state.spill = spill;

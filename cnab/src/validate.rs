@@ -129,7 +129,12 @@ struct OpenBatch {
     amount: u64,
     /// The previous detail's segment, for B after A and J-52 after J.
     previous: Option<&'static str>,
+    /// False when the batch header did not read: which segments belong is then unknown.
+    kind_known: bool,
 }
+
+/// The "segment" of a detail that did not read: any segment may follow it.
+const UNREADABLE: &str = "unreadable";
 
 /// Checks a stream of records: push each with [`Validator::push`], then [`Validator::finish`].
 #[derive(Debug)]
@@ -173,12 +178,35 @@ impl Validator {
         }
     }
 
-    /// Records a line that did not read.
+    /// Records a line that did not read. Its record type, when the line shows one, still plays
+    /// its part in the structure (a header opens, a trailer closes), so that one unreadable line
+    /// does not make every later one misplaced.
     pub fn push_error(&mut self, error: ReadError) {
         self.line = error.line;
         self.summary.records += 1;
-        if let Some(batch) = &mut self.batch {
-            batch.records += 1;
+        match error.record_type {
+            Some(b'0') => self.header_seen = true,
+            Some(b'1') if self.batch.is_none() => {
+                self.open_batch(0, None);
+                if let Some(batch) = &mut self.batch {
+                    batch.kind_known = false;
+                }
+            }
+            Some(b'3') => {
+                if let Some(batch) = &mut self.batch {
+                    batch.records += 1;
+                    // Its sequence number and segment are unknown: accept what follows.
+                    batch.next_sequence = 0;
+                    batch.previous = Some(UNREADABLE);
+                }
+            }
+            Some(b'5') => self.batch = None,
+            Some(b'9') => self.trailer_seen = true,
+            _ => {
+                if let Some(batch) = &mut self.batch {
+                    batch.records += 1;
+                }
+            }
         }
         self.problem(ProblemKind::Read(error.kind));
     }
@@ -267,8 +295,16 @@ impl Validator {
     fn open_batch(&mut self, number: u64, entry_form: Option<u64>) {
         self.summary.batches += 1;
         self.last_batch_number = number;
-        self.batch =
-            Some(OpenBatch { number, entry_form, items: 0, records: 1, next_sequence: 1, amount: 0, previous: None });
+        self.batch = Some(OpenBatch {
+            number,
+            entry_form,
+            items: 0,
+            records: 1,
+            next_sequence: 1,
+            amount: 0,
+            previous: None,
+            kind_known: true,
+        });
     }
 
     fn require_header(&mut self, record: &'static str) {
@@ -304,15 +340,19 @@ impl Validator {
             return;
         };
         batch.records += 1;
-        self.check_batch_number(batch.number, batch_number);
-        if sequence != batch.next_sequence {
+        if batch.kind_known {
+            self.check_batch_number(batch.number, batch_number);
+        } else if batch.number == 0 {
+            batch.number = batch_number;
+        }
+        if batch.next_sequence != 0 && sequence != batch.next_sequence {
             self.problem(ProblemKind::Sequence { expected: batch.next_sequence, found: sequence });
         }
         batch.next_sequence = sequence + 1;
-        if !allowed(segment, batch.entry_form) {
+        if batch.kind_known && !allowed(segment, batch.entry_form) {
             self.problem(ProblemKind::Segment { segment, entry_form: batch.entry_form.unwrap_or(0) });
         }
-        let follows = |previous: &[&str]| batch.previous.is_some_and(|p| previous.contains(&p));
+        let follows = |previous: &[&str]| batch.previous.is_some_and(|p| p == UNREADABLE || previous.contains(&p));
         let misplaced = match segment {
             "B" if !follows(&["A", "B"]) => Some(("segment B", "does not follow a segment A")),
             "J-52" if !follows(&["J"]) => Some(("segment J-52", "does not follow a segment J")),

@@ -273,6 +273,7 @@ impl PaymentFile {
                     return Err(ReadError {
                         line,
                         kind: ReadErrorKind::BatchKind(header.operation.chars().next().unwrap_or('R')),
+                        record_type: Some(b'1'),
                     });
                 }
                 Record::FileTrailer(trailer) => file.trailer = trailer,
@@ -417,6 +418,7 @@ impl CobrancaFile {
                     return Err(ReadError {
                         line,
                         kind: ReadErrorKind::BatchKind(header.operation.chars().next().unwrap_or('C')),
+                        record_type: Some(b'1'),
                     });
                 }
                 detail => {

@@ -247,3 +247,23 @@ fn sicoob_cobranca_remessa_writes_back_whole_with_its_count_corrected() {
     let Some(payments) = corpus_file(PIX_TRANSFER) else { return };
     assert!(CobrancaFile::read(payments.as_slice(), ReadOptions::default()).is_err());
 }
+
+/// An unreadable header or batch header still opens what it opens: later records are judged on
+/// their own, not reported as misplaced.
+#[test]
+fn irregular_sicoob_retorno_problems_do_not_cascade() {
+    let Some(bytes) = corpus_file(IRREGULAR_SICOOB) else { return };
+    let options = febraban_cnab::ReadOptions { lenient: true, ..Default::default() };
+    let report = febraban_cnab::validate(bytes.as_slice(), options);
+    let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        [
+            "line 1: reserved_133_142 (133-142) \"1509361900\": reserved positions must be blank",
+            "line 2: file_number (184-191) \"0000000\": expected digits",
+            "line 9: batch trailer boleto counts (24-29, 47-52, 70-75, 93-98): the trailer says 0, the file holds 3",
+            "line 9: batch trailer boleto amounts (30-46, 53-69, 76-92, 99-115): the trailer says 0, the file holds 600",
+        ]
+    );
+    assert_eq!(report.warnings.len(), 10);
+}

@@ -116,6 +116,7 @@ pub struct Cnab400 {
 
 impl Format for Cnab400 {
     const WIDTH: usize = 400;
+    const RECORD_TYPE_AT: usize = 0;
     type Record = Record;
 
     fn record(&mut self, line: &[u8], _: &ReadOptions) -> Result<Record, ReadErrorKind> {

@@ -22,6 +22,13 @@ pub fn validate<R: BufRead>(input: R, options: ReadOptions) -> Report {
             Err(error) => {
                 check.line = error.line;
                 check.summary.records += 1;
+                // An unreadable header or trailer still plays its part in the structure.
+                match error.record_type {
+                    Some(b'0') => check.header_seen = true,
+                    Some(b'9') => check.trailer_seen = true,
+                    _ => {}
+                }
+                check.previous_was_detail = error.record_type == Some(b'1');
                 check.problems.push(Problem { line: error.line, kind: ProblemKind::Read(error.kind) });
             }
         }
