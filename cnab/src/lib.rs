@@ -4,8 +4,8 @@
 //! **Status:** CNAB240 reads and validates payments (segments A, B, B Pix, J, J-52, J-52 Pix)
 //! and cobrança (P, Q, R, T, U); whole payment and cobrança files are written with every count
 //! and sum computed. CNAB400 ([`cnab400`]) reads and validates Bradesco remessa and retorno, Itaú
-//! remessa, Itaú's Pix record (type 3) and Santander's (type 8). Not yet: Itaú's CNAB400
-//! retorno, Santander's own header and detail, whole-file CNAB400 writers.
+//! remessa, Itaú's Pix record (type 3) and Santander's (type 8). [`cnab400::write`] numbers
+//! every record itself. Not yet: Itaú's CNAB400 retorno, Santander's own header and detail.
 //!
 //! # Layouts as data
 //!

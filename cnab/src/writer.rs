@@ -24,7 +24,7 @@ pub enum LineEnding {
 }
 
 impl LineEnding {
-    fn as_bytes(self) -> &'static [u8] {
+    pub(crate) fn as_bytes(self) -> &'static [u8] {
         match self {
             LineEnding::CrLf => b"\r\n",
             LineEnding::Lf => b"\n",

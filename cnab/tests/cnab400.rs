@@ -142,3 +142,24 @@ fn itau_remessa_with_pix_reads_back_and_validates() {
     assert!(problems.contains(&"line 2: sequence number 3 where 2 comes next".to_string()), "{problems:?}");
     assert!(problems.contains(&"line 2: Pix record does not follow a detail".to_string()), "{problems:?}");
 }
+
+#[test]
+fn bradesco_retorno_writes_back_whole() {
+    use febraban_cnab::{LineEnding, WriterOptions};
+    let Some(bytes) = corpus_file("bradesco-237_cnab400_cobranca_retorno_laravel-boleto.ret") else { return };
+    let mut records: Vec<Record> = reader(&bytes).map(|item| item.unwrap().1).collect();
+    // The writer numbers the records itself.
+    for record in &mut records {
+        if let Record::BradescoRetornoDetail(detail) = record {
+            detail.sequence = 0;
+        }
+    }
+    let mut written = Vec::new();
+    febraban_cnab::cnab400::write(
+        &records,
+        &mut written,
+        &WriterOptions { line_ending: LineEnding::CrLf, ..Default::default() },
+    )
+    .unwrap();
+    assert!(written == bytes, "{}", String::from_utf8_lossy(&written));
+}

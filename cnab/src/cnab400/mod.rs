@@ -76,6 +76,22 @@ impl Record {
         }
     }
 
+    /// The record's sequence number (395-400), to set.
+    fn sequence_mut(&mut self) -> &mut u64 {
+        match self {
+            Record::BradescoRemessaHeader(r) => &mut r.sequence,
+            Record::BradescoRemessaDetail(r) => &mut r.sequence,
+            Record::BradescoRetornoHeader(r) => &mut r.sequence,
+            Record::BradescoRetornoDetail(r) => &mut r.sequence,
+            Record::BradescoRetornoTrailer(r) => &mut r.sequence,
+            Record::ItauRemessaHeader(r) => &mut r.sequence,
+            Record::ItauRemessaDetail(r) => &mut r.sequence,
+            Record::ItauPix(r) => &mut r.sequence,
+            Record::SantanderPix(r) => &mut r.sequence,
+            Record::RemessaTrailer(r) => &mut r.sequence,
+        }
+    }
+
     /// The record's sequence number (395-400).
     pub fn sequence(&self) -> u64 {
         match self {
@@ -91,6 +107,42 @@ impl Record {
             Record::RemessaTrailer(r) => r.sequence,
         }
     }
+}
+
+/// Writes `records` as a CNAB400 file, numbering them (395-400) from 1; a remessa whose records
+/// do not end with a trailer gets one.
+///
+/// ```
+/// use febraban_cnab::cnab400::{self, BradescoRemessaDetail, BradescoRemessaHeader, Record};
+///
+/// let records = [
+///     Record::BradescoRemessaHeader(BradescoRemessaHeader { literal: "REMESSA".into(), bank: 237, ..Default::default() }),
+///     Record::BradescoRemessaDetail(BradescoRemessaDetail { occurrence: 1, amount: 2_590, ..Default::default() }),
+/// ];
+/// let mut bytes = Vec::new();
+/// cnab400::write(&records, &mut bytes, &Default::default()).unwrap();
+/// let report = cnab400::validate(bytes.as_slice(), Default::default());
+/// assert!(report.is_valid(), "{:?}", report.problems);
+/// assert_eq!((report.summary.records, report.summary.total_amount), (3, 2_590));
+/// ```
+pub fn write<W: std::io::Write>(
+    records: &[Record],
+    mut out: W,
+    options: &crate::WriterOptions,
+) -> Result<(), crate::WriteError> {
+    let ends_with_trailer =
+        matches!(records.last(), Some(Record::RemessaTrailer(_) | Record::BradescoRetornoTrailer(_)));
+    let trailer = (!ends_with_trailer).then(|| Record::RemessaTrailer(RemessaTrailer::default()));
+    for (index, record) in records.iter().chain(trailer.as_ref()).enumerate() {
+        let mut record = record.clone();
+        *record.sequence_mut() = index as u64 + 1;
+        let line =
+            record.to_line(&options.text).map_err(|error| crate::WriteError::Field { record: index + 1, error })?;
+        out.write_all(&line)?;
+        out.write_all(options.line_ending.as_bytes())?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 /// CNAB400: what the reader knows of the file so far (the bank and direction of its header).
