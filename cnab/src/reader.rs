@@ -87,6 +87,12 @@ pub enum ReadErrorKind {
         /// The segment code.
         segment: char,
     },
+    /// A record the file's structure has no place for, met while assembling a whole file.
+    #[error("a {record}: the file's structure has no place for it (validate() says more)")]
+    Unplaced {
+        /// What was found.
+        record: &'static str,
+    },
     /// A CNAB400 record of a bank whose layout this crate does not declare.
     #[error("the CNAB400 {record} layout of bank {bank:03} is not known")]
     UnknownLayout {

@@ -253,39 +253,130 @@ impl PaymentFile {
     }
 
     /// Assembles a file from a reader's records (the inverse of [`PaymentFile::write`]); the
-    /// whole file is held in memory. Structure problems are left to [`validate`](crate::validate);
-    /// a cobrança batch is not a payment and is refused.
+    /// whole file is held in memory. A record the structure has no place for (a second header, a
+    /// trailer outside a batch, a cobrança batch) is an error, never dropped; the rest of the
+    /// structure is left to [`validate`](crate::validate).
     pub fn read<R: BufRead>(input: R, options: ReadOptions) -> Result<Self, ReadError> {
-        let mut file = PaymentFile::default();
-        for item in Reader::with_options(input, options) {
-            let (line, record) = item?;
-            match record {
-                Record::FileHeader(header) => file.header = header,
-                Record::PaymentBatchHeader(header) => {
-                    file.batches.push(PaymentBatch { header, ..Default::default() });
-                }
-                Record::PaymentBatchTrailer(trailer) => {
-                    if let Some(batch) = file.batches.last_mut() {
-                        batch.trailer = trailer;
-                    }
-                }
-                Record::CobrancaBatchHeader(header) => {
-                    return Err(ReadError {
-                        line,
-                        kind: ReadErrorKind::BatchKind(header.operation.chars().next().unwrap_or('R')),
-                        record_type: Some(b'1'),
-                    });
-                }
-                Record::FileTrailer(trailer) => file.trailer = trailer,
-                detail => {
-                    if let Some(batch) = file.batches.last_mut() {
-                        batch.details.push(detail);
-                    }
-                }
-            }
-        }
-        Ok(file)
+        let (header, batches, trailer) = assemble(input, options)?;
+        Ok(PaymentFile { header, batches, trailer })
     }
+}
+
+/// A kind of batch, for [`assemble`]: which records open and close it.
+// `Err` hands the record back to the caller, it reports no failure: moving it is the point.
+#[allow(clippy::result_large_err)]
+trait Batch: Sized {
+    /// A batch opened by `record`, or the record back when it opens no batch of this kind.
+    fn open(record: Record) -> Result<Self, Record>;
+    /// Closes the batch with `record`, or gives the record back when it is no trailer of it.
+    fn close(&mut self, record: Record) -> Result<(), Record>;
+    /// The batch's details.
+    fn details(&mut self) -> &mut Vec<Record>;
+}
+
+#[allow(clippy::result_large_err)]
+impl Batch for PaymentBatch {
+    fn open(record: Record) -> Result<Self, Record> {
+        match record {
+            Record::PaymentBatchHeader(header) => Ok(PaymentBatch { header, ..Default::default() }),
+            other => Err(other),
+        }
+    }
+
+    fn close(&mut self, record: Record) -> Result<(), Record> {
+        match record {
+            Record::PaymentBatchTrailer(trailer) => {
+                self.trailer = trailer;
+                Ok(())
+            }
+            other => Err(other),
+        }
+    }
+
+    fn details(&mut self) -> &mut Vec<Record> {
+        &mut self.details
+    }
+}
+
+#[allow(clippy::result_large_err)]
+impl Batch for CobrancaBatch {
+    fn open(record: Record) -> Result<Self, Record> {
+        match record {
+            Record::CobrancaBatchHeader(header) => Ok(CobrancaBatch { header, ..Default::default() }),
+            other => Err(other),
+        }
+    }
+
+    fn close(&mut self, record: Record) -> Result<(), Record> {
+        match record {
+            Record::CobrancaBatchTrailer(trailer) => {
+                self.trailer = trailer;
+                Ok(())
+            }
+            other => Err(other),
+        }
+    }
+
+    fn details(&mut self) -> &mut Vec<Record> {
+        &mut self.details
+    }
+}
+
+/// Reads a file's records into its header, batches of kind `B` and trailer. Every record finds
+/// its place or the reading fails: nothing is dropped or overwritten.
+fn assemble<B: Batch, R: BufRead>(
+    input: R,
+    options: ReadOptions,
+) -> Result<(FileHeader, Vec<B>, FileTrailer), ReadError> {
+    let (mut header, mut batches, mut trailer) = (None, Vec::new(), None);
+    let mut open = false;
+    for item in Reader::with_options(input, options) {
+        let (line, record) = item?;
+        let unplaced =
+            |record: &'static str| ReadError { line, kind: ReadErrorKind::Unplaced { record }, record_type: None };
+        if trailer.is_some() {
+            return Err(unplaced("record after the file trailer"));
+        }
+        let record = match record {
+            Record::FileHeader(h) if header.is_none() && batches.is_empty() => {
+                header = Some(h);
+                continue;
+            }
+            Record::FileHeader(_) => return Err(unplaced("second file header")),
+            Record::FileTrailer(t) if !open => {
+                trailer = Some(t);
+                continue;
+            }
+            Record::FileTrailer(_) => return Err(unplaced("file trailer inside an open batch")),
+            record => record,
+        };
+        let record = match B::open(record) {
+            Ok(batch) if !open => {
+                batches.push(batch);
+                open = true;
+                continue;
+            }
+            Ok(_) => return Err(unplaced("batch header inside an open batch")),
+            Err(record) => record,
+        };
+        let Some(batch) = batches.last_mut().filter(|_| open) else {
+            return Err(match record {
+                Record::PaymentBatchHeader(_) | Record::CobrancaBatchHeader(_) => unplaced("batch of another kind"),
+                _ => unplaced("record outside a batch"),
+            });
+        };
+        match batch.close(record) {
+            Ok(()) => open = false,
+            Err(Record::PaymentBatchHeader(_) | Record::CobrancaBatchHeader(_)) => {
+                return Err(unplaced("batch header inside an open batch"));
+            }
+            Err(Record::PaymentBatchTrailer(_) | Record::CobrancaBatchTrailer(_)) => {
+                return Err(unplaced("trailer of another kind of batch"));
+            }
+            Err(detail) => batch.details().push(detail),
+        }
+    }
+    Ok((header.unwrap_or_default(), batches, trailer.unwrap_or_default()))
 }
 
 /// A cobrança batch: its header, its details (P, Q, R for a remessa; T, U for a retorno), and
@@ -397,37 +488,10 @@ impl CobrancaFile {
         Ok(bytes)
     }
 
-    /// Assembles a file from a reader's records (the inverse of [`CobrancaFile::write`]); the
-    /// whole file is held in memory. A batch of payments is not cobrança and is refused.
+    /// Assembles a file from a reader's records (the inverse of [`CobrancaFile::write`]), as
+    /// [`PaymentFile::read`] does; a batch of payments is not cobrança and is refused.
     pub fn read<R: BufRead>(input: R, options: ReadOptions) -> Result<Self, ReadError> {
-        let mut file = CobrancaFile::default();
-        for item in Reader::with_options(input, options) {
-            let (line, record) = item?;
-            match record {
-                Record::FileHeader(header) => file.header = header,
-                Record::CobrancaBatchHeader(header) => {
-                    file.batches.push(CobrancaBatch { header, ..Default::default() })
-                }
-                Record::CobrancaBatchTrailer(trailer) => {
-                    if let Some(batch) = file.batches.last_mut() {
-                        batch.trailer = trailer;
-                    }
-                }
-                Record::FileTrailer(trailer) => file.trailer = trailer,
-                Record::PaymentBatchHeader(header) => {
-                    return Err(ReadError {
-                        line,
-                        kind: ReadErrorKind::BatchKind(header.operation.chars().next().unwrap_or('C')),
-                        record_type: Some(b'1'),
-                    });
-                }
-                detail => {
-                    if let Some(batch) = file.batches.last_mut() {
-                        batch.details.push(detail);
-                    }
-                }
-            }
-        }
-        Ok(file)
+        let (header, batches, trailer) = assemble(input, options)?;
+        Ok(CobrancaFile { header, batches, trailer })
     }
 }

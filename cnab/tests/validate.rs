@@ -143,3 +143,52 @@ fn a_ted_batch_with_the_payee_address_in_segment_b() {
     let Record::SegmentB(b) = &read.batches[0].details[1] else { panic!("{:?}", read.batches[0].details[1]) };
     assert_eq!((b.street.as_str(), b.city.as_str()), ("RUA SAO JOAO", "BELEM"));
 }
+
+/// Assembling a whole file never drops or overwrites a record: what has no place is an error.
+#[test]
+fn reading_a_whole_file_refuses_records_it_cannot_place() {
+    use febraban_cnab::{ReadErrorKind, cnab240::CobrancaBatchTrailer};
+    let base = lines(&pix_file());
+    let read = |lines: &[String]| PaymentFile::read(lines.join("\r\n").as_bytes(), ReadOptions::default());
+    assert_eq!(read(&base).unwrap().batches[0].details.len(), 4);
+    let refused = |lines: &[String]| match read(lines) {
+        Err(e) => match e.kind {
+            ReadErrorKind::Unplaced { record } => (e.line, record),
+            other => panic!("{other}"),
+        },
+        Ok(file) => panic!("read {file:?}"),
+    };
+
+    // A second file header used to replace the first.
+    let mut twice = base.clone();
+    twice.insert(1, base[0].clone());
+    assert_eq!(refused(&twice), (2, "second file header"));
+
+    // A batch trailer with no batch open used to vanish.
+    let mut orphan = base.clone();
+    orphan.insert(7, base[6].clone());
+    assert_eq!(refused(&orphan), (8, "record outside a batch"));
+
+    // Anything after the file trailer.
+    let mut after = base.clone();
+    after.push(base[0].clone());
+    assert_eq!(refused(&after), (9, "record after the file trailer"));
+
+    // A cobrança file does not take a payment trailer as a detail.
+    let mut cobranca = febraban_cnab::CobrancaFile::default();
+    cobranca.header.bank = 237;
+    cobranca.batches.push(febraban_cnab::CobrancaBatch {
+        header: febraban_cnab::cnab240::CobrancaBatchHeader { operation: "R".into(), ..Default::default() },
+        trailer: CobrancaBatchTrailer::default(),
+        ..Default::default()
+    });
+    let mut cobranca_lines: Vec<String> = String::from_utf8(cobranca.to_bytes(&WriterOptions::default()).unwrap())
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    cobranca_lines.insert(3, base[6].clone());
+    let error =
+        febraban_cnab::CobrancaFile::read(cobranca_lines.join("\r\n").as_bytes(), ReadOptions::default()).unwrap_err();
+    assert!(matches!(error.kind, ReadErrorKind::Unplaced { .. }), "{error}");
+}
