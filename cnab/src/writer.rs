@@ -462,19 +462,22 @@ impl CobrancaFile {
                     totals[slot].1 += amount;
                 }
             })?;
+            // A count of zero stays blank when the given trailer leaves it blank.
+            let given = &batch.trailer;
+            let count = |given: Option<u64>, computed: u64| (computed > 0 || given.is_some()).then_some(computed);
             let trailer = CobrancaBatchTrailer {
                 bank,
                 batch: number,
                 record_count: batch.details.len() as u64 + 2,
-                simple_count: Some(totals[0].0),
+                simple_count: count(given.simple_count, totals[0].0),
                 simple_amount: totals[0].1,
-                linked_count: Some(totals[1].0),
+                linked_count: count(given.linked_count, totals[1].0),
                 linked_amount: totals[1].1,
-                pledged_count: Some(totals[2].0),
+                pledged_count: count(given.pledged_count, totals[2].0),
                 pledged_amount: totals[2].1,
-                discounted_count: Some(totals[3].0),
+                discounted_count: count(given.discounted_count, totals[3].0),
                 discounted_amount: totals[3].1,
-                ..batch.trailer.clone()
+                ..given.clone()
             };
             lines.put(&Record::CobrancaBatchTrailer(trailer))?;
         }

@@ -192,3 +192,30 @@ fn reading_a_whole_file_refuses_records_it_cannot_place() {
         febraban_cnab::CobrancaFile::read(cobranca_lines.join("\r\n").as_bytes(), ReadOptions::default()).unwrap_err();
     assert!(matches!(error.kind, ReadErrorKind::Unplaced { .. }), "{error}");
 }
+
+#[test]
+fn cobranca_trailer_counts_of_zero_keep_their_blanks() {
+    use febraban_cnab::cnab240::{CobrancaBatchHeader, SegmentP};
+    use febraban_cnab::{CobrancaBatch, CobrancaFile};
+    let file = CobrancaFile {
+        header: FileHeader { bank: 756, ..Default::default() },
+        batches: vec![CobrancaBatch {
+            header: CobrancaBatchHeader { operation: "R".into(), service: 1, ..Default::default() },
+            details: vec![Record::SegmentP(SegmentP { wallet: 1, amount: 100, ..Default::default() })],
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let bytes = file.to_bytes(&WriterOptions::default()).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let batch_trailer = text.lines().nth(3).unwrap();
+    // Simple: one boleto; linked, pledged, discounted: blank, as given.
+    assert_eq!(&batch_trailer[23..29], "000001");
+    assert_eq!(&batch_trailer[46..52], "      ");
+    // Reading and writing again changes nothing.
+    let again = CobrancaFile::read(bytes.as_slice(), ReadOptions::default())
+        .unwrap()
+        .to_bytes(&WriterOptions::default())
+        .unwrap();
+    assert_eq!(again, bytes);
+}
