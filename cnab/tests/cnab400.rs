@@ -1,22 +1,10 @@
 //! The CNAB400 files of the shared corpus.
 
-use std::path::PathBuf;
+mod common;
 
+use common::corpus_file;
 use febraban_cnab::cnab400::{Cnab400, Record};
 use febraban_cnab::{ReadErrorKind, ReadOptions, Reader, WriteOptions};
-
-fn corpus_file(name: &str) -> Option<Vec<u8>> {
-    let dir = match std::env::var_os("PIX_CORPUS_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"),
-    };
-    let path = dir.join("cnab").join(name);
-    if path.is_file() {
-        return Some(std::fs::read(path).unwrap());
-    }
-    assert!(std::env::var_os("CI").is_none(), "corpus file not found: {}", path.display());
-    None
-}
 
 fn reader(bytes: &[u8]) -> Reader<&[u8], Cnab400> {
     Reader::with_format(bytes, ReadOptions::default(), Cnab400::default())
@@ -162,4 +150,92 @@ fn bradesco_retorno_writes_back_whole() {
     )
     .unwrap();
     assert!(written == bytes, "{}", String::from_utf8_lossy(&written));
+}
+
+#[test]
+fn itau_retorno_with_pix_reads_back_and_reconciles_its_detail_count() {
+    use febraban_cnab::Date;
+    use febraban_cnab::cnab400::{ItauPixRetornoDetail, ItauRetornoDetail, ItauRetornoHeader, ItauRetornoTrailer};
+    let detail = |occurrence, amount| {
+        Record::ItauRetornoDetail(ItauRetornoDetail {
+            company_document_type: 2,
+            company_document: 11_222_333_000_181,
+            agency: 1234,
+            account: 56789,
+            our_number: Some(12_345_678),
+            wallet: Some(109),
+            wallet_our_number: Some(12_345_678),
+            our_number_digit: "4".into(),
+            wallet_code: "I".into(),
+            occurrence,
+            occurred_on: Date::new(2026, 11, 21),
+            document_number: "PED42".into(),
+            due_date: Date::new(2026, 12, 10),
+            amount,
+            collecting_bank: Some(341),
+            principal: amount,
+            credited_on: Date::new(2026, 11, 23),
+            payer_name: "José da Silva".into(),
+            ..Default::default()
+        })
+    };
+    let records = vec![
+        Record::ItauRetornoHeader(ItauRetornoHeader {
+            literal: "RETORNO".into(),
+            service: 1,
+            service_name: "COBRANCA".into(),
+            agency: 1234,
+            account: 56789,
+            company_name: "PADARIA SAO JOAO".into(),
+            bank: 341,
+            bank_name: "BANCO ITAU SA".into(),
+            written_on: Date::new(2026, 11, 22),
+            density: Some(1600),
+            density_unit: "BPI".into(),
+            file_sequence: Some(7),
+            ..Default::default()
+        }),
+        detail(2, 15_000),
+        Record::ItauPixRetorno(ItauPixRetornoDetail {
+            qr_code: "00020101021226900014br.gov.bcb.pix2568qrcodes.example.com/v2/cobv/9d36b84f".into(),
+            ..Default::default()
+        }),
+        detail(6, 15_000),
+        Record::ItauRetornoTrailer(ItauRetornoTrailer {
+            service: 1,
+            bank: 341,
+            simple_count: 1,
+            simple_amount: 15_000,
+            file_sequence: Some(7),
+            details: 2,
+            total_amount: 30_000,
+            ..Default::default()
+        }),
+    ];
+    let mut bytes = Vec::new();
+    febraban_cnab::cnab400::write(&records, &mut bytes, &Default::default()).unwrap();
+    let read: Vec<Record> = reader(&bytes).map(|item| item.unwrap().1).collect();
+    assert_eq!(read.len(), 5, "no remessa trailer is added after a retorno trailer");
+    assert!(
+        matches!(&read[2], Record::ItauPixRetorno(pix) if pix.qr_code.starts_with("000201") && pix.pix_error.is_empty())
+    );
+    let Record::ItauRetornoDetail(settled) = &read[3] else { panic!("{:?}", read[3]) };
+    assert_eq!((settled.occurrence, settled.principal, settled.sequence), (6, 15_000, 4));
+    // A retorno keeps what the bank wrote: accents are not folded.
+    assert_eq!(settled.payer_name, "José da Silva");
+    let report = febraban_cnab::cnab400::validate(bytes.as_slice(), ReadOptions::default());
+    assert!(report.is_valid(), "{:?}", report.problems.iter().map(ToString::to_string).collect::<Vec<_>>());
+    assert_eq!((report.summary.bank, report.summary.payments, report.summary.total_amount), (Some(341), 2, 30_000));
+
+    // The trailer claims three details where the file holds two.
+    let mut wrong = records;
+    let Some(Record::ItauRetornoTrailer(trailer)) = wrong.last_mut() else { unreachable!() };
+    trailer.details = 3;
+    let mut bytes = Vec::new();
+    febraban_cnab::cnab400::write(&wrong, &mut bytes, &Default::default()).unwrap();
+    let report = febraban_cnab::cnab400::validate(bytes.as_slice(), ReadOptions::default());
+    let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].starts_with("line 5: trailer detail count (213-220)"), "{problems:?}");
+    assert!(problems[0].contains('3') && problems[0].contains('2'), "{problems:?}");
 }

@@ -4,24 +4,11 @@
 //! The corpus directory is `$PIX_CORPUS_DIR` (CI sets it), else `../shared/corpus` beside the
 //! workspace. Outside CI a missing corpus is reported and skipped; in CI it fails.
 
-use std::path::PathBuf;
+mod common;
 
+use common::corpus_file;
 use febraban_cnab::cnab240::Record;
 use febraban_cnab::{Profile, Reader, WriteOptions};
-
-fn corpus_file(name: &str) -> Option<Vec<u8>> {
-    let dir = match std::env::var_os("PIX_CORPUS_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"),
-    };
-    let path = dir.join("cnab").join(name);
-    if path.is_file() {
-        return Some(std::fs::read(path).unwrap());
-    }
-    assert!(std::env::var_os("CI").is_none(), "corpus file not found: {}", path.display());
-    eprintln!("corpus file not found: {}: skipped (set PIX_CORPUS_DIR)", path.display());
-    None
-}
 
 const PIX_TRANSFER: &str = "itau-341_cnab240_sispag_remessa_pix-A-B_pix70284_anonymized.txt";
 const PIX_QR_AND_TRANSFER: &str =

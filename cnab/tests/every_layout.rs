@@ -110,7 +110,11 @@ every_layout!(
     BradescoRetornoTrailer,
     ItauRemessaHeader,
     ItauRemessaDetail,
+    ItauRetornoHeader,
+    ItauRetornoDetail,
+    ItauRetornoTrailer,
     ItauPixDetail,
+    ItauPixRetornoDetail,
     SantanderPixDetail,
     RemessaTrailer,
 );

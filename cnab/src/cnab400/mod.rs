@@ -3,7 +3,7 @@
 //! ```text
 //! 0  header            (bank at 77-79, 2: 1 remessa, 2 retorno)
 //! 1  detail            one per boleto
-//! 3  Itaú Pix          optional, after its detail
+//! 3  Itaú Pix          optional, after its detail (remessa: key and location; retorno: QR code)
 //! 8  Santander Pix     optional, after its detail
 //! 9  trailer
 //! ```
@@ -19,8 +19,8 @@ pub use bradesco::{
     BradescoRemessaDetail, BradescoRemessaHeader, BradescoRetornoDetail, BradescoRetornoHeader, BradescoRetornoTrailer,
 };
 pub use common::RemessaTrailer;
-pub use itau::{ItauRemessaDetail, ItauRemessaHeader};
-pub use pix::{ItauPixDetail, SantanderPixDetail};
+pub use itau::{ItauRemessaDetail, ItauRemessaHeader, ItauRetornoDetail, ItauRetornoHeader, ItauRetornoTrailer};
+pub use pix::{ItauPixDetail, ItauPixRetornoDetail, SantanderPixDetail};
 pub use validate::validate;
 
 use crate::layout::{FieldError, WriteOptions};
@@ -33,10 +33,46 @@ pub const ITAU: u64 = 341;
 /// Santander's COMPE code.
 pub const SANTANDER: u64 = 33;
 
-/// One CNAB400 record, typed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Record {
+/// Declares [`Record`] with one variant per layout, and the methods every variant answers the
+/// same way, so that adding a layout is one line here.
+macro_rules! records {
+    ($($(#[$doc:meta])* $variant:ident($layout:ty),)*) => {
+        /// One CNAB400 record, typed.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum Record {
+            $($(#[$doc])* $variant($layout),)*
+        }
+
+        impl Record {
+            /// Writes the record as a 400-byte line.
+            pub fn to_line(&self, options: &WriteOptions) -> Result<[u8; 400], FieldError> {
+                match self {
+                    $(Record::$variant(r) => r.to_line(options),)*
+                }
+            }
+
+            /// The record's sequence number (395-400).
+            pub fn sequence(&self) -> u64 {
+                match self {
+                    $(Record::$variant(r) => r.sequence,)*
+                }
+            }
+
+            /// The record's sequence number (395-400), to set.
+            fn sequence_mut(&mut self) -> &mut u64 {
+                match self {
+                    $(Record::$variant(r) => &mut r.sequence,)*
+                }
+            }
+        }
+
+        #[cfg(test)]
+        const LAYOUTS: &[(&str, &[crate::layout::FieldSpec])] = &[$((stringify!($variant), <$layout>::FIELDS),)*];
+    };
+}
+
+records! {
     /// Bradesco remessa header.
     BradescoRemessaHeader(BradescoRemessaHeader),
     /// Bradesco remessa detail.
@@ -51,62 +87,20 @@ pub enum Record {
     ItauRemessaHeader(ItauRemessaHeader),
     /// Itaú remessa detail.
     ItauRemessaDetail(ItauRemessaDetail),
-    /// Itaú's Pix record (type 3).
+    /// Itaú retorno header.
+    ItauRetornoHeader(ItauRetornoHeader),
+    /// Itaú retorno detail.
+    ItauRetornoDetail(ItauRetornoDetail),
+    /// Itaú retorno trailer.
+    ItauRetornoTrailer(ItauRetornoTrailer),
+    /// Itaú's Pix record (type 3) in a remessa.
     ItauPix(ItauPixDetail),
+    /// Itaú's Pix record (type 3) in a retorno.
+    ItauPixRetorno(ItauPixRetornoDetail),
     /// Santander's Pix record (type 8).
     SantanderPix(SantanderPixDetail),
     /// A remessa trailer.
     RemessaTrailer(RemessaTrailer),
-}
-
-impl Record {
-    /// Writes the record as a 400-byte line.
-    pub fn to_line(&self, options: &WriteOptions) -> Result<[u8; 400], FieldError> {
-        match self {
-            Record::BradescoRemessaHeader(r) => r.to_line(options),
-            Record::BradescoRemessaDetail(r) => r.to_line(options),
-            Record::BradescoRetornoHeader(r) => r.to_line(options),
-            Record::BradescoRetornoDetail(r) => r.to_line(options),
-            Record::BradescoRetornoTrailer(r) => r.to_line(options),
-            Record::ItauRemessaHeader(r) => r.to_line(options),
-            Record::ItauRemessaDetail(r) => r.to_line(options),
-            Record::ItauPix(r) => r.to_line(options),
-            Record::SantanderPix(r) => r.to_line(options),
-            Record::RemessaTrailer(r) => r.to_line(options),
-        }
-    }
-
-    /// The record's sequence number (395-400), to set.
-    fn sequence_mut(&mut self) -> &mut u64 {
-        match self {
-            Record::BradescoRemessaHeader(r) => &mut r.sequence,
-            Record::BradescoRemessaDetail(r) => &mut r.sequence,
-            Record::BradescoRetornoHeader(r) => &mut r.sequence,
-            Record::BradescoRetornoDetail(r) => &mut r.sequence,
-            Record::BradescoRetornoTrailer(r) => &mut r.sequence,
-            Record::ItauRemessaHeader(r) => &mut r.sequence,
-            Record::ItauRemessaDetail(r) => &mut r.sequence,
-            Record::ItauPix(r) => &mut r.sequence,
-            Record::SantanderPix(r) => &mut r.sequence,
-            Record::RemessaTrailer(r) => &mut r.sequence,
-        }
-    }
-
-    /// The record's sequence number (395-400).
-    pub fn sequence(&self) -> u64 {
-        match self {
-            Record::BradescoRemessaHeader(r) => r.sequence,
-            Record::BradescoRemessaDetail(r) => r.sequence,
-            Record::BradescoRetornoHeader(r) => r.sequence,
-            Record::BradescoRetornoDetail(r) => r.sequence,
-            Record::BradescoRetornoTrailer(r) => r.sequence,
-            Record::ItauRemessaHeader(r) => r.sequence,
-            Record::ItauRemessaDetail(r) => r.sequence,
-            Record::ItauPix(r) => r.sequence,
-            Record::SantanderPix(r) => r.sequence,
-            Record::RemessaTrailer(r) => r.sequence,
-        }
-    }
 }
 
 /// Writes `records` as a CNAB400 file, numbering them (395-400) from 1; a remessa whose records
@@ -130,8 +124,10 @@ pub fn write<W: std::io::Write>(
     mut out: W,
     options: &crate::WriterOptions,
 ) -> Result<(), crate::WriteError> {
-    let ends_with_trailer =
-        matches!(records.last(), Some(Record::RemessaTrailer(_) | Record::BradescoRetornoTrailer(_)));
+    let ends_with_trailer = matches!(
+        records.last(),
+        Some(Record::RemessaTrailer(_) | Record::BradescoRetornoTrailer(_) | Record::ItauRetornoTrailer(_))
+    );
     let trailer = (!ends_with_trailer).then(|| Record::RemessaTrailer(RemessaTrailer::default()));
     for (index, record) in records.iter().chain(trailer.as_ref()).enumerate() {
         let mut record = record.clone();
@@ -186,6 +182,7 @@ impl Format for Cnab400 {
                         Record::BradescoRetornoHeader(BradescoRetornoHeader::parse(line).map_err(field)?)
                     }
                     (ITAU, b'1') => Record::ItauRemessaHeader(ItauRemessaHeader::parse(line).map_err(field)?),
+                    (ITAU, b'2') => Record::ItauRetornoHeader(ItauRetornoHeader::parse(line).map_err(field)?),
                     (bank, _) => return Err(ReadErrorKind::UnknownLayout { bank, record: "header" }),
                 }
             }
@@ -197,9 +194,13 @@ impl Format for Cnab400 {
                     Record::BradescoRetornoDetail(BradescoRetornoDetail::parse(line).map_err(field)?)
                 }
                 (Some(ITAU), Some(b'1')) => Record::ItauRemessaDetail(ItauRemessaDetail::parse(line).map_err(field)?),
+                (Some(ITAU), Some(b'2')) => Record::ItauRetornoDetail(ItauRetornoDetail::parse(line).map_err(field)?),
                 (bank, _) => return Err(ReadErrorKind::UnknownLayout { bank: bank.unwrap_or(0), record: "detail" }),
             },
-            b'3' if self.bank == Some(ITAU) => Record::ItauPix(ItauPixDetail::parse(line).map_err(field)?),
+            b'3' if self.bank == Some(ITAU) => match self.direction {
+                Some(b'2') => Record::ItauPixRetorno(ItauPixRetornoDetail::parse(line).map_err(field)?),
+                _ => Record::ItauPix(ItauPixDetail::parse(line).map_err(field)?),
+            },
             b'8' if self.bank == Some(SANTANDER) => {
                 Record::SantanderPix(SantanderPixDetail::parse(line).map_err(field)?)
             }
@@ -207,6 +208,7 @@ impl Format for Cnab400 {
                 (Some(BRADESCO), Some(b'2')) => {
                     Record::BradescoRetornoTrailer(BradescoRetornoTrailer::parse(line).map_err(field)?)
                 }
+                (Some(ITAU), Some(b'2')) => Record::ItauRetornoTrailer(ItauRetornoTrailer::parse(line).map_err(field)?),
                 _ => Record::RemessaTrailer(RemessaTrailer::parse(line).map_err(field)?),
             },
             other => return Err(ReadErrorKind::RecordType(char::from(other))),
@@ -218,23 +220,10 @@ impl Format for Cnab400 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::FieldSpec;
 
     #[test]
     fn every_layout_tiles_400_positions() {
-        let layouts: [(&str, &[FieldSpec]); 10] = [
-            ("ItauRemessaHeader", ItauRemessaHeader::FIELDS),
-            ("ItauRemessaDetail", ItauRemessaDetail::FIELDS),
-            ("BradescoRemessaHeader", BradescoRemessaHeader::FIELDS),
-            ("BradescoRemessaDetail", BradescoRemessaDetail::FIELDS),
-            ("BradescoRetornoHeader", BradescoRetornoHeader::FIELDS),
-            ("BradescoRetornoDetail", BradescoRetornoDetail::FIELDS),
-            ("BradescoRetornoTrailer", BradescoRetornoTrailer::FIELDS),
-            ("ItauPixDetail", ItauPixDetail::FIELDS),
-            ("SantanderPixDetail", SantanderPixDetail::FIELDS),
-            ("RemessaTrailer", RemessaTrailer::FIELDS),
-        ];
-        for (name, fields) in layouts {
+        for &(name, fields) in LAYOUTS {
             let mut next = 1;
             for field in fields {
                 assert_eq!(field.start, next, "{name}.{}: gap or overlap", field.name);

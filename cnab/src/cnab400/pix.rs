@@ -20,6 +20,21 @@ crate::record! {
 }
 
 crate::record! {
+    /// Itaú's type 3 record in a retorno: the Pix QR code the bank registered for the boleto
+    /// before it, or why it could not.
+    pub struct ItauPixRetornoDetail(400) {
+        /// Identificação do registro: `3`.
+        1-1 record_type: Fixed<3>,
+        /// QR code Pix (the BR Code payload, "copia e cola").
+        2-391 qr_code: Alpha,
+        /// Código de erro do Pix, blank when the QR code was registered.
+        392-394 pix_error: Alpha,
+        /// Nº sequencial do registro.
+        395-400 sequence: Num,
+    }
+}
+
+crate::record! {
     /// Santander's type 8 record: the Pix key, TXID and amounts of the boleto before it
     /// (Santander H7800, 2023, as kivanio/brcobranca writes it).
     pub struct SantanderPixDetail(400) {

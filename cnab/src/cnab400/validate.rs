@@ -1,5 +1,6 @@
 //! Validation of CNAB400 files: header first, trailer last, every sequence number (395-400) in
-//! order, Pix records after a detail, and what a Bradesco retorno trailer counts by occurrence.
+//! order, Pix records after a detail, what a Bradesco retorno trailer counts by occurrence, and
+//! the number of details an Itaú retorno trailer declares.
 
 use std::io::BufRead;
 
@@ -85,9 +86,11 @@ impl Check {
             Record::BradescoRemessaHeader(r) => (Some(r.bank), false),
             Record::BradescoRetornoHeader(r) => (Some(r.bank), false),
             Record::ItauRemessaHeader(r) => (Some(r.bank), false),
-            Record::BradescoRemessaDetail(_) | Record::BradescoRetornoDetail(_) | Record::ItauRemessaDetail(_) => {
-                (None, true)
-            }
+            Record::ItauRetornoHeader(r) => (Some(r.bank), false),
+            Record::BradescoRemessaDetail(_)
+            | Record::BradescoRetornoDetail(_)
+            | Record::ItauRemessaDetail(_)
+            | Record::ItauRetornoDetail(_) => (None, true),
             _ => (None, false),
         };
         if let Some(bank) = is_header {
@@ -103,6 +106,7 @@ impl Check {
         match record {
             Record::BradescoRemessaDetail(r) => self.add_boleto(r.amount),
             Record::ItauRemessaDetail(r) => self.add_boleto(r.amount),
+            Record::ItauRetornoDetail(r) => self.add_boleto(r.amount),
             Record::BradescoRetornoDetail(r) => {
                 self.add_boleto(r.amount);
                 match r.occurrence {
@@ -118,7 +122,7 @@ impl Check {
                     _ => {}
                 }
             }
-            Record::ItauPix(_) | Record::SantanderPix(_) if !self.previous_was_detail => {
+            Record::ItauPix(_) | Record::ItauPixRetorno(_) | Record::SantanderPix(_) if !self.previous_was_detail => {
                 self.misplaced("Pix record", "does not follow a detail");
             }
             Record::BradescoRetornoTrailer(t) => {
@@ -143,10 +147,16 @@ impl Check {
                     self.check(field, declared, computed);
                 }
             }
+            Record::ItauRetornoTrailer(t) => {
+                self.trailer_seen = true;
+                // 221-234 is not reconciled: no real file shows which amounts it sums.
+                self.check("trailer detail count (213-220)", t.details, self.summary.payments);
+            }
             Record::RemessaTrailer(_) => self.trailer_seen = true,
             _ => {}
         }
-        self.previous_was_detail = is_detail || matches!(record, Record::ItauPix(_) | Record::SantanderPix(_));
+        self.previous_was_detail =
+            is_detail || matches!(record, Record::ItauPix(_) | Record::ItauPixRetorno(_) | Record::SantanderPix(_));
     }
 
     fn add_boleto(&mut self, amount: u64) {
