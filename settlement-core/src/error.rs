@@ -1,0 +1,90 @@
+//! What a service refuses, and why.
+
+use crate::payment::PaymentStatus;
+use crate::store::StoreError;
+
+/// A refusal by a service; each maps to one API error code.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CoreError {
+    /// Input that breaks a rule; the message names the field and the rule.
+    #[error("{message}")]
+    Validation {
+        /// The field (`debtor_ispb`, `discounts[0].amount`).
+        field: String,
+        /// `"<field> <rule>"`.
+        message: String,
+    },
+    /// No such payment request.
+    #[error("payment request not found")]
+    PaymentNotFound,
+    /// The payment has no credit confirmation.
+    #[error("credit confirmation not found")]
+    CreditNotFound,
+    /// The status table does not allow this change.
+    #[error("cannot transition payment from {from} to {to}")]
+    InvalidTransition {
+        /// The payment's status.
+        from: PaymentStatus,
+        /// The status asked for.
+        to: PaymentStatus,
+    },
+    /// Cancel asked of a payment that cannot be cancelled.
+    #[error("cannot cancel payment in {0} status")]
+    CannotCancel(PaymentStatus),
+    /// Another payment has this `external_id`.
+    #[error("external_id {external_id} already used by payment {existing_id}")]
+    DuplicateExternalId {
+        /// The id.
+        external_id: String,
+        /// The payment that has it.
+        existing_id: i64,
+    },
+    /// Another payment has this end-to-end id.
+    #[error("end_to_end_id {end_to_end_id} already used by payment {existing_id}")]
+    DuplicateEndToEndId {
+        /// The id.
+        end_to_end_id: String,
+        /// The payment that has it.
+        existing_id: i64,
+    },
+    /// Credit can only be confirmed for a completed payment.
+    #[error("credit can only be confirmed for a COMPLETED payment; this one is {0}")]
+    NotCompleted(PaymentStatus),
+    /// Credit was confirmed already.
+    #[error("credit already confirmed for this payment (confirmation {0})")]
+    AlreadyConfirmed(i64),
+    /// The amount confirmed is not the payment's.
+    #[error("confirmed amount {found} does not match the payment amount {expected}")]
+    AmountMismatch {
+        /// The payment's amount.
+        expected: i64,
+        /// The amount given.
+        found: i64,
+    },
+    /// The idempotency key was used with another body.
+    #[error("Idempotency-Key already used with a different request body")]
+    IdempotencyKeyReused,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl CoreError {
+    /// The API's error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CoreError::Validation { .. } => "VALIDATION_ERROR",
+            CoreError::PaymentNotFound | CoreError::CreditNotFound => "NOT_FOUND",
+            CoreError::InvalidTransition { .. } | CoreError::CannotCancel(_) => "INVALID_TRANSITION",
+            CoreError::DuplicateExternalId { .. } => "DUPLICATE_EXTERNAL_ID",
+            CoreError::DuplicateEndToEndId { .. } => "DUPLICATE_END_TO_END_ID",
+            CoreError::NotCompleted(_) => "PAYMENT_NOT_COMPLETED",
+            CoreError::AlreadyConfirmed(_) => "ALREADY_CONFIRMED",
+            CoreError::AmountMismatch { .. } => "AMOUNT_MISMATCH",
+            CoreError::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
+            CoreError::Store(StoreError::Unavailable(_)) => "SERVICE_UNAVAILABLE",
+            CoreError::Store(_) => "INTERNAL_ERROR",
+        }
+    }
+}

@@ -1,0 +1,619 @@
+//! Payment requests: what a caller sends, what is stored, and the status lifecycle.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::error::CoreError;
+use crate::time_format;
+use crate::types::{AccountType, Document, EndToEndId, Ispb};
+
+/// Where a payment request is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum PaymentStatus {
+    /// Created, waiting to be processed.
+    Pending,
+    /// Waiting for its scheduled date.
+    Scheduled,
+    /// Being processed.
+    Processing,
+    /// Settled.
+    Completed,
+    /// Processing failed.
+    Failed,
+    /// Cancelled by the user.
+    Cancelled,
+}
+
+impl PaymentStatus {
+    /// Every status, for tables and tests.
+    pub const ALL: [PaymentStatus; 6] = [
+        PaymentStatus::Pending,
+        PaymentStatus::Scheduled,
+        PaymentStatus::Processing,
+        PaymentStatus::Completed,
+        PaymentStatus::Failed,
+        PaymentStatus::Cancelled,
+    ];
+
+    /// The transitions of the API document's table, and no other:
+    /// `PENDING -> PROCESSING, SCHEDULED, CANCELLED`; `SCHEDULED -> PENDING, CANCELLED`;
+    /// `PROCESSING -> COMPLETED, FAILED`. `COMPLETED`, `FAILED` and `CANCELLED` are final.
+    ///
+    /// ```
+    /// use settlement_core::PaymentStatus::*;
+    /// assert!(Pending.can_become(Processing));
+    /// assert!(!Completed.can_become(Cancelled));
+    /// ```
+    pub fn can_become(self, to: PaymentStatus) -> bool {
+        use PaymentStatus::*;
+        matches!(
+            (self, to),
+            (Pending, Processing | Scheduled | Cancelled)
+                | (Scheduled, Pending | Cancelled)
+                | (Processing, Completed | Failed)
+        )
+    }
+
+    /// `Ok` when the table allows `self -> to`, else the error that names both states.
+    pub fn transition(self, to: PaymentStatus) -> Result<PaymentStatus, CoreError> {
+        if self.can_become(to) { Ok(to) } else { Err(CoreError::InvalidTransition { from: self, to }) }
+    }
+
+    /// The name the API uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentStatus::Pending => "PENDING",
+            PaymentStatus::Scheduled => "SCHEDULED",
+            PaymentStatus::Processing => "PROCESSING",
+            PaymentStatus::Completed => "COMPLETED",
+            PaymentStatus::Failed => "FAILED",
+            PaymentStatus::Cancelled => "CANCELLED",
+        }
+    }
+
+    /// Reads the API's name.
+    pub fn parse(value: &str) -> Option<Self> {
+        PaymentStatus::ALL.into_iter().find(|status| status.as_str() == value)
+    }
+}
+
+impl fmt::Display for PaymentStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A discount for paying by a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Discount {
+    /// Pay on or before this date to get the discount.
+    #[serde(with = "time_format::api")]
+    #[schema(value_type = String, format = DateTime, example = "2026-02-10T00:00:00Z")]
+    pub date: OffsetDateTime,
+    /// The discount, centavos, at least 1.
+    pub amount: i64,
+}
+
+/// A key and value the caller attaches to the payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdditionalInfo {
+    /// Non-empty.
+    pub key: String,
+    /// The value.
+    pub value: String,
+}
+
+/// The body of `POST /payments`, as sent. [`PaymentRequest::validate`] checks it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "external_id": "MERCHANT-12345", "amount": 15000, "currency": "BRL",
+    "debtor_ispb": "12345678", "debtor_document": "12345678909", "debtor_name": "João da Silva",
+    "debtor_account_no": "123456", "debtor_account_type": "CACC", "debtor_branch": "0001",
+    "creditor_ispb": "87654321", "creditor_document": "98765432100", "creditor_name": "Maria Santos",
+    "creditor_account_no": "654321", "creditor_account_type": "SVGS", "creditor_branch": "0002",
+    "description": "Payment for invoice #12345", "scheduled_date": "2026-02-15T10:00:00Z"
+}))]
+pub struct PaymentRequest {
+    /// The caller's own id for the payment; unique.
+    pub external_id: Option<String>,
+    /// Centavos, at least 1.
+    pub amount: Option<i64>,
+    /// `BRL` (the default).
+    pub currency: Option<String>,
+    /// Payer's institution, 8 digits.
+    pub debtor_ispb: Option<String>,
+    /// Payer's CPF or CNPJ.
+    pub debtor_document: Option<String>,
+    /// Payer's name.
+    pub debtor_name: Option<String>,
+    /// Payer's account number.
+    pub debtor_account_no: Option<String>,
+    /// Payer's account type.
+    #[schema(value_type = Option<AccountType>)]
+    pub debtor_account_type: Option<String>,
+    /// Payer's branch.
+    pub debtor_branch: Option<String>,
+    /// Payee's institution, 8 digits.
+    pub creditor_ispb: Option<String>,
+    /// Payee's CPF or CNPJ.
+    pub creditor_document: Option<String>,
+    /// Payee's name.
+    pub creditor_name: Option<String>,
+    /// Payee's account number.
+    pub creditor_account_no: Option<String>,
+    /// Payee's account type.
+    #[schema(value_type = Option<AccountType>)]
+    pub creditor_account_type: Option<String>,
+    /// Payee's branch.
+    pub creditor_branch: Option<String>,
+    /// At most 140 characters.
+    pub description: Option<String>,
+    /// The BR Code the payment pays, if any.
+    pub qr_code_data: Option<String>,
+    /// The charge's txid, if any.
+    pub tx_id: Option<String>,
+    /// RFC 3339; a future date creates the payment `SCHEDULED`.
+    #[schema(format = DateTime)]
+    pub scheduled_date: Option<String>,
+    /// Discounts by date.
+    pub discounts: Option<Vec<DiscountRequest>>,
+    /// Extra keys and values.
+    pub additional_info: Option<Vec<AdditionalInfo>>,
+}
+
+/// A discount as sent: the date is checked by [`PaymentRequest::validate`].
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DiscountRequest {
+    /// RFC 3339.
+    #[schema(format = DateTime)]
+    pub date: Option<String>,
+    /// Centavos, at least 1.
+    pub amount: Option<i64>,
+}
+
+/// One side of a payment: institution, person and account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Party {
+    /// Institution.
+    pub ispb: Ispb,
+    /// CPF or CNPJ.
+    pub document: Document,
+    /// Name, if given.
+    pub name: Option<String>,
+    /// Account number.
+    pub account_no: String,
+    /// Account type.
+    pub account_type: AccountType,
+    /// Branch, if given.
+    pub branch: Option<String>,
+}
+
+/// A payment request that passed every check, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPayment {
+    /// The caller's id.
+    pub external_id: Option<String>,
+    /// Centavos, at least 1.
+    pub amount: i64,
+    /// The payer.
+    pub debtor: Party,
+    /// The payee.
+    pub creditor: Party,
+    /// At most 140 characters.
+    pub description: Option<String>,
+    /// The BR Code, if any.
+    pub qr_code_data: Option<String>,
+    /// The txid, if any.
+    pub tx_id: Option<String>,
+    /// When to process it.
+    pub scheduled_date: Option<OffsetDateTime>,
+    /// Discounts.
+    pub discounts: Vec<Discount>,
+    /// Extra keys and values.
+    pub additional_info: Vec<AdditionalInfo>,
+    /// `SCHEDULED` when the date is in the future, else `PENDING`.
+    pub status: PaymentStatus,
+}
+
+/// The longest description the API accepts, in characters.
+pub const MAX_DESCRIPTION: usize = 140;
+/// The longest free-text field (names, account numbers, ids), in characters.
+pub const MAX_TEXT: usize = 255;
+
+fn invalid(field: impl Into<String>, rule: impl fmt::Display) -> CoreError {
+    let field = field.into();
+    CoreError::Validation { message: format!("{field} {rule}"), field }
+}
+
+fn required<T>(value: Option<T>, field: &str) -> Result<T, CoreError> {
+    value.ok_or_else(|| invalid(field, "is required"))
+}
+
+fn text(value: Option<String>, field: &str, max: usize) -> Result<Option<String>, CoreError> {
+    match value {
+        Some(value) if value.chars().count() > max => Err(invalid(field, format!("must be at most {max} characters"))),
+        Some(value) if value.chars().any(char::is_control) => {
+            Err(invalid(field, "must not contain control characters"))
+        }
+        other => Ok(other),
+    }
+}
+
+fn required_text(value: Option<String>, field: &str) -> Result<String, CoreError> {
+    let value = required(text(value, field, MAX_TEXT)?, field)?;
+    if value.trim().is_empty() {
+        return Err(invalid(field, "must not be empty"));
+    }
+    Ok(value)
+}
+
+fn party(
+    prefix: &str,
+    ispb: Option<String>,
+    document: Option<String>,
+    name: Option<String>,
+    account_no: Option<String>,
+    account_type: Option<String>,
+    branch: Option<String>,
+) -> Result<Party, CoreError> {
+    let field = |name: &str| format!("{prefix}_{name}");
+    let ispb = Ispb::parse(&required(ispb, &field("ispb"))?).map_err(|rule| invalid(field("ispb"), rule))?;
+    let document =
+        Document::parse(&required(document, &field("document"))?).map_err(|rule| invalid(field("document"), rule))?;
+    let name = text(name, &field("name"), MAX_TEXT)?;
+    let account_no = required_text(account_no, &field("account_no"))?;
+    let account_type = AccountType::parse(&required(account_type, &field("account_type"))?)
+        .map_err(|rule| invalid(field("account_type"), rule))?;
+    let branch = text(branch, &field("branch"), MAX_TEXT)?;
+    Ok(Party { ispb, document, name, account_no, account_type, branch })
+}
+
+impl PaymentRequest {
+    /// Checks every field against the API's schema, and documents against their check digits;
+    /// the first failure names its field and rule. `now` decides whether the payment is
+    /// `SCHEDULED`.
+    pub fn validate(self, now: OffsetDateTime) -> Result<NewPayment, CoreError> {
+        let amount = required(self.amount, "amount")?;
+        if amount < 1 {
+            return Err(invalid("amount", "must be an integer of at least 1 (centavos)"));
+        }
+        if let Some(currency) = &self.currency
+            && currency != "BRL"
+        {
+            return Err(invalid("currency", "must be BRL"));
+        }
+        let external_id = text(self.external_id, "external_id", MAX_TEXT)?;
+        if external_id.as_deref().is_some_and(|id| id.trim().is_empty()) {
+            return Err(invalid("external_id", "must not be empty when given"));
+        }
+        let debtor = party(
+            "debtor",
+            self.debtor_ispb,
+            self.debtor_document,
+            self.debtor_name,
+            self.debtor_account_no,
+            self.debtor_account_type,
+            self.debtor_branch,
+        )?;
+        let creditor = party(
+            "creditor",
+            self.creditor_ispb,
+            self.creditor_document,
+            self.creditor_name,
+            self.creditor_account_no,
+            self.creditor_account_type,
+            self.creditor_branch,
+        )?;
+        let description = text(self.description, "description", MAX_DESCRIPTION)?;
+        let qr_code_data = text(self.qr_code_data, "qr_code_data", 512)?;
+        if let Some(payload) = &qr_code_data
+            && let Err(error) = brcode_pix::decode(payload)
+        {
+            return Err(invalid("qr_code_data", format!("must be a valid BR Code: {error}")));
+        }
+        let tx_id = text(self.tx_id, "tx_id", 35)?;
+        if tx_id.as_deref().is_some_and(|id| id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric())) {
+            return Err(invalid("tx_id", "must be 1 to 35 letters or digits"));
+        }
+        let scheduled_date = match self.scheduled_date {
+            Some(text) => Some(time_format::parse(&text).ok_or_else(|| {
+                invalid("scheduled_date", "must be an RFC 3339 date-time, such as 2026-02-15T10:00:00Z")
+            })?),
+            None => None,
+        };
+        let mut discounts = Vec::new();
+        for (index, discount) in self.discounts.unwrap_or_default().into_iter().enumerate() {
+            let field = |name: &str| format!("discounts[{index}].{name}");
+            let date = time_format::parse(&required(discount.date, &field("date"))?)
+                .ok_or_else(|| invalid(field("date"), "must be an RFC 3339 date-time"))?;
+            let value = required(discount.amount, &field("amount"))?;
+            if value < 1 {
+                return Err(invalid(field("amount"), "must be an integer of at least 1 (centavos)"));
+            }
+            if value >= amount {
+                return Err(invalid(field("amount"), "must be less than the payment's amount"));
+            }
+            discounts.push(Discount { date: date.replace_nanosecond(0).unwrap_or(date), amount: value });
+        }
+        let additional_info = self.additional_info.unwrap_or_default();
+        for (index, info) in additional_info.iter().enumerate() {
+            if info.key.trim().is_empty() {
+                return Err(invalid(format!("additional_info[{index}].key"), "must not be empty"));
+            }
+            text(Some(info.key.clone()), &format!("additional_info[{index}].key"), MAX_TEXT)?;
+            text(Some(info.value.clone()), &format!("additional_info[{index}].value"), MAX_TEXT)?;
+        }
+        let scheduled_date = scheduled_date.map(|at| at.replace_nanosecond(0).unwrap_or(at));
+        let status = match scheduled_date {
+            Some(at) if at > now => PaymentStatus::Scheduled,
+            _ => PaymentStatus::Pending,
+        };
+        Ok(NewPayment {
+            external_id,
+            amount,
+            debtor,
+            creditor,
+            description,
+            qr_code_data,
+            tx_id,
+            scheduled_date,
+            discounts,
+            additional_info,
+            status,
+        })
+    }
+}
+
+/// A stored payment request, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Payment {
+    /// The service's id.
+    pub id: i64,
+    /// A UUID for the payment.
+    pub unique_id: Uuid,
+    /// The caller's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Where it is in its life.
+    pub status: PaymentStatus,
+    /// Centavos.
+    pub amount: i64,
+    /// `BRL`.
+    pub currency: String,
+    /// Payer's institution.
+    pub debtor_ispb: String,
+    /// Payer's CPF or CNPJ.
+    pub debtor_document: String,
+    /// Payer's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub debtor_name: Option<String>,
+    /// Payer's account.
+    pub debtor_account_no: String,
+    /// Payer's account type.
+    pub debtor_account_type: AccountType,
+    /// Payer's branch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub debtor_branch: Option<String>,
+    /// Payee's institution.
+    pub creditor_ispb: String,
+    /// Payee's CPF or CNPJ.
+    pub creditor_document: String,
+    /// Payee's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creditor_name: Option<String>,
+    /// Payee's account.
+    pub creditor_account_no: String,
+    /// Payee's account type.
+    pub creditor_account_type: AccountType,
+    /// Payee's branch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creditor_branch: Option<String>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The BR Code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qr_code_data: Option<String>,
+    /// The txid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tx_id: Option<String>,
+    /// When it is to be processed.
+    #[serde(with = "time_format::api_option", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub scheduled_date: Option<OffsetDateTime>,
+    /// Discounts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub discounts: Vec<Discount>,
+    /// Extra keys and values.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub additional_info: Vec<AdditionalInfo>,
+    /// Set when the payment completes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_to_end_id: Option<String>,
+    /// When it completed or failed.
+    #[serde(with = "time_format::api_option", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub processed_at: Option<OffsetDateTime>,
+    /// The token subject that created it.
+    pub created_by: String,
+    /// Created.
+    #[serde(with = "time_format::api")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+    /// Last changed.
+    #[serde(with = "time_format::api")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: OffsetDateTime,
+}
+
+/// A payment in a list: the fields the API document's list shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PaymentSummary {
+    /// The service's id.
+    pub id: i64,
+    /// A UUID for the payment.
+    pub unique_id: Uuid,
+    /// The caller's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Status.
+    pub status: PaymentStatus,
+    /// Centavos.
+    pub amount: i64,
+    /// `BRL`.
+    pub currency: String,
+    /// Payer's institution.
+    pub debtor_ispb: String,
+    /// Payee's institution.
+    pub creditor_ispb: String,
+    /// Set when completed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_to_end_id: Option<String>,
+    /// Created.
+    #[serde(with = "time_format::api")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+    /// When it completed or failed.
+    #[serde(with = "time_format::api_option", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub processed_at: Option<OffsetDateTime>,
+}
+
+impl From<&Payment> for PaymentSummary {
+    fn from(p: &Payment) -> Self {
+        PaymentSummary {
+            id: p.id,
+            unique_id: p.unique_id,
+            external_id: p.external_id.clone(),
+            status: p.status,
+            amount: p.amount,
+            currency: p.currency.clone(),
+            debtor_ispb: p.debtor_ispb.clone(),
+            creditor_ispb: p.creditor_ispb.clone(),
+            end_to_end_id: p.end_to_end_id.clone(),
+            created_at: p.created_at,
+            processed_at: p.processed_at,
+        }
+    }
+}
+
+/// Filters and page of `GET /payments`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaymentFilter {
+    /// Only this status.
+    pub status: Option<PaymentStatus>,
+    /// Only this payer institution.
+    pub debtor_ispb: Option<String>,
+    /// Only this payee institution.
+    pub creditor_ispb: Option<String>,
+    /// At least this amount.
+    pub min_amount: Option<i64>,
+    /// At most this amount.
+    pub max_amount: Option<i64>,
+    /// Page size, 1 to 100.
+    pub limit: u32,
+    /// Rows to skip.
+    pub offset: u64,
+}
+
+/// The body of `PUT /payments/{id}/status`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusUpdateRequest {
+    /// The new status.
+    #[schema(value_type = Option<PaymentStatus>)]
+    pub status: Option<String>,
+    /// For `COMPLETED`: the SPI's end-to-end id; generated when absent.
+    pub end_to_end_id: Option<String>,
+}
+
+/// A checked status change, as the store applies it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusUpdate {
+    /// The status the payment must be in for the change to apply.
+    pub from: PaymentStatus,
+    /// The new status.
+    pub to: PaymentStatus,
+    /// Set on `COMPLETED`.
+    pub end_to_end_id: Option<EndToEndId>,
+    /// Set on `COMPLETED` and `FAILED`.
+    pub processed_at: Option<OffsetDateTime>,
+    /// Now.
+    pub updated_at: OffsetDateTime,
+}
+
+/// What `PUT /payments/{id}/status` returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct StatusView {
+    /// The payment.
+    pub id: i64,
+    /// Its new status.
+    pub status: PaymentStatus,
+    /// Set when completed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_to_end_id: Option<String>,
+    /// When it completed or failed.
+    #[serde(with = "time_format::api_option", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub processed_at: Option<OffsetDateTime>,
+    /// Now.
+    #[serde(with = "time_format::api")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: OffsetDateTime,
+}
+
+impl From<&Payment> for StatusView {
+    fn from(p: &Payment) -> Self {
+        StatusView {
+            id: p.id,
+            status: p.status,
+            end_to_end_id: p.end_to_end_id.clone(),
+            processed_at: p.processed_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use PaymentStatus::*;
+
+    #[test]
+    fn the_transition_table_is_the_documents() {
+        let allowed = [
+            (Pending, Processing),
+            (Pending, Scheduled),
+            (Pending, Cancelled),
+            (Scheduled, Pending),
+            (Scheduled, Cancelled),
+            (Processing, Completed),
+            (Processing, Failed),
+        ];
+        for from in PaymentStatus::ALL {
+            for to in PaymentStatus::ALL {
+                let expected = allowed.contains(&(from, to));
+                assert_eq!(from.can_become(to), expected, "{from} -> {to}");
+                match from.transition(to) {
+                    Ok(status) => assert_eq!(status, to),
+                    Err(error) => {
+                        assert!(!expected);
+                        assert!(error.to_string().contains(from.as_str()) && error.to_string().contains(to.as_str()));
+                    }
+                }
+            }
+        }
+        for status in PaymentStatus::ALL {
+            assert_eq!(PaymentStatus::parse(status.as_str()), Some(status));
+        }
+    }
+}

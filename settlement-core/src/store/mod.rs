@@ -1,0 +1,128 @@
+//! Where payments are kept. [`Store`] is what the services need; [`SqlStore`] provides it over
+//! SQLite (the embedded default) or PostgreSQL, from one set of queries.
+
+mod sql;
+
+use std::future::Future;
+
+use time::OffsetDateTime;
+
+pub use sql::{Backend, SqlStore};
+
+use crate::credit::{CreditConfirmation, NewCredit};
+use crate::payment::{NewPayment, Payment, PaymentFilter, StatusUpdate};
+
+/// A failure of the store itself (not a refusal of the domain).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database cannot be reached.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// The database answered with an error.
+    #[error("database error: {0}")]
+    Database(String),
+    /// A stored value does not read back (a row written by something else).
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) => {
+                StoreError::Unavailable(error.to_string())
+            }
+            sqlx::Error::Database(ref db) if db.message().contains("unable to open") => {
+                StoreError::Unavailable(error.to_string())
+            }
+            sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) | sqlx::Error::ColumnNotFound(_) => {
+                StoreError::Corrupt(error.to_string())
+            }
+            other => StoreError::Database(other.to_string()),
+        }
+    }
+}
+
+/// The caller's idempotency key for a create, and a digest of the request it came with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyClaim {
+    /// The caller (token subject): keys are per caller.
+    pub subject: String,
+    /// The `Idempotency-Key` header.
+    pub key: String,
+    /// SHA-256 of the canonical request body, hexadecimal.
+    pub request_hash: String,
+}
+
+/// What inserting a payment did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inserted {
+    /// Stored; `response` is its JSON as first returned (kept for idempotent replays).
+    Created(Box<Payment>),
+    /// The idempotency key was seen before: its request digest and first response.
+    Replay {
+        /// The digest of the first request.
+        request_hash: String,
+        /// The first response body.
+        response: String,
+    },
+    /// Another payment has this `external_id`.
+    DuplicateExternalId(i64),
+}
+
+/// What a conditional status update did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Updated {
+    /// Applied.
+    Applied(Box<Payment>),
+    /// The payment was not in the expected status (or does not exist); nothing changed.
+    Stale,
+    /// Another payment has this end-to-end id.
+    DuplicateEndToEndId(i64),
+}
+
+/// What inserting a credit confirmation did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CreditInserted {
+    /// Stored.
+    Created(CreditConfirmation),
+    /// The payment had one already, with this id.
+    AlreadyConfirmed(i64),
+}
+
+/// The storage the services need. Every method is one transaction; every state change is
+/// conditional on the state it was decided from.
+pub trait Store: Clone + Send + Sync + 'static {
+    /// A round trip to the database.
+    fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Stores a new payment created by `created_by` at `at`; with a claim, records the key in
+    /// the same transaction, or replays what the key recorded.
+    fn insert_payment(
+        &self,
+        payment: &NewPayment,
+        created_by: &str,
+        at: OffsetDateTime,
+        claim: Option<&IdempotencyClaim>,
+    ) -> impl Future<Output = Result<Inserted, StoreError>> + Send;
+
+    /// One payment.
+    fn payment(&self, id: i64) -> impl Future<Output = Result<Option<Payment>, StoreError>> + Send;
+
+    /// A page of payments matching `filter`, newest first, and how many match in all.
+    fn payments(&self, filter: &PaymentFilter) -> impl Future<Output = Result<(Vec<Payment>, u64), StoreError>> + Send;
+
+    /// Applies `update` if the payment is still in `update.from`.
+    fn update_status(&self, id: i64, update: &StatusUpdate)
+    -> impl Future<Output = Result<Updated, StoreError>> + Send;
+
+    /// Moves every `SCHEDULED` payment whose date is at or before `now` to `PENDING`; returns how many.
+    fn release_due(&self, now: OffsetDateTime) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Stores a credit confirmation, unless the payment has one.
+    fn insert_credit(&self, credit: &NewCredit) -> impl Future<Output = Result<CreditInserted, StoreError>> + Send;
+
+    /// The credit confirmation of a payment.
+    fn credit(&self, payment_id: i64) -> impl Future<Output = Result<Option<CreditConfirmation>, StoreError>> + Send;
+}

@@ -1,0 +1,298 @@
+//! One suite for every store: SQLite always; PostgreSQL when `SETTLEMENT_TEST_POSTGRES_URL` is
+//! set (`.ci/run` sets it), each test in a schema of its own. Driven through the services.
+
+use std::sync::Arc;
+
+use settlement_core::payment::PaymentRequest;
+use settlement_core::{
+    CoreError, Created, CreditRequest, Idempotency, ManualClock, PaymentFilter, PaymentStatus, Settlement, SqlStore,
+    StatusUpdateRequest,
+};
+use time::macros::datetime;
+
+/// A store per backend, each fresh, and what keeps it alive.
+async fn stores() -> Vec<(&'static str, SqlStore, Option<tempfile::TempDir>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let sqlite = SqlStore::connect(&url).await.unwrap();
+    sqlite.migrate().await.unwrap();
+    let mut stores = vec![("sqlite", sqlite, Some(dir))];
+    if let Ok(base) = std::env::var("SETTLEMENT_TEST_POSTGRES_URL") {
+        let schema = format!("test_{}", uuid::Uuid::new_v4().simple());
+        sqlx::any::install_default_drivers();
+        let admin = sqlx::AnyPool::connect(&base).await.expect("SETTLEMENT_TEST_POSTGRES_URL reachable");
+        sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.unwrap();
+        admin.close().await;
+        let separator = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
+        let postgres = SqlStore::connect(&url).await.unwrap();
+        postgres.migrate().await.unwrap();
+        stores.push(("postgres", postgres, None));
+    } else if std::env::var_os("CI").is_some() {
+        panic!("CI must set SETTLEMENT_TEST_POSTGRES_URL so that the PostgreSQL store is tested");
+    }
+    stores
+}
+
+fn services(store: SqlStore) -> (Settlement<SqlStore>, Arc<ManualClock>) {
+    let clock = Arc::new(ManualClock::new(datetime!(2026-01-24 10:30:00 UTC)));
+    (Settlement::new(store, clock.clone()), clock)
+}
+
+fn request() -> PaymentRequest {
+    serde_json::from_value(serde_json::json!({
+        "external_id": "MERCHANT-12345",
+        "amount": 15000,
+        "currency": "BRL",
+        "debtor_ispb": "12345678",
+        "debtor_document": "12345678909",
+        "debtor_name": "João da Silva",
+        "debtor_account_no": "123456",
+        "debtor_account_type": "CACC",
+        "debtor_branch": "0001",
+        "creditor_ispb": "87654321",
+        "creditor_document": "98765432100",
+        "creditor_name": "Maria Santos",
+        "creditor_account_no": "654321",
+        "creditor_account_type": "SVGS",
+        "discounts": [{"date": "2026-02-10T00:00:00Z", "amount": 500}],
+        "additional_info": [{"key": "invoice_number", "value": "INV-12345"}]
+    }))
+    .unwrap()
+}
+
+fn created(result: Result<Created, CoreError>) -> settlement_core::Payment {
+    match result.unwrap() {
+        Created::New(payment) => *payment,
+        Created::Replayed(body) => panic!("replayed {body}"),
+    }
+}
+
+#[tokio::test]
+async fn payments_are_stored_and_read_back_whole() {
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        let payment = created(service.create_payment(request(), "alice", None).await);
+        assert_eq!(payment.status, PaymentStatus::Pending, "{backend}");
+        assert_eq!(service.payment(payment.id).await.unwrap(), payment, "{backend}");
+        assert_eq!(payment.created_by, "alice");
+        assert_eq!(payment.discounts[0].amount, 500);
+        assert_eq!(payment.additional_info[0].value, "INV-12345");
+        assert!(matches!(service.payment(payment.id + 1000).await, Err(CoreError::PaymentNotFound)), "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn external_ids_are_unique() {
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        let first = created(service.create_payment(request(), "alice", None).await);
+        match service.create_payment(request(), "alice", None).await {
+            Err(CoreError::DuplicateExternalId { existing_id, .. }) => assert_eq!(existing_id, first.id, "{backend}"),
+            other => panic!("{backend}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_idempotency_key_replays_the_first_response_and_refuses_another_body() {
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        let key = |body: serde_json::Value| Some(Idempotency { key: "k-1".into(), body });
+        let body = serde_json::json!({"amount": 15000});
+        let first = created(service.create_payment(request(), "alice", key(body.clone())).await);
+        let Created::Replayed(replayed) = service.create_payment(request(), "alice", key(body.clone())).await.unwrap()
+        else {
+            panic!("{backend}: not replayed")
+        };
+        assert_eq!(replayed, serde_json::to_string(&first).unwrap(), "{backend}");
+        let other = service.create_payment(request(), "alice", key(serde_json::json!({"amount": 1}))).await;
+        assert!(matches!(other, Err(CoreError::IdempotencyKeyReused)), "{backend}: {other:?}");
+        // Keys are per caller: bob's k-1 is his own (and meets alice's external_id).
+        let bob = service.create_payment(request(), "bob", key(body)).await;
+        assert!(matches!(bob, Err(CoreError::DuplicateExternalId { .. })), "{backend}: {bob:?}");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_creates_with_one_key_make_one_payment() {
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let service = service.clone();
+                tokio::spawn(async move {
+                    let body = serde_json::json!({"same": true});
+                    service.create_payment(request(), "alice", Some(Idempotency { key: "race".into(), body })).await
+                })
+            })
+            .collect();
+        let mut new = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(Created::New(_)) => new += 1,
+                Ok(Created::Replayed(_)) => {}
+                Err(error) => panic!("{backend}: {error:?}"),
+            }
+        }
+        assert_eq!(new, 1, "{backend}");
+        let (_, total) = service.payments(&PaymentFilter { limit: 10, ..Default::default() }).await.unwrap();
+        assert_eq!(total, 1, "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn status_changes_follow_the_table_and_completion_sets_an_end_to_end_id() {
+    for (backend, store, _keep) in stores().await {
+        let (service, clock) = services(store);
+        let payment = created(service.create_payment(request(), "alice", None).await);
+        let update = |status: &str, e2e: Option<&str>| StatusUpdateRequest {
+            status: Some(status.to_owned()),
+            end_to_end_id: e2e.map(str::to_owned),
+        };
+        let refused = service.update_status(payment.id, update("COMPLETED", None)).await;
+        assert_eq!(
+            refused.unwrap_err().to_string(),
+            "cannot transition payment from PENDING to COMPLETED",
+            "{backend}"
+        );
+        service.update_status(payment.id, update("PROCESSING", None)).await.unwrap();
+        clock.advance(time::Duration::minutes(1));
+        let done = service.update_status(payment.id, update("COMPLETED", None)).await.unwrap();
+        assert_eq!(done.status, PaymentStatus::Completed);
+        assert_eq!(done.processed_at, Some(datetime!(2026-01-24 10:31:00 UTC)), "{backend}");
+        let e2e = done.end_to_end_id.clone().unwrap();
+        assert!(e2e.starts_with("E12345678202601241031") && e2e.len() == 32, "{backend}: {e2e}");
+        let cancel = service.cancel(payment.id).await.unwrap_err();
+        assert_eq!(cancel.to_string(), "cannot cancel payment in COMPLETED status");
+
+        // A given end-to-end id is unique across payments.
+        let mut second = request();
+        second.external_id = Some("OTHER".into());
+        let second = created(service.create_payment(second, "alice", None).await);
+        service.update_status(second.id, update("PROCESSING", None)).await.unwrap();
+        match service.update_status(second.id, update("COMPLETED", Some(&e2e))).await {
+            Err(CoreError::DuplicateEndToEndId { existing_id, .. }) => assert_eq!(existing_id, payment.id),
+            other => panic!("{backend}: {other:?}"),
+        }
+        let given = "E1234567820260124103000000001";
+        let done = service.update_status(second.id, update("COMPLETED", Some(given))).await.unwrap();
+        assert_eq!(done.end_to_end_id.as_deref(), Some(given));
+    }
+}
+
+#[tokio::test]
+async fn two_concurrent_conflicting_updates_cannot_both_win() {
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        for round in 0..5 {
+            let mut request = request();
+            request.external_id = Some(format!("RACE-{round}"));
+            let payment = created(service.create_payment(request, "alice", None).await);
+            service
+                .update_status(
+                    payment.id,
+                    StatusUpdateRequest { status: Some("PROCESSING".into()), end_to_end_id: None },
+                )
+                .await
+                .unwrap();
+            let finish = |status: &'static str| {
+                let service = service.clone();
+                tokio::spawn(async move {
+                    service
+                        .update_status(
+                            payment.id,
+                            StatusUpdateRequest { status: Some(status.into()), end_to_end_id: None },
+                        )
+                        .await
+                })
+            };
+            let (completed, failed) = (finish("COMPLETED"), finish("FAILED"));
+            let results = [completed.await.unwrap(), failed.await.unwrap()];
+            let wins = results.iter().filter(|r| r.is_ok()).count();
+            assert_eq!(wins, 1, "{backend}: {results:?}");
+            let loser = results.iter().find_map(|r| r.as_ref().err()).unwrap();
+            assert!(matches!(loser, CoreError::InvalidTransition { .. }), "{backend}: {loser:?}");
+            let winner = results.iter().find_map(|r| r.as_ref().ok()).unwrap();
+            assert_eq!(service.payment(payment.id).await.unwrap().status, winner.status);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_future_date_schedules_and_the_release_makes_it_pending() {
+    for (backend, store, _keep) in stores().await {
+        let (service, clock) = services(store);
+        let mut later = request();
+        later.scheduled_date = Some("2026-01-24T12:00:00Z".into());
+        let payment = created(service.create_payment(later, "alice", None).await);
+        assert_eq!(payment.status, PaymentStatus::Scheduled, "{backend}");
+        assert_eq!(service.release_due().await.unwrap(), 0);
+        clock.advance(time::Duration::hours(2));
+        assert_eq!(service.release_due().await.unwrap(), 1, "{backend}");
+        assert_eq!(service.payment(payment.id).await.unwrap().status, PaymentStatus::Pending);
+        assert_eq!(service.release_due().await.unwrap(), 0, "{backend}: released twice");
+    }
+}
+
+#[tokio::test]
+async fn lists_filter_and_count() {
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        for (index, (amount, creditor)) in
+            [(1000, "87654321"), (5000, "87654321"), (9000, "11111111")].into_iter().enumerate()
+        {
+            let mut request = request();
+            request.external_id = Some(format!("L-{index}"));
+            request.amount = Some(amount);
+            request.creditor_ispb = Some(creditor.into());
+            created(service.create_payment(request, "alice", None).await);
+        }
+        let filter = |f: PaymentFilter| PaymentFilter { limit: 20, ..f };
+        let (page, total) = service.payments(&filter(PaymentFilter::default())).await.unwrap();
+        assert_eq!((page.len(), total), (3, 3), "{backend}");
+        assert!(page[0].id > page[1].id, "{backend}: newest first");
+        let (page, total) = service
+            .payments(&filter(PaymentFilter {
+                creditor_ispb: Some("87654321".into()),
+                min_amount: Some(2000),
+                ..Default::default()
+            }))
+            .await
+            .unwrap();
+        assert_eq!((page.len(), total, page[0].amount), (1, 1, 5000), "{backend}");
+        let (page, total) =
+            service.payments(&PaymentFilter { limit: 2, offset: 2, ..Default::default() }).await.unwrap();
+        assert_eq!((page.len(), total), (1, 3), "{backend}");
+        let (page, total) = service
+            .payments(&filter(PaymentFilter { status: Some(PaymentStatus::Completed), ..Default::default() }))
+            .await
+            .unwrap();
+        assert_eq!((page.len(), total), (0, 0), "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn credit_is_confirmed_once_for_a_completed_payment_and_its_amount() {
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        let payment = created(service.create_payment(request(), "alice", None).await);
+        let confirm = |amount| CreditRequest { amount: Some(amount), notes: Some("via statement".into()) };
+        let early = service.confirm_credit(payment.id, confirm(15000), "op").await;
+        assert!(matches!(early, Err(CoreError::NotCompleted(PaymentStatus::Pending))), "{backend}: {early:?}");
+        assert!(matches!(service.credit(payment.id).await, Err(CoreError::CreditNotFound)));
+        for status in ["PROCESSING", "COMPLETED"] {
+            service
+                .update_status(payment.id, StatusUpdateRequest { status: Some(status.into()), end_to_end_id: None })
+                .await
+                .unwrap();
+        }
+        let wrong = service.confirm_credit(payment.id, confirm(14999), "op").await;
+        assert!(matches!(wrong, Err(CoreError::AmountMismatch { expected: 15000, found: 14999 })), "{backend}");
+        let confirmation = service.confirm_credit(payment.id, confirm(15000), "op@bank").await.unwrap();
+        assert_eq!((confirmation.confirmed_by.as_str(), confirmation.status.as_str()), ("op@bank", "CONFIRMED"));
+        assert_eq!(service.credit(payment.id).await.unwrap(), confirmation, "{backend}");
+        let again = service.confirm_credit(payment.id, confirm(15000), "op").await;
+        assert!(matches!(again, Err(CoreError::AlreadyConfirmed(id)) if id == confirmation.id), "{backend}");
+    }
+}
