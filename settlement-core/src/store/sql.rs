@@ -39,6 +39,8 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
 pub struct SqlStore {
     pool: AnyPool,
     backend: Backend,
+    /// The SQLite file, whose disappearance makes the store unavailable.
+    sqlite_file: Option<std::path::PathBuf>,
 }
 
 const PAYMENT_COLUMNS: &str = "id, unique_id, external_id, status, amount, currency, \
@@ -90,7 +92,8 @@ impl SqlStore {
             })
             .connect_with(options)
             .await?;
-        Ok(SqlStore { pool, backend })
+        let sqlite_file = (backend == Backend::Sqlite).then(|| sqlite_path(&url)).flatten();
+        Ok(SqlStore { pool, backend, sqlite_file })
     }
 
     /// Applies the migrations not yet applied (under a lock, so servers starting together
@@ -116,6 +119,13 @@ impl SqlStore {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// The file of an `sqlite://PATH?...` URL (none for an in-memory database).
+fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
 }
 
 fn is_unique_violation(error: &sqlx::Error) -> bool {
@@ -195,6 +205,13 @@ fn credit_of(row: &AnyRow) -> Result<CreditConfirmation, StoreError> {
 
 impl Store for SqlStore {
     async fn ping(&self) -> Result<(), StoreError> {
+        // Open connections keep working on a deleted SQLite file, writing where nobody will
+        // ever read: a missing file is an unavailable database.
+        if let Some(path) = &self.sqlite_file
+            && !path.exists()
+        {
+            return Err(StoreError::Unavailable(format!("the database file {} is gone", path.display())));
+        }
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }

@@ -1,0 +1,170 @@
+//! Assembling the service: store, services, auth, routes, middleware, background work, and a
+//! graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderName, Request as HttpRequest};
+use axum::routing::get;
+use settlement_core::{Settlement, SqlStore, SystemClock};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::auth::Verifier;
+use crate::config::{SecretSource, Settings};
+use crate::error::ApiError;
+use crate::extract::MAX_BODY;
+use crate::metrics::{self, Metrics};
+use crate::routes::{health, payments};
+use crate::{openapi, worker};
+
+/// What every handler shares.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The services.
+    pub settlement: Settlement<SqlStore>,
+    /// Token verification.
+    pub verifier: Arc<Verifier>,
+    /// Request metrics.
+    pub metrics: Arc<Metrics>,
+}
+
+/// A configured service, ready to serve.
+#[derive(Debug)]
+pub struct App {
+    state: AppState,
+    /// How often due scheduled payments are released.
+    pub release_interval: Duration,
+}
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The data directory or a key file.
+    #[error("{0}")]
+    Io(String),
+    /// The database.
+    #[error(transparent)]
+    Store(#[from] settlement_core::StoreError),
+    /// The JWT configuration.
+    #[error("{0}")]
+    Auth(String),
+}
+
+impl App {
+    /// Connects to the database, applies migrations, and sets up token verification.
+    pub async fn build(settings: &Settings) -> Result<App, StartError> {
+        let url = settings.database_url();
+        if url.starts_with("sqlite:") && settings.database_url.is_none() {
+            settings
+                .prepare_data_dir()
+                .map_err(|e| StartError::Io(format!("data directory {}: {e}", settings.data_dir.display())))?;
+        }
+        let store = SqlStore::connect(&url).await?;
+        store.migrate().await?;
+        let verifier = verifier(settings)?;
+        let state = AppState {
+            settlement: Settlement::new(store, Arc::new(SystemClock)),
+            verifier: Arc::new(verifier),
+            metrics: Arc::new(Metrics::default()),
+        };
+        Ok(App { state, release_interval: Duration::from_secs(1) })
+    }
+
+    /// The shared state.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The routes, under `/api/v1` (health and readiness also at the root).
+    pub fn router(&self) -> Router {
+        router(self.state.clone())
+    }
+
+    /// Serves on `listener` until `shutdown` completes; then stops taking connections, lets
+    /// in-flight requests finish, stops the background work and closes the database.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let (stop, stopped) = watch::channel(false);
+        let worker =
+            tokio::spawn(worker::release_scheduled(self.state.settlement.clone(), self.release_interval, stopped));
+        let result = axum::serve(listener, self.router()).with_graceful_shutdown(shutdown).await;
+        let _ = stop.send(true);
+        let _ = worker.await;
+        self.state.settlement.store().close().await;
+        result
+    }
+}
+
+fn verifier(settings: &Settings) -> Result<Verifier, StartError> {
+    let (issuer, audience) = (settings.jwt_issuer.as_deref(), settings.jwt_audience.as_deref());
+    if let Some(pem) =
+        settings.public_key_pem().map_err(|e| StartError::Auth(format!("SETTLEMENT_JWT_PUBLIC_KEY: {e}")))?
+    {
+        let verifier = Verifier::public_key(&pem, issuer, audience).map_err(StartError::Auth)?;
+        tracing::info!(algorithm = ?verifier.algorithm(), "verifying tokens with the configured public key");
+        return Ok(verifier);
+    }
+    let (secret, source) = settings.hs256_secret().map_err(|e| StartError::Io(format!("JWT secret: {e}")))?;
+    if source != SecretSource::Configured {
+        let path = settings.data_dir.join(crate::config::SECRET_FILE);
+        if source == SecretSource::Generated {
+            tracing::warn!(path = %path.display(), "no SETTLEMENT_JWT_SECRET: generated an HS256 signing secret");
+        }
+        tracing::info!(
+            "mint a token with: settlement token --data-dir {} --sub you@example.com --scope \"payments.read payments.write payments.status credit.read credit.write\"",
+            settings.data_dir.display()
+        );
+    }
+    Ok(Verifier::hs256(&secret, issuer, audience))
+}
+
+/// The router over `state`.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
+        .route("/openapi.json", get(openapi::document))
+        .route("/payments", get(payments::list).post(payments::create))
+        .route("/payments/{id}", get(payments::get).delete(payments::cancel))
+        .route("/payments/{id}/status", axum::routing::put(payments::update_status))
+        .route("/payments/{id}/confirm-credit", get(payments::credit).post(payments::confirm_credit));
+    let request_id = HeaderName::from_static("x-request-id");
+    let metrics = state.metrics.clone();
+    Router::new()
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
+        .route("/metrics", get(metrics::render).with_state(metrics.clone()))
+        .nest("/api/v1", api)
+        .fallback(|request: Request| async move { ApiError::no_route(request.method().as_str(), request.uri().path()) })
+        .method_not_allowed_fallback(|request: Request| async move {
+            ApiError::new(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                "METHOD_NOT_ALLOWED",
+                format!("{} is not allowed on {}", request.method(), request.uri().path()),
+            )
+        })
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(metrics, metrics::track))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &HttpRequest<_>| {
+            let id =
+                request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// Binds `addr`.
+pub async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    TcpListener::bind(addr).await
+}

@@ -1,0 +1,109 @@
+//! Configuration: command-line flags with environment fallbacks, and defaults that run with
+//! nothing set (an SQLite file and a generated signing secret in `./data`).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rand::RngCore;
+
+/// What every subcommand that touches the database or tokens needs.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Settings {
+    /// Directory for the SQLite database and the generated signing secret.
+    #[arg(long, env = "SETTLEMENT_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// `sqlite://PATH` or `postgres://USER@HOST/DB`; default: an SQLite file in the data directory.
+    #[arg(long, env = "SETTLEMENT_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// HS256 signing secret; default: generated once into DATA_DIR/jwt-secret.
+    #[arg(long, env = "SETTLEMENT_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Verify RS256 or ES256 tokens with this public key (PEM text, or a path to a PEM file)
+    /// instead of the HS256 secret.
+    #[arg(long, env = "SETTLEMENT_JWT_PUBLIC_KEY")]
+    pub jwt_public_key: Option<String>,
+    /// Required `iss` claim, when set.
+    #[arg(long, env = "SETTLEMENT_JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+    /// Required `aud` claim, when set.
+    #[arg(long, env = "SETTLEMENT_JWT_AUDIENCE")]
+    pub jwt_audience: Option<String>,
+}
+
+/// The signing secret's file in the data directory.
+pub const SECRET_FILE: &str = "jwt-secret";
+
+/// Where the secret came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretSource {
+    /// `SETTLEMENT_JWT_SECRET` or `--jwt-secret`.
+    Configured,
+    /// Read from the data directory.
+    File,
+    /// Generated now, into the data directory.
+    Generated,
+}
+
+impl Settings {
+    /// The database URL: the configured one, else `sqlite://DATA_DIR/settlement.db`.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("settlement.db").display()))
+    }
+
+    /// Creates the data directory when the database is an SQLite file in it.
+    pub fn prepare_data_dir(&self) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.data_dir)
+    }
+
+    /// The HS256 secret: configured, else read from (or generated once into) the data directory.
+    pub fn hs256_secret(&self) -> std::io::Result<(Vec<u8>, SecretSource)> {
+        if let Some(secret) = &self.jwt_secret {
+            return Ok((secret.as_bytes().to_vec(), SecretSource::Configured));
+        }
+        let path = self.data_dir.join(SECRET_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok((text.trim().as_bytes().to_vec(), SecretSource::File)),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                self.prepare_data_dir()?;
+                let secret = generate_secret();
+                match write_new_secret(&path, &secret) {
+                    Ok(()) => Ok((secret.into_bytes(), SecretSource::Generated)),
+                    // Another process wrote it first: use theirs.
+                    Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                        Ok((std::fs::read_to_string(&path)?.trim().as_bytes().to_vec(), SecretSource::File))
+                    }
+                    Err(error) => Err(error),
+                }
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// The public key's PEM: the text itself, or the file it names.
+    pub fn public_key_pem(&self) -> std::io::Result<Option<Vec<u8>>> {
+        match &self.jwt_public_key {
+            None => Ok(None),
+            Some(text) if text.trim_start().starts_with("-----BEGIN") => Ok(Some(text.as_bytes().to_vec())),
+            Some(path) => std::fs::read(path).map(Some),
+        }
+    }
+}
+
+/// 32 random bytes, hexadecimal.
+fn generate_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn write_new_secret(path: &Path, secret: &str) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(secret.as_bytes())?;
+    file.sync_all()
+}

@@ -1,0 +1,76 @@
+//! Request extractors whose every rejection is the API's envelope.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// The largest body accepted, in bytes.
+pub const MAX_BODY: usize = 1024 * 1024;
+
+/// A JSON object body, typed, with the parsed JSON kept (for idempotency digests). Errors name
+/// the field (`amount: invalid type: string "x", expected i64`).
+#[derive(Debug)]
+pub struct JsonBody<T> {
+    /// The typed body.
+    pub value: T,
+    /// The body as parsed.
+    pub raw: serde_json::Value,
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "PAYLOAD_TOO_LARGE",
+                    format!("request body is larger than {MAX_BODY} bytes"),
+                )
+            } else {
+                ApiError::validation(format!("cannot read the request body: {rejection}"))
+            }
+        })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(ApiError::validation("request body is required: a JSON object"));
+        }
+        let raw: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|error| ApiError::validation(format!("request body is not valid JSON: {error}")))?;
+        if !raw.is_object() {
+            return Err(ApiError::validation("request body must be a JSON object"));
+        }
+        let value = serde_path_to_error::deserialize(&raw).map_err(|error| {
+            let path = error.path().to_string();
+            let inner = error.into_inner();
+            if path == "." {
+                ApiError::validation(inner.to_string())
+            } else {
+                ApiError::validation(format!("{path}: {inner}"))
+            }
+        })?;
+        Ok(JsonBody { value, raw })
+    }
+}
+
+/// A resource id from the path: a positive integer.
+#[derive(Debug, Clone, Copy)]
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path(text) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|rejection| ApiError::validation(format!("id: {rejection}")))?;
+        match text.parse::<i64>() {
+            Ok(id) if id > 0 => Ok(Id(id)),
+            _ => Err(ApiError::validation(format!("id must be a positive integer, not {text:?}"))),
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! The OpenAPI 3.1 document of every endpoint, generated from the handlers' annotations.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes::{health, payments};
+
+/// The API.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Settlement Service API", version = "1.0.0",
+        description = "Pix settlement: payment requests, their status lifecycle and two-step credit confirmation. \
+                       Every endpoint but health, readiness, metrics and this document needs a Bearer JWT with the scope it names."),
+    paths(
+        health::health, health::ready,
+        payments::create, payments::list, payments::get, payments::cancel, payments::update_status,
+        payments::confirm_credit, payments::credit,
+    ),
+    components(schemas(crate::error::Envelope, crate::error::ErrorBody)),
+    modifiers(&BearerAuth),
+    tags((name = "health"), (name = "payments"), (name = "credit")),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn document() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(ApiDoc::openapi())
+}
