@@ -41,6 +41,9 @@ pub struct SqlStore {
     backend: Backend,
     /// The SQLite file, whose disappearance makes the store unavailable.
     sqlite_file: Option<std::path::PathBuf>,
+    /// SQLite takes one writer at a time and makes the others poll with growing sleeps; queueing
+    /// this process's writers here instead hands the lock over at once.
+    sqlite_writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 const PAYMENT_COLUMNS: &str = "id, unique_id, external_id, status, amount, currency, \
@@ -93,7 +96,7 @@ impl SqlStore {
             .connect_with(options)
             .await?;
         let sqlite_file = (backend == Backend::Sqlite).then(|| sqlite_path(&url)).flatten();
-        Ok(SqlStore { pool, backend, sqlite_file })
+        Ok(SqlStore { pool, backend, sqlite_file, sqlite_writer: Default::default() })
     }
 
     /// Applies the migrations not yet applied (under a lock, so servers starting together
@@ -108,6 +111,14 @@ impl SqlStore {
             .collect::<Vec<_>>();
         let migrator = Migrator { migrations: Cow::Owned(migrations), ..Migrator::DEFAULT };
         migrator.run(&self.pool).await.map_err(|e| StoreError::Database(format!("migration failed: {e}")))
+    }
+
+    /// For SQLite, waits for this process's other writers; PostgreSQL takes writers together.
+    async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.sqlite_writer.lock().await),
+            Backend::Postgres => None,
+        }
     }
 
     /// The backend.
@@ -223,6 +234,7 @@ impl Store for SqlStore {
         at: OffsetDateTime,
         claim: Option<&IdempotencyClaim>,
     ) -> Result<Inserted, StoreError> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         if let Some(claim) = claim {
             let inserted = sqlx::query(
@@ -417,6 +429,7 @@ impl Store for SqlStore {
     }
 
     async fn update_status(&self, id: i64, update: &StatusUpdate) -> Result<Updated, StoreError> {
+        let _turn = self.write_turn().await;
         let result = sqlx::query(&format!(
             "UPDATE payments SET status = $1, end_to_end_id = COALESCE($2, end_to_end_id), \
              processed_at = COALESCE($3, processed_at), updated_at = $4 \
@@ -447,6 +460,7 @@ impl Store for SqlStore {
     }
 
     async fn release_due(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
+        let _turn = self.write_turn().await;
         let result = sqlx::query(
             "UPDATE payments SET status = 'PENDING', updated_at = $1 \
              WHERE status = 'SCHEDULED' AND scheduled_date <= $1",
@@ -458,6 +472,7 @@ impl Store for SqlStore {
     }
 
     async fn insert_credit(&self, credit: &NewCredit) -> Result<CreditInserted, StoreError> {
+        let _turn = self.write_turn().await;
         let unique_id = Uuid::new_v4();
         let at = credit.at.unix_timestamp();
         let result = sqlx::query(

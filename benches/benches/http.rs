@@ -1,0 +1,85 @@
+//! The service over loopback HTTP, against its SQLite store: `POST /payments` and
+//! `GET /payments/{id}`, next to `GET /health` (no database, no auth) measured in the same run.
+//! Each iteration sends 16 requests at once, so criterion's throughput is requests per second
+//! with 16 in flight.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use serde_json::{Value, json};
+use settlement_server::{App, Settings, auth};
+
+const IN_FLIGHT: usize = 16;
+const SECRET: &str = "bench-secret";
+
+fn body() -> Value {
+    json!({
+        "amount": 15000,
+        "debtor_ispb": "12345678",
+        "debtor_document": "12345678909",
+        "debtor_name": "João da Silva",
+        "debtor_account_no": "123456",
+        "debtor_account_type": "CACC",
+        "debtor_branch": "0001",
+        "creditor_ispb": "87654321",
+        "creditor_document": "98765432100",
+        "creditor_name": "Maria Santos",
+        "creditor_account_no": "654321",
+        "creditor_account_type": "SVGS",
+        "description": "Payment for invoice #12345"
+    })
+}
+
+fn http(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        data_dir: dir.path().to_path_buf(),
+        database_url: None,
+        jwt_secret: Some(SECRET.to_owned()),
+        jwt_public_key: None,
+        jwt_issuer: None,
+        jwt_audience: None,
+    };
+    let addr = runtime.block_on(async {
+        let app = App::build(&settings).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(app.serve(listener, std::future::pending()));
+        addr
+    });
+    let token =
+        auth::mint(SECRET.as_bytes(), "bench", "payments.read payments.write", Duration::from_secs(3600), None, None)
+            .unwrap();
+    let client = reqwest::Client::new();
+    let url = |path: &str| format!("http://{addr}{path}");
+    let id = runtime.block_on(async {
+        let response = client.post(url("/api/v1/payments")).bearer_auth(&token).json(&body()).send().await.unwrap();
+        assert_eq!(response.status(), 201);
+        response.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+    });
+
+    let mut group = c.benchmark_group("http");
+    group.throughput(Throughput::Elements(IN_FLIGHT as u64));
+    group.measurement_time(Duration::from_secs(10));
+    let batch = |make: &dyn Fn() -> reqwest::RequestBuilder, expected: u16| {
+        runtime.block_on(async {
+            let requests: Vec<_> = (0..IN_FLIGHT).map(|_| tokio::spawn(make().send())).collect();
+            for request in requests {
+                assert_eq!(black_box(request.await.unwrap().unwrap()).status().as_u16(), expected);
+            }
+        })
+    };
+    group.bench_function("GET /health", |b| b.iter(|| batch(&|| client.get(url("/health")), 200)));
+    group.bench_function("GET /payments/{id}", |b| {
+        b.iter(|| batch(&|| client.get(url(&format!("/api/v1/payments/{id}"))).bearer_auth(&token), 200))
+    });
+    group.bench_function("POST /payments", |b| {
+        b.iter(|| batch(&|| client.post(url("/api/v1/payments")).bearer_auth(&token).json(&body()), 201))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, http);
+criterion_main!(benches);
