@@ -46,17 +46,7 @@ fn print_json(path: &str, format: &str, report: &Report) {
 }
 
 fn print_text(path: &str, format: &str, report: &Report) {
-    let summary = &report.summary;
-    let bank = summary.bank.map_or_else(|| "unknown".to_string(), |b| format!("{b:03}"));
-    println!("{path}: {format}, bank {bank}");
-    println!(
-        "  {} batches, {} records, {} payments totalling R$ {}.{:02}",
-        summary.batches,
-        summary.records,
-        summary.payments,
-        summary.total_amount / 100,
-        summary.total_amount % 100
-    );
+    println!("{path}: {format}, {}", report.summary);
     for warning in &report.warnings {
         println!("warning: {warning}");
     }

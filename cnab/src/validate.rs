@@ -98,6 +98,30 @@ pub struct Summary {
     pub total_amount: u64,
 }
 
+/// `bank 341: 1 batches, 22 records, 8 payments totalling R$ 16452.80`.
+///
+/// ```
+/// let summary = febraban_cnab::Summary { bank: Some(341), batches: 1, records: 4, payments: 2, total_amount: 150_075 };
+/// assert_eq!(summary.to_string(), "bank 341: 1 batches, 4 records, 2 payments totalling R$ 1500.75");
+/// ```
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.bank {
+            Some(bank) => write!(f, "bank {bank:03}")?,
+            None => f.write_str("bank unknown")?,
+        }
+        write!(
+            f,
+            ": {} batches, {} records, {} payments totalling R$ {}.{:02}",
+            self.batches,
+            self.records,
+            self.payments,
+            self.total_amount / 100,
+            self.total_amount % 100
+        )
+    }
+}
+
 /// The outcome of validating a file.
 #[derive(Debug, Default)]
 pub struct Report {

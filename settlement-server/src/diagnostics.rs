@@ -76,16 +76,7 @@ pub fn cnab(path: &str, bytes: &[u8], lenient: bool, color: bool) -> (String, bo
     } else {
         ("CNAB240", febraban_cnab::validate(bytes, options))
     };
-    let summary = &report.summary;
-    let bank = summary.bank.map_or_else(|| "unknown".to_owned(), |b| format!("{b:03}"));
-    let mut out = format!(
-        "{path}: {format}, bank {bank}: {} batches, {} records, {} payments totalling R$ {}.{:02}\n",
-        summary.batches,
-        summary.records,
-        summary.payments,
-        summary.total_amount / 100,
-        summary.total_amount % 100
-    );
+    let mut out = format!("{path}: {format}, {}\n", report.summary);
     for warning in &report.warnings {
         out.push_str(&format!("warning: {warning}\n"));
     }

@@ -1,0 +1,65 @@
+//! The `settlement` binary's operator commands, run as a user runs them.
+
+use std::process::Command;
+
+fn settlement(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_settlement")).args(args).output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// The Central Bank's example static code.
+const VALID: &str = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D";
+
+#[test]
+fn brcode_decode_prints_fields_or_points_at_the_error() {
+    let (code, out, _) = settlement(&["brcode", "decode", VALID]);
+    assert_eq!(code, 0, "{out}");
+    let fields: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(fields["merchant_name"], "Fulano de Tal");
+
+    let damaged = VALID.replace("5802BR", "580XBR");
+    let (code, out, _) = settlement(&["brcode", "decode", &damaged]);
+    assert_eq!(code, 1);
+    // The length of field 58 is not digits: the error and the caret are there.
+    let at = damaged.find("580X").unwrap() + 2;
+    assert!(out.contains(&format!("at byte {at}")), "{out}");
+    let payload_line = out.lines().find(|l| l.contains("580XBR")).unwrap();
+    let caret_line = out.lines().find(|l| l.contains('┬')).unwrap();
+    let column = |line: &str, what: &str| line.find(what).map(|byte| line[..byte].chars().count()).unwrap();
+    assert_eq!(column(caret_line, "┬"), column(payload_line, "0002") + at, "{out}");
+}
+
+#[test]
+fn cnab_validate_shows_the_columns_at_fault() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut line = vec![b' '; 240];
+    line[..8].copy_from_slice(b"3410000X");
+    let path = dir.path().join("bad.rem");
+    std::fs::write(&path, [line.as_slice(), b"\r\n"].concat()).unwrap();
+    let (code, out, _) = settlement(&["cnab", "validate", path.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("CNAB240") && out.contains("INVALID"), "{out}");
+    assert!(out.contains("line 1"), "{out}");
+}
+
+#[test]
+fn token_signs_for_the_data_directorys_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let (code, token, err) =
+        settlement(&["token", "--data-dir", data, "--sub", "ops", "--scope", "payments.read", "--ttl", "5m"]);
+    assert_eq!(code, 0, "{err}");
+    let secret = std::fs::read_to_string(dir.path().join("jwt-secret")).unwrap();
+    let verifier = settlement_server::auth::Verifier::hs256(secret.trim().as_bytes(), None, None);
+    let caller = verifier.verify(token.trim()).unwrap();
+    assert_eq!((caller.subject.as_str(), caller.scopes.as_slice()), ("ops", ["payments.read".to_owned()].as_slice()));
+    // A second token uses the same secret.
+    let (_, second, _) = settlement(&["token", "--data-dir", data, "--sub", "ops2", "--scope", "x"]);
+    assert!(verifier.verify(second.trim()).is_ok());
+    let (code, _, err) = settlement(&["token", "--sub", "ops", "--scope", "x", "--ttl", "soon"]);
+    assert_eq!(code, 2, "{err}");
+}
