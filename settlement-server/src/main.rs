@@ -128,7 +128,8 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             let app = App::build(&settings).await.map_err(|e| e.to_string())?;
             let listener =
                 settlement_server::app::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-            tracing::info!(address = %listen, database = %redact(&settings.database_url()), "serving /api/v1");
+            let address = listener.local_addr().map_err(|e| e.to_string())?;
+            tracing::info!(%address, database = %redact(&settings.database_url()), "serving /api/v1");
             app.serve(listener, shutdown_signal()).await.map_err(|e| e.to_string())?;
             tracing::info!("stopped");
             Ok(ExitCode::SUCCESS)

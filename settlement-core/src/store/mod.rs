@@ -58,7 +58,7 @@ pub struct IdempotencyClaim {
 /// What inserting a payment did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inserted {
-    /// Stored; `response` is its JSON as first returned (kept for idempotent replays).
+    /// Stored (with a claim, its JSON is kept with the key, for replays).
     Created(Box<Payment>),
     /// The idempotency key was seen before: its request digest and first response.
     Replay {
