@@ -159,14 +159,30 @@ impl DecodeOptions {
 
     /// Decodes `payload` under these options.
     pub fn decode<'a>(&self, payload: &'a str) -> Result<BrCode<'a>, DecodeError> {
-        let decoding = Decoding {
-            options: *self,
-            used: Relaxations::NONE,
-            first_error: None,
-            found: Found::default(),
-            inside: Inside::Other,
-        };
-        decoding.run(payload)
+        Decoding::new(*self, false).run(payload, None)
+    }
+
+    /// Every problem of `payload` under these options, not just the first, in the order
+    /// [`decode`] would meet them; empty when the payload decodes.
+    ///
+    /// A broken EMV structure stops the search (what follows cannot be read), but a CRC that
+    /// does not match is reported and the fields are checked still, since a payer wants to know
+    /// what else is wrong.
+    ///
+    /// ```
+    /// use brcode_pix::{DecodeOptions, ErrorKind};
+    ///
+    /// // Currency 840 and country US, and the CRC no longer matches.
+    /// let payload = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053038405802US5913Fulano de Tal6008BRASILIA62070503***63041D3D";
+    /// let kinds: Vec<ErrorKind> = DecodeOptions::strict().diagnose(payload).into_iter().map(|e| e.kind().clone()).collect();
+    /// assert!(matches!(kinds[0], ErrorKind::CrcMismatch { .. }));
+    /// assert_eq!(kinds[1..], [ErrorKind::Currency, ErrorKind::Country]);
+    /// ```
+    pub fn diagnose(&self, payload: &str) -> Vec<DecodeError> {
+        let mut errors = Vec::new();
+        // Every problem, the one that stopped the checks included, is in `errors`.
+        let _ = Decoding::new(*self, true).run(payload, Some(&mut errors));
+        errors
     }
 }
 
@@ -187,6 +203,18 @@ pub fn decode(payload: &str) -> Result<BrCode<'_>, DecodeError> {
     DecodeOptions::strict().decode(payload)
 }
 
+/// Every problem of a payload, checked strictly: [`DecodeOptions::diagnose`] with every rule
+/// enforced. Empty when [`decode`] accepts the payload; otherwise its first entry is the error
+/// [`decode`] returns.
+///
+/// ```
+/// let problems = brcode_pix::diagnose("00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D");
+/// assert!(problems.is_empty());
+/// ```
+pub fn diagnose(payload: &str) -> Vec<DecodeError> {
+    DecodeOptions::strict().diagnose(payload)
+}
+
 /// One decoding: a visitor of the EMV walk that reads the Pix fields as they pass.
 struct Decoding<'a> {
     options: DecodeOptions,
@@ -194,6 +222,9 @@ struct Decoding<'a> {
     used: Relaxations,
     /// The first field error met, reported once the code is known to be Pix.
     first_error: Option<DecodeError>,
+    /// Diagnosing: every field error met, not just the first.
+    collect: bool,
+    field_errors: Vec<DecodeError>,
     found: Found<'a>,
     /// Whose nested data objects the walk is reporting.
     inside: Inside,
@@ -236,10 +267,56 @@ struct Found<'a> {
     crc_offset: usize,
 }
 
+/// Where a check that fails goes: back to the caller at once when decoding, into the list when
+/// diagnosing (and the check goes on).
+fn report(diagnosis: &mut Option<&mut Vec<DecodeError>>, error: DecodeError) -> Result<(), DecodeError> {
+    match diagnosis {
+        Some(errors) => {
+            errors.push(error);
+            Ok(())
+        }
+        None => Err(error),
+    }
+}
+
+/// A problem after which nothing more can be checked: listed too when diagnosing.
+fn stop(diagnosis: &mut Option<&mut Vec<DecodeError>>, error: DecodeError) -> DecodeError {
+    if let Some(errors) = diagnosis {
+        errors.push(error.clone());
+    }
+    error
+}
+
 impl<'a> Decoding<'a> {
-    fn run(mut self, text: &'a str) -> Result<BrCode<'a>, DecodeError> {
-        let crc = crate::emv::walk(text, &mut self)?;
-        let Decoding { options, mut used, first_error, found, .. } = self;
+    fn new(options: DecodeOptions, collect: bool) -> Self {
+        Decoding {
+            options,
+            used: Relaxations::NONE,
+            first_error: None,
+            collect,
+            field_errors: Vec::new(),
+            found: Found::default(),
+            inside: Inside::Other,
+        }
+    }
+
+    /// Decodes `text`. With `diagnosis`, every problem found is pushed there and the checks go
+    /// on; the `Err` returned is then the one that stops them.
+    fn run(mut self, text: &'a str, mut diagnosis: Option<&mut Vec<DecodeError>>) -> Result<BrCode<'a>, DecodeError> {
+        let crc = match crate::emv::walk(text, &mut self) {
+            Ok(crc) => crc,
+            // The walk visited every data object before it compared the CRC: the fields can
+            // still be judged.
+            Err(error)
+                if diagnosis.is_some()
+                    && matches!(error.kind(), ErrorKind::CrcMismatch { .. } | ErrorKind::CrcFormat) =>
+            {
+                report(&mut diagnosis, error)?;
+                0
+            }
+            Err(error) => return Err(stop(&mut diagnosis, error)),
+        };
+        let Decoding { options, mut used, first_error, field_errors, found, .. } = self;
         let Found {
             point_of_initiation,
             pix,
@@ -262,33 +339,46 @@ impl<'a> Decoding<'a> {
             crc_offset,
         } = found;
         let Some(mut pix) = pix else {
-            return Err(DecodeError::new(0, TagPath::PAYLOAD, ErrorKind::NotPix));
+            return Err(stop(&mut diagnosis, DecodeError::new(0, TagPath::PAYLOAD, ErrorKind::NotPix)));
         };
-        if let Some(error) = first_error {
-            return Err(error);
+        match &mut diagnosis {
+            Some(errors) => errors.extend(field_errors),
+            None => {
+                if let Some(error) = first_error {
+                    return Err(error);
+                }
+            }
         }
-        let missing = |id| DecodeError::new(crc_offset, TagPath::top(id), ErrorKind::Missing);
-        let category = category.ok_or_else(|| missing(52))?;
-        let currency = currency.ok_or_else(|| missing(53))?;
-        let country = country.ok_or_else(|| missing(58))?;
-        let name = name.ok_or_else(|| missing(59))?;
-        let city = city.ok_or_else(|| missing(60))?;
+        let mut mandatory = |value: Option<&'a str>, id: u8| -> Result<&'a str, DecodeError> {
+            match value {
+                Some(value) => Ok(value),
+                None => report(&mut diagnosis, DecodeError::new(crc_offset, TagPath::top(id), ErrorKind::Missing))
+                    .map(|()| ""),
+            }
+        };
+        let category = mandatory(category, 52)?;
+        let currency = mandatory(currency, 53)?;
+        let country = mandatory(country, 58)?;
+        let name = mandatory(name, 59)?;
+        let city = mandatory(city, 60)?;
 
-        let mut relax = |relaxation: Relaxation, error: DecodeError| {
-            if options.allowed.contains(relaxation) {
+        // A problem, unless `relaxation` names one the options allow.
+        let mut problem = |relaxation: Option<Relaxation>, error: DecodeError| match relaxation {
+            Some(relaxation) if options.allowed.contains(relaxation) => {
                 used.insert(relaxation);
                 Ok(())
-            } else {
-                Err(error)
             }
+            _ => report(&mut diagnosis, error),
         };
         // Either a key or a location URL; a Pix Automático code may carry its only location
         // in an unreserved template.
         let account = TagPath::top(pix.id);
         match (&pix.key, url_offset) {
-            (Some(_), Some(url_at)) => return Err(DecodeError::new(url_at, account.child(25), ErrorKind::KeyAndUrl)),
+            (Some(_), Some(url_at)) => {
+                problem(None, DecodeError::new(url_at, account.child(25), ErrorKind::KeyAndUrl))?;
+            }
             (None, None) if !unreserved.iter().any(|t| t.is_pix() && t.get(25).is_some()) => {
-                return Err(DecodeError::new(pix_value_offset, account, ErrorKind::NoKeyOrUrl));
+                problem(None, DecodeError::new(pix_value_offset, account, ErrorKind::NoKeyOrUrl))?;
             }
             _ => {}
         }
@@ -299,23 +389,30 @@ impl<'a> Decoding<'a> {
                     Some(_) => (additional_value_offset, txid_path),
                     None => (crc_offset, TagPath::top(62)),
                 };
-                relax(Relaxation::MissingTxid, DecodeError::new(at, path, ErrorKind::Missing))?;
+                problem(Some(Relaxation::MissingTxid), DecodeError::new(at, path, ErrorKind::Missing))?;
             }
             Some(txid) => {
                 if let Err(kind) = text::check_decoded(txid, MAX_TXID) {
-                    return Err(DecodeError::new(txid_value_offset, txid_path, kind));
+                    problem(None, DecodeError::new(txid_value_offset, txid_path, kind))?;
                 }
                 // A dynamic code's txid is served at its location; payers ignore 62-05.
                 if pix.url.is_none() {
                     if let Err(kind) = check_static_txid(txid) {
-                        relax(Relaxation::NonstandardTxid, DecodeError::new(txid_value_offset, txid_path, kind))?;
+                        problem(
+                            Some(Relaxation::NonstandardTxid),
+                            DecodeError::new(txid_value_offset, txid_path, kind),
+                        )?;
                     }
                 }
             }
         }
         if text.len() > MAX_PAYLOAD_BYTES {
             let error = DecodeError::new(0, TagPath::PAYLOAD, ErrorKind::PayloadTooLong { found: text.len() });
-            relax(Relaxation::OversizedPayload, error)?;
+            problem(Some(Relaxation::OversizedPayload), error)?;
+        }
+        if let Some(first) = diagnosis.as_ref().and_then(|errors| errors.first()) {
+            // Diagnosing found problems: the code is not returned.
+            return Err(first.clone());
         }
 
         // Kept in ID order, the order the encoder writes (a canonical payload has it already).
@@ -346,10 +443,15 @@ impl<'a> Decoding<'a> {
         })
     }
 
-    /// Records a field error; only the first is reported, after the Pix GUI check.
+    /// Records a field error; decoding reports the first, after the Pix GUI check; diagnosing
+    /// keeps them all.
     fn fail(&mut self, offset: usize, path: TagPath, kind: impl Into<ErrorKind>) {
+        let error = DecodeError::new(offset, path, kind);
+        if self.collect {
+            self.field_errors.push(error.clone());
+        }
         if self.first_error.is_none() {
-            self.first_error = Some(DecodeError::new(offset, path, kind));
+            self.first_error = Some(error);
         }
     }
 

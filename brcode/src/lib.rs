@@ -123,7 +123,7 @@ pub use code::{AdditionalData, BrCode, Crc, Field, PIX_GUI, PixAccount, PointOfI
 pub use crc::crc16;
 pub use decode::{
     DecodeOptions, MAX_MERCHANT_CITY, MAX_MERCHANT_NAME, MAX_PAYLOAD_BYTES, MAX_TXID, MAX_URL, Relaxation, Relaxations,
-    decode,
+    decode, diagnose,
 };
 pub use error::{AmountError, DecodeError, EncodeError, ErrorKind, TagPath, UrlError};
 pub use key::{MAX_KEY_LEN, PixKey, PixKeyError, PixKeyKind};

@@ -180,4 +180,28 @@ proptest! {
             prop_assert!(decode(&cut).is_err());
         }
     }
+
+    #[test]
+    fn diagnosis_agrees_with_decode(input in input(), at in any::<prop::sample::Index>(), with in proptest::char::range(' ', '~')) {
+        if let Ok(code) = build(&input) {
+            let payload = code.encode();
+            prop_assert!(DecodeOptions::strict().diagnose(&payload).is_empty());
+            // Damaged: the first problem diagnosed is the one decode reports.
+            let mut chars: Vec<char> = payload.chars().collect();
+            let i = at.index(chars.len().saturating_sub(8).max(1));
+            chars[i] = with;
+            let damaged: String = chars.into_iter().collect();
+            let diagnosis = DecodeOptions::strict().diagnose(&damaged);
+            prop_assert_eq!(diagnosis.is_empty(), decode(&damaged).is_ok());
+            if let Err(error) = decode(&damaged) {
+                prop_assert_eq!(&diagnosis[0], &error);
+            }
+        }
+    }
+
+    #[test]
+    fn diagnosis_never_panics(input in "([0-9]{4}[ -~çãé]{0,12}){0,12}(6304[0-9A-Fa-f]{0,4})?") {
+        let diagnosis = DecodeOptions::strict().diagnose(&input);
+        prop_assert_eq!(diagnosis.is_empty(), decode(&input).is_ok());
+    }
 }
