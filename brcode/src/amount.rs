@@ -71,6 +71,18 @@ pub(crate) fn centavos(amount: Decimal) -> Option<i64> {
     i64::try_from(cents.mantissa()).ok()
 }
 
+/// Reads a field 54 value (`150.00`, `10.5`, `7`) as centavos, the way [`decode`](crate::decode)
+/// reads it; `None` when it is not an amount, or has more than two decimals.
+///
+/// ```
+/// assert_eq!(brcode_pix::amount_centavos("1234.56"), Some(123_456));
+/// assert_eq!(brcode_pix::amount_centavos("10."), Some(1_000));
+/// assert_eq!(brcode_pix::amount_centavos("1,50"), None);
+/// ```
+pub fn amount_centavos(text: &str) -> Option<i64> {
+    parse(text).ok().and_then(centavos)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

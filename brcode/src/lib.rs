@@ -118,6 +118,7 @@ mod key;
 mod text;
 mod tlv;
 
+pub use amount::amount_centavos;
 pub use builder::BrCodeBuilder;
 pub use code::{AdditionalData, BrCode, Crc, Field, PIX_GUI, PixAccount, PointOfInitiation, Template};
 pub use crc::crc16;

@@ -65,6 +65,26 @@ pub enum CoreError {
     /// The idempotency key was used with another body.
     #[error("Idempotency-Key already used with a different request body")]
     IdempotencyKeyReused,
+    /// No such QR code.
+    #[error("QR code not found")]
+    QrCodeNotFound,
+    /// Another QR code has this txid.
+    #[error("tx_id {tx_id} already used by QR code {existing_id}")]
+    DuplicateTxid {
+        /// The txid.
+        tx_id: String,
+        /// The code that has it.
+        existing_id: i64,
+    },
+    /// A QR code cannot make this change (deactivating a static code, or twice).
+    #[error("{0}")]
+    QrCodeTransition(String),
+    /// The single-use QR code the payment pays was used already.
+    #[error("QR code {0} was already used")]
+    QrCodeUsed(i64),
+    /// The QR code the payment pays has expired.
+    #[error("QR code {0} has expired")]
+    QrCodeExpired(i64),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -75,7 +95,11 @@ impl CoreError {
     pub fn code(&self) -> &'static str {
         match self {
             CoreError::Validation { .. } => "VALIDATION_ERROR",
-            CoreError::PaymentNotFound | CoreError::CreditNotFound => "NOT_FOUND",
+            CoreError::PaymentNotFound | CoreError::CreditNotFound | CoreError::QrCodeNotFound => "NOT_FOUND",
+            CoreError::DuplicateTxid { .. } => "DUPLICATE_TXID",
+            CoreError::QrCodeTransition(_) => "INVALID_TRANSITION",
+            CoreError::QrCodeUsed(_) => "QR_CODE_USED",
+            CoreError::QrCodeExpired(_) => "QR_CODE_EXPIRED",
             CoreError::InvalidTransition { .. } | CoreError::CannotCancel(_) => "INVALID_TRANSITION",
             CoreError::DuplicateExternalId { .. } => "DUPLICATE_EXTERNAL_ID",
             CoreError::DuplicateEndToEndId { .. } => "DUPLICATE_END_TO_END_ID",

@@ -15,6 +15,7 @@ pub mod clock;
 pub mod credit;
 pub mod error;
 pub mod payment;
+pub mod qrcode;
 pub mod service;
 pub mod store;
 pub mod time_format;

@@ -11,6 +11,7 @@ pub use sql::{Backend, SqlStore};
 
 use crate::credit::{CreditConfirmation, NewCredit};
 use crate::payment::{NewPayment, Payment, PaymentFilter, StatusUpdate};
+use crate::qrcode::{NewQrCode, QrCode, QrCodeFilter};
 
 /// A failure of the store itself (not a refusal of the domain).
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +70,80 @@ pub enum Inserted {
     },
     /// Another payment has this `external_id`.
     DuplicateExternalId(i64),
+    /// The single-use QR code it pays is no longer active (used, deactivated or expired);
+    /// nothing was stored.
+    QrCodeUnavailable,
+}
+
+/// The QR code a new payment pays, to record in the payment's own transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QrUse {
+    /// The code.
+    pub id: i64,
+    /// Dynamic: the payment uses it up, if it is still active and unexpired. Static: counted.
+    pub single_use: bool,
+}
+
+/// How to find a stored QR code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QrLookup<'a> {
+    /// By its service id.
+    Id(i64),
+    /// By its txid.
+    TxId(&'a str),
+    /// By a dynamic code's location token.
+    Token(&'a str),
+    /// By its exact payload.
+    Payload(&'a str),
+}
+
+/// What inserting a QR code did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QrInserted {
+    /// Stored.
+    Created(Box<QrCode>),
+    /// Another code has this txid.
+    DuplicateTxid(i64),
+}
+
+/// A QR code to store: the checked request and what the service made of it.
+#[derive(Debug, Clone, Copy)]
+pub struct QrRecord<'a> {
+    /// The checked request.
+    pub code: &'a NewQrCode,
+    /// The BR Code.
+    pub payload: &'a str,
+    /// A dynamic code's location token.
+    pub location_token: Option<&'a str>,
+    /// A dynamic code's location, as in the payload.
+    pub location: Option<&'a str>,
+    /// Who creates it.
+    pub created_by: &'a str,
+    /// When.
+    pub at: OffsetDateTime,
+}
+
+/// Where QR codes are kept.
+pub trait QrCodeStore {
+    /// Stores a new code, unless another has its txid.
+    fn insert_qr_code(&self, record: QrRecord<'_>) -> impl Future<Output = Result<QrInserted, StoreError>> + Send;
+
+    /// One code.
+    fn qr_code(&self, lookup: QrLookup<'_>) -> impl Future<Output = Result<Option<QrCode>, StoreError>> + Send;
+
+    /// A page of codes matching `filter` as of `now`, newest first, and how many match in all.
+    fn qr_codes(
+        &self,
+        filter: &QrCodeFilter,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<(Vec<QrCode>, u64), StoreError>> + Send;
+
+    /// Marks an active code used at `at`; `None` when it was not active.
+    fn deactivate_qr_code(
+        &self,
+        id: i64,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<QrCode>, StoreError>> + Send;
 }
 
 /// What a conditional status update did.
@@ -93,18 +168,20 @@ pub enum CreditInserted {
 
 /// The storage the services need. Every method is one transaction; every state change is
 /// conditional on the state it was decided from.
-pub trait Store: Clone + Send + Sync + 'static {
+pub trait Store: QrCodeStore + Clone + Send + Sync + 'static {
     /// A round trip to the database.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Stores a new payment created by `created_by` at `at`; with a claim, records the key in
-    /// the same transaction, or replays what the key recorded.
+    /// the same transaction, or replays what the key recorded; with a QR code, records its use
+    /// in the same transaction too.
     fn insert_payment(
         &self,
         payment: &NewPayment,
         created_by: &str,
         at: OffsetDateTime,
         claim: Option<&IdempotencyClaim>,
+        qr: Option<QrUse>,
     ) -> impl Future<Output = Result<Inserted, StoreError>> + Send;
 
     /// One payment.

@@ -9,8 +9,16 @@ use crate::clock::Clock;
 use crate::credit::{CreditConfirmation, CreditRequest, MAX_NOTES, NewCredit};
 use crate::error::CoreError;
 use crate::payment::{Payment, PaymentFilter, PaymentRequest, PaymentStatus, StatusUpdate, StatusUpdateRequest};
-use crate::store::{CreditInserted, IdempotencyClaim, Inserted, Store, StoreError, Updated};
+use crate::qrcode::QrCodeStatus;
+use crate::store::{CreditInserted, IdempotencyClaim, Inserted, QrLookup, QrUse, Store, StoreError, Updated};
+
+mod qr_codes;
+
 use crate::types::{EndToEndId, Ispb};
+pub use qr_codes::{
+    ChargeError, DecodedPayload, LOCATION_PATH, PayloadCheck, PayloadProblem, ServedCharge, StoredCodeCheck,
+    decode_payload, format_brl,
+};
 
 /// An `Idempotency-Key` with the request it came with.
 #[derive(Debug, Clone)]
@@ -35,6 +43,9 @@ pub enum Created {
 pub struct Settlement<S> {
     store: S,
     clock: Arc<dyn Clock>,
+    /// Where dynamic QR codes' charges are served: `host[:port][/path]`, no scheme (the
+    /// payload's location), to which `/pix/qr/v2/{token}` is added.
+    location_base: Arc<str>,
 }
 
 impl<S: std::fmt::Debug> std::fmt::Debug for Settlement<S> {
@@ -49,7 +60,15 @@ const RETRIES: usize = 3;
 impl<S: Store> Settlement<S> {
     /// Services over `store`, reading time from `clock`.
     pub fn new(store: S, clock: Arc<dyn Clock>) -> Self {
-        Settlement { store, clock }
+        Settlement { store, clock, location_base: Arc::from("127.0.0.1:8080") }
+    }
+
+    /// The same services, serving dynamic QR codes' charges under `base_url` (`https://pix.example.com`).
+    #[must_use]
+    pub fn with_public_url(mut self, base_url: &str) -> Self {
+        let without_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+        self.location_base = Arc::from(without_scheme.trim_end_matches('/'));
+        self
     }
 
     /// The store.
@@ -71,8 +90,20 @@ impl<S: Store> Settlement<S> {
             key: idempotency.key,
             request_hash: digest(&idempotency.body),
         });
-        match self.store.insert_payment(&new, caller, now, claim.as_ref()).await? {
+        // The code it pays, if the service issued it: its use is recorded with the payment.
+        let qr = self.qr_code_paid_by(&new).await?;
+        let usage = qr.as_ref().map(|code| QrUse { id: code.id, single_use: code.kind.is_dynamic() });
+        match self.store.insert_payment(&new, caller, now, claim.as_ref(), usage).await? {
             Inserted::Created(payment) => Ok(Created::New(payment)),
+            Inserted::QrCodeUnavailable => {
+                let id = usage.map_or(0, |usage| usage.id);
+                match self.store.qr_code(QrLookup::Id(id)).await? {
+                    Some(code) if code.status_at(self.clock.now()) == QrCodeStatus::Expired => {
+                        Err(CoreError::QrCodeExpired(id))
+                    }
+                    _ => Err(CoreError::QrCodeUsed(id)),
+                }
+            }
             Inserted::Replay { request_hash, response } => {
                 if claim.is_some_and(|claim| claim.request_hash == request_hash) {
                     Ok(Created::Replayed(response))

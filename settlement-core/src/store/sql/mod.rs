@@ -12,7 +12,9 @@ use sqlx::{AnyPool, Executor, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{CreditInserted, IdempotencyClaim, Inserted, Store, StoreError, Updated};
+mod qr_codes;
+
+use super::{CreditInserted, IdempotencyClaim, Inserted, QrUse, Store, StoreError, Updated};
 use crate::credit::{CreditConfirmation, NewCredit};
 use crate::payment::{NewPayment, Payment, PaymentFilter, PaymentStatus, StatusUpdate};
 use crate::types::AccountType;
@@ -27,8 +29,10 @@ pub enum Backend {
 }
 
 /// The migrations, in order: one schema for both databases, but for how ids are generated.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "payments, credit confirmations, idempotency keys", include_str!("../../migrations/0001_payments.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "payments, credit confirmations, idempotency keys", include_str!("../../../migrations/0001_payments.sql")),
+    (2, "qr codes", include_str!("../../../migrations/0002_qr_codes.sql")),
+];
 
 /// What `ID_PRIMARY_KEY` stands for in the migrations, per backend.
 fn id_primary_key(backend: Backend) -> &'static str {
@@ -237,6 +241,7 @@ impl Store for SqlStore {
         created_by: &str,
         at: OffsetDateTime,
         claim: Option<&IdempotencyClaim>,
+        qr: Option<QrUse>,
     ) -> Result<Inserted, StoreError> {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
@@ -350,6 +355,12 @@ impl Store for SqlStore {
             created_at: at,
             updated_at: at,
         };
+        if let Some(qr) = qr
+            && !qr_codes::record_use(&mut tx, qr, at).await?
+        {
+            tx.rollback().await?;
+            return Ok(Inserted::QrCodeUnavailable);
+        }
         if let Some(claim) = claim {
             let response = serde_json::to_string(&payment).map_err(|e| StoreError::Database(e.to_string()))?;
             sqlx::query(
