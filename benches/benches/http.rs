@@ -41,6 +41,8 @@ fn http(c: &mut Criterion) {
         jwt_public_key: None,
         jwt_issuer: None,
         jwt_audience: None,
+        public_url: Some("https://pix.example.com".to_owned()),
+        jws_key: None,
     };
     let addr = runtime.block_on(async {
         let app = App::build(&settings).await.unwrap();

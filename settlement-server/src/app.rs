@@ -19,8 +19,9 @@ use crate::auth::Verifier;
 use crate::config::{SecretSource, Settings};
 use crate::error::ApiError;
 use crate::extract::MAX_BODY;
+use crate::jws::{JWKS_PATH, Signer};
 use crate::metrics::{self, Metrics};
-use crate::routes::{health, payments};
+use crate::routes::{health, payments, pix, qr_codes};
 use crate::{openapi, worker};
 
 /// What every handler shares.
@@ -32,6 +33,8 @@ pub struct AppState {
     pub verifier: Arc<Verifier>,
     /// Request metrics.
     pub metrics: Arc<Metrics>,
+    /// Signs the charges served at dynamic codes' locations.
+    pub signer: Arc<Signer>,
 }
 
 /// A configured service, ready to serve.
@@ -57,7 +60,9 @@ pub enum StartError {
 }
 
 impl App {
-    /// Connects to the database, applies migrations, and sets up token verification.
+    /// Connects to the database, applies migrations, and sets up token verification and the
+    /// charge-signing key. Payers reach the service at `settings.public_url`, by default
+    /// `http://127.0.0.1:8080`.
     pub async fn build(settings: &Settings) -> Result<App, StartError> {
         let url = settings.database_url();
         if url.starts_with("sqlite:") && settings.database_url.is_none() {
@@ -68,10 +73,13 @@ impl App {
         let store = SqlStore::connect(&url).await?;
         store.migrate().await?;
         let verifier = verifier(settings)?;
+        let public_url = settings.public_url.as_deref().unwrap_or("http://127.0.0.1:8080");
+        let signer = Signer::load(settings, public_url).map_err(StartError::Auth)?;
         let state = AppState {
-            settlement: Settlement::new(store, Arc::new(SystemClock)),
+            settlement: Settlement::new(store, Arc::new(SystemClock)).with_public_url(public_url),
             verifier: Arc::new(verifier),
             metrics: Arc::new(Metrics::default()),
+            signer: Arc::new(signer),
         };
         Ok(App { state, release_interval: Duration::from_secs(1) })
     }
@@ -136,13 +144,22 @@ pub fn router(state: AppState) -> Router {
         .route("/payments", get(payments::list).post(payments::create))
         .route("/payments/{id}", get(payments::get).delete(payments::cancel))
         .route("/payments/{id}/status", axum::routing::put(payments::update_status))
-        .route("/payments/{id}/confirm-credit", get(payments::credit).post(payments::confirm_credit));
+        .route("/payments/{id}/confirm-credit", get(payments::credit).post(payments::confirm_credit))
+        .route("/qr-codes", get(qr_codes::list).post(qr_codes::create))
+        .route("/qr-codes/validate", axum::routing::post(qr_codes::validate))
+        .route("/qr-codes/decode", axum::routing::post(qr_codes::decode))
+        .route("/qr-codes/txid/{tx_id}", get(qr_codes::by_txid))
+        .route("/qr-codes/{id}", get(qr_codes::get))
+        .route("/qr-codes/{id}/deactivate", axum::routing::put(qr_codes::deactivate))
+        .route("/qr-codes/{id}/image", get(qr_codes::picture));
     let request_id = HeaderName::from_static("x-request-id");
     let metrics = state.metrics.clone();
     Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .route("/metrics", get(metrics::render).with_state(metrics.clone()))
+        .route(&format!("{}{{token}}", settlement_core::service::LOCATION_PATH), get(pix::charge))
+        .route(JWKS_PATH, get(pix::jwks))
         .nest("/api/v1", api)
         .fallback(|request: Request| async move { ApiError::no_route(request.method().as_str(), request.uri().path()) })
         .method_not_allowed_fallback(|request: Request| async move {

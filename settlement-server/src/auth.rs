@@ -203,6 +203,10 @@ scopes! {
     CreditRead => "credit.read",
     /// `credit.write`: confirm credit.
     CreditWrite => "credit.write",
+    /// `qrcodes.read`: read, list, validate and decode QR codes.
+    QrCodesRead => "qrcodes.read",
+    /// `qrcodes.write`: issue and deactivate QR codes.
+    QrCodesWrite => "qrcodes.write",
 }
 
 /// A verified caller holding scope `S`: 401 without a valid token, 403 without the scope.

@@ -28,6 +28,14 @@ pub struct Settings {
     /// Required `aud` claim, when set.
     #[arg(long, env = "SETTLEMENT_JWT_AUDIENCE")]
     pub jwt_audience: Option<String>,
+    /// The base URL payers reach this service at (dynamic QR codes' locations and the JWKS are
+    /// under it); default: http:// and the listening address.
+    #[arg(long, env = "SETTLEMENT_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// The ES256 key (PKCS#8 PEM text, or a path) that signs served QR code charges; default:
+    /// generated once into DATA_DIR/jws-es256.pem.
+    #[arg(long, env = "SETTLEMENT_JWS_KEY", hide_env_values = true)]
+    pub jws_key: Option<String>,
 }
 
 /// The signing secret's file in the data directory.
@@ -68,7 +76,7 @@ impl Settings {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 self.prepare_data_dir()?;
                 let secret = generate_secret();
-                match write_new_secret(&path, &secret) {
+                match write_private_file(&path, &secret) {
                     Ok(()) => Ok((secret.into_bytes(), SecretSource::Generated)),
                     // Another process wrote it first: use theirs.
                     Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -98,7 +106,8 @@ fn generate_secret() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn write_new_secret(path: &Path, secret: &str) -> std::io::Result<()> {
+/// Writes a new file readable by its owner only; fails if it exists.
+pub(crate) fn write_private_file(path: &Path, secret: &str) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

@@ -75,7 +75,7 @@ impl From<CoreError> for ApiError {
     fn from(error: CoreError) -> Self {
         let status = match &error {
             CoreError::Validation { .. } => StatusCode::BAD_REQUEST,
-            CoreError::PaymentNotFound | CoreError::CreditNotFound => StatusCode::NOT_FOUND,
+            CoreError::PaymentNotFound | CoreError::CreditNotFound | CoreError::QrCodeNotFound => StatusCode::NOT_FOUND,
             CoreError::AmountMismatch { .. } | CoreError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             CoreError::Store(StoreError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
             CoreError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -12,6 +12,8 @@ pub mod config;
 pub mod diagnostics;
 pub mod error;
 pub mod extract;
+pub mod image;
+pub mod jws;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{health, payments};
+use crate::routes::{health, payments, pix, qr_codes};
 
 /// The API.
 #[derive(OpenApi)]
@@ -15,10 +15,13 @@ use crate::routes::{health, payments};
         health::health, health::ready,
         payments::create, payments::list, payments::get, payments::cancel, payments::update_status,
         payments::confirm_credit, payments::credit,
+        qr_codes::create, qr_codes::list, qr_codes::get, qr_codes::by_txid, qr_codes::deactivate,
+        qr_codes::validate, qr_codes::decode, qr_codes::picture,
+        pix::charge, pix::jwks,
     ),
     components(schemas(crate::error::Envelope, crate::error::ErrorBody)),
     modifiers(&BearerAuth),
-    tags((name = "health"), (name = "payments"), (name = "credit")),
+    tags((name = "health"), (name = "payments"), (name = "credit"), (name = "qr-codes"), (name = "pix")),
 )]
 pub struct ApiDoc;
 

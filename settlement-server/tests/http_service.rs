@@ -210,6 +210,15 @@ async fn the_openapi_document_lists_every_endpoint() {
         ("/api/v1/payments/{id}", vec!["get", "delete"]),
         ("/api/v1/payments/{id}/status", vec!["put"]),
         ("/api/v1/payments/{id}/confirm-credit", vec!["get", "post"]),
+        ("/api/v1/qr-codes", vec!["get", "post"]),
+        ("/api/v1/qr-codes/{id}", vec!["get"]),
+        ("/api/v1/qr-codes/txid/{txId}", vec!["get"]),
+        ("/api/v1/qr-codes/{id}/deactivate", vec!["put"]),
+        ("/api/v1/qr-codes/validate", vec!["post"]),
+        ("/api/v1/qr-codes/decode", vec!["post"]),
+        ("/api/v1/qr-codes/{id}/image", vec!["get"]),
+        ("/pix/qr/v2/{token}", vec!["get"]),
+        ("/.well-known/jwks.json", vec!["get"]),
     ];
     for (path, methods) in expected {
         for method in methods {
@@ -217,5 +226,6 @@ async fn the_openapi_document_lists_every_endpoint() {
         }
     }
     assert!(document["components"]["schemas"]["PaymentRequest"].is_object());
+    assert!(document["components"]["schemas"]["QrCodeRequest"].is_object());
     server.stop().await;
 }

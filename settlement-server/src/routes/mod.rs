@@ -1,4 +1,7 @@
 //! The handlers, one module per endpoint group.
 
 pub mod health;
+pub mod pagination;
 pub mod payments;
+pub mod pix;
+pub mod qr_codes;

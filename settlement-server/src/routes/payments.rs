@@ -19,6 +19,7 @@ use crate::app::AppState;
 use crate::auth::{Authorized, CreditRead, CreditWrite, PaymentsRead, PaymentsStatus, PaymentsWrite};
 use crate::error::ApiError;
 use crate::extract::{Id, JsonBody};
+use crate::routes::pagination::{Pagination, integer, page_parameters};
 
 /// The longest `Idempotency-Key` accepted.
 const MAX_IDEMPOTENCY_KEY: usize = 255;
@@ -76,38 +77,9 @@ pub struct PaymentPage {
     pagination: Pagination,
 }
 
-/// Pagination of a list.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Pagination {
-    /// Payments matching the filters.
-    total: u64,
-    /// This page's number, from 0 (`offset / limit`).
-    page: u64,
-    /// The limit.
-    page_size: u32,
-    /// Pages in all.
-    total_pages: u64,
-}
-
-const LIST_PARAMETERS: [&str; 7] =
-    ["status", "debtor_ispb", "creditor_ispb", "min_amount", "max_amount", "limit", "offset"];
-
 fn filter_of(query: &HashMap<String, String>) -> Result<PaymentFilter, ApiError> {
-    if let Some(unknown) = query.keys().find(|key| !LIST_PARAMETERS.contains(&key.as_str())) {
-        return Err(ApiError::validation(format!(
-            "unknown query parameter {unknown}; expected one of {}",
-            LIST_PARAMETERS.join(", ")
-        )));
-    }
-    let number = |name: &str, min: i64, max: i64| -> Result<Option<i64>, ApiError> {
-        match query.get(name) {
-            None => Ok(None),
-            Some(text) => match text.parse::<i64>() {
-                Ok(value) if (min..=max).contains(&value) => Ok(Some(value)),
-                _ => Err(ApiError::validation(format!("{name} must be an integer from {min} to {max}, not {text:?}"))),
-            },
-        }
-    };
+    let (limit, offset) =
+        page_parameters(query, &["status", "debtor_ispb", "creditor_ispb", "min_amount", "max_amount"])?;
     let ispb = |name: &str| -> Result<Option<String>, ApiError> {
         query
             .get(name)
@@ -132,10 +104,10 @@ fn filter_of(query: &HashMap<String, String>) -> Result<PaymentFilter, ApiError>
         status,
         debtor_ispb: ispb("debtor_ispb")?,
         creditor_ispb: ispb("creditor_ispb")?,
-        min_amount: number("min_amount", 0, i64::MAX)?,
-        max_amount: number("max_amount", 0, i64::MAX)?,
-        limit: number("limit", 1, 100)?.unwrap_or(20) as u32,
-        offset: number("offset", 0, i64::MAX)?.unwrap_or(0) as u64,
+        min_amount: integer(query, "min_amount", 0, i64::MAX)?,
+        max_amount: integer(query, "max_amount", 0, i64::MAX)?,
+        limit,
+        offset,
     };
     if let (Some(min), Some(max)) = (filter.min_amount, filter.max_amount)
         && min > max
@@ -166,15 +138,9 @@ pub async fn list(
     let Query(query) = query.map_err(|rejection| ApiError::validation(format!("query string: {rejection}")))?;
     let filter = filter_of(&query)?;
     let (payments, total) = state.settlement.payments(&filter).await?;
-    let limit = u64::from(filter.limit);
     Ok(Json(PaymentPage {
         data: payments.iter().map(PaymentSummary::from).collect(),
-        pagination: Pagination {
-            total,
-            page: filter.offset / limit,
-            page_size: filter.limit,
-            total_pages: total.div_ceil(limit),
-        },
+        pagination: Pagination::new(total, filter.limit, filter.offset),
     }))
 }
 

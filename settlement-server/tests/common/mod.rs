@@ -12,7 +12,8 @@ use settlement_server::{App, Settings, auth};
 use tokio::sync::oneshot;
 
 pub(crate) const SECRET: &str = "integration-test-secret";
-pub(crate) const ALL_SCOPES: &str = "payments.read payments.write payments.status credit.read credit.write";
+pub(crate) const ALL_SCOPES: &str =
+    "payments.read payments.write payments.status credit.read credit.write qrcodes.read qrcodes.write";
 
 pub(crate) struct Server {
     pub(crate) addr: SocketAddr,
@@ -30,6 +31,8 @@ pub(crate) fn settings(dir: &std::path::Path) -> Settings {
         jwt_public_key: None,
         jwt_issuer: None,
         jwt_audience: None,
+        public_url: Some("https://pix.example.com".to_owned()),
+        jws_key: None,
     }
 }
 
