@@ -1,5 +1,6 @@
-//! The service over loopback HTTP, against its SQLite store: `POST /payments` and
-//! `GET /payments/{id}`, next to `GET /health` (no database, no auth) measured in the same run.
+//! The service over loopback HTTP, against its SQLite store: `POST /payments`,
+//! `GET /payments/{id}`, `POST /qr-codes` and the signed charge at a dynamic code's location,
+//! next to `GET /health` (no database, no auth) measured in the same run.
 //! Each iteration sends 16 requests at once, so criterion's throughput is requests per second
 //! with 16 in flight.
 
@@ -51,15 +52,33 @@ fn http(c: &mut Criterion) {
         tokio::spawn(app.serve(listener, std::future::pending()));
         addr
     });
-    let token =
-        auth::mint(SECRET.as_bytes(), "bench", "payments.read payments.write", Duration::from_secs(3600), None, None)
-            .unwrap();
+    let token = auth::mint(
+        SECRET.as_bytes(),
+        "bench",
+        "payments.read payments.write qrcodes.read qrcodes.write",
+        Duration::from_secs(3600),
+        None,
+        None,
+    )
+    .unwrap();
     let client = reqwest::Client::new();
     let url = |path: &str| format!("http://{addr}{path}");
     let id = runtime.block_on(async {
         let response = client.post(url("/api/v1/payments")).bearer_auth(&token).json(&body()).send().await.unwrap();
         assert_eq!(response.status(), 201);
         response.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+    });
+
+    let qr_body = json!({
+        "type": "IMMEDIATE", "merchant_name": "Loja ABC", "merchant_city": "Sao Paulo",
+        "pix_key": "12345678909", "amount": 15000, "description": "Compra na Loja ABC"
+    });
+    let location = runtime.block_on(async {
+        let response = client.post(url("/api/v1/qr-codes")).bearer_auth(&token).json(&qr_body).send().await.unwrap();
+        assert_eq!(response.status(), 201);
+        let code: Value = response.json().await.unwrap();
+        let location = code["location"].as_str().unwrap().to_owned();
+        location[location.find("/pix/").unwrap()..].to_owned()
     });
 
     let mut group = c.benchmark_group("http");
@@ -80,6 +99,10 @@ fn http(c: &mut Criterion) {
     group.bench_function("POST /payments", |b| {
         b.iter(|| batch(&|| client.post(url("/api/v1/payments")).bearer_auth(&token).json(&body()), 201))
     });
+    group.bench_function("POST /qr-codes", |b| {
+        b.iter(|| batch(&|| client.post(url("/api/v1/qr-codes")).bearer_auth(&token).json(&qr_body), 201))
+    });
+    group.bench_function("GET /pix/qr/v2/{token} (JWS)", |b| b.iter(|| batch(&|| client.get(url(&location)), 200)));
     group.finish();
 }
 
