@@ -192,6 +192,9 @@ pub struct NewQrCode {
     pub debtor_document: Option<Document>,
 }
 
+/// Brasília time (UTC-3, without daylight saving since 2019): the calendar of due dates.
+pub const BRASILIA: time::UtcOffset = time::macros::offset!(-3);
+
 /// How long an immediate charge lives by default, as the Central Bank's `cob`.
 pub const DEFAULT_EXPIRY: time::Duration = time::Duration::hours(24);
 /// Days a due-date charge stays payable after its due date by default, as `cobv`.
@@ -335,16 +338,19 @@ impl QrCodeRequest {
                 let text = self.due_date.ok_or_else(|| invalid("due_date", "is required for a DUE_DATE code"))?;
                 let format = time::macros::format_description!("[year]-[month]-[day]");
                 let due = Date::parse(&text, format).map_err(|_| invalid("due_date", "must be a date YYYY-MM-DD"))?;
-                if due < now.date() {
+                if due < now.to_offset(BRASILIA).date() {
                     return Err(invalid("due_date", "must not be in the past"));
                 }
                 let days = self.days_after_due.unwrap_or(DEFAULT_DAYS_AFTER_DUE);
                 if !(0..=3650).contains(&days) {
                     return Err(invalid("days_after_due", "must be from 0 to 3650"));
                 }
-                // Payable through the last day after the due date, inclusive.
+                // Payable through the last day after the due date, inclusive, in Brasília.
                 let last_day = due + time::Duration::days(days);
-                let expires_at = last_day.with_hms(23, 59, 59).map(|at| at.assume_utc()).ok();
+                let expires_at = last_day
+                    .with_hms(23, 59, 59)
+                    .map(|at| at.assume_offset(BRASILIA).to_offset(time::UtcOffset::UTC))
+                    .ok();
                 (expires_at, Some(due), Some(days))
             }
         };
@@ -601,7 +607,8 @@ mod tests {
         assert_eq!(immediate.tx_id.as_ref().map(String::len), Some(25));
         let due = QrCodeRequest { due_date: Some("2026-02-10".into()), ..request("DUE_DATE") }.validate(NOW).unwrap();
         assert_eq!(due.tx_id.as_ref().map(String::len), Some(35));
-        assert_eq!(due.expires_at, Some(datetime!(2026-03-12 23:59:59 UTC)));
+        // The last payable day ends at midnight in Brasília.
+        assert_eq!(due.expires_at, Some(datetime!(2026-03-13 02:59:59 UTC)));
         assert_eq!(request("STATIC").validate(NOW).unwrap().tx_id, None);
         let short =
             QrCodeRequest { tx_id: Some("ABC123".into()), due_date: Some("2026-02-10".into()), ..request("DUE_DATE") };

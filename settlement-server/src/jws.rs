@@ -1,5 +1,6 @@
-//! The key that signs the charges served at dynamic codes' locations (JWS, ES256), and its
-//! public JWKS, as payers' PSPs fetch them to check a payload.
+//! The key that signs the charges served at dynamic codes' locations (JWS: ES256 with the
+//! generated P-256 key, or RS256 with a configured RSA key), and its public JWKS, as payers'
+//! PSPs fetch them to check a payload.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -7,6 +8,8 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use p256::SecretKey;
 use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
 use rand::RngCore;
+use rsa::RsaPrivateKey;
+use rsa::traits::PublicKeyParts;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -17,6 +20,7 @@ pub const KEY_FILE: &str = "jws-es256.pem";
 
 /// Signs served charges.
 pub struct Signer {
+    algorithm: Algorithm,
     key: EncodingKey,
     kid: String,
     jwk: Value,
@@ -33,7 +37,7 @@ impl std::fmt::Debug for Signer {
 pub const JWKS_PATH: &str = "/.well-known/jwks.json";
 
 impl Signer {
-    /// The configured key (`SETTLEMENT_JWS_KEY`: a PKCS#8 P-256 private key, PEM text or file),
+    /// The configured key (`SETTLEMENT_JWS_KEY`: a PKCS#8 P-256 or RSA private key, PEM text or file),
     /// else the one in the data directory, generated there on first start.
     pub fn load(settings: &Settings, public_url: &str) -> Result<Signer, String> {
         let pem = match &settings.jws_key {
@@ -63,30 +67,39 @@ impl Signer {
         Signer::from_pem(&pem, public_url)
     }
 
-    /// A signer for a PKCS#8 P-256 private key.
+    /// A signer for a PKCS#8 private key: P-256 signs ES256, RSA signs RS256.
     pub fn from_pem(pem: &str, public_url: &str) -> Result<Signer, String> {
-        let secret = SecretKey::from_pkcs8_pem(pem)
-            .map_err(|e| format!("the JWS key is not a PKCS#8 P-256 (ES256) private key in PEM: {e}"))?;
-        let jwk: Value = serde_json::from_str(&secret.public_key().to_jwk_string()).map_err(|e| e.to_string())?;
-        // RFC 7638 thumbprint: the required members, in lexicographic order, no white space.
-        let canonical = format!(
-            r#"{{"crv":"{}","kty":"EC","x":"{}","y":"{}"}}"#,
-            jwk["crv"].as_str().unwrap_or_default(),
-            jwk["x"].as_str().unwrap_or_default(),
-            jwk["y"].as_str().unwrap_or_default()
-        );
+        let cannot_sign = |e: jsonwebtoken::errors::Error| format!("the JWS key cannot sign: {e}");
+        // The public JWK, and its RFC 7638 thumbprint input: the required members in
+        // lexicographic order, no white space.
+        let (algorithm, key, mut jwk, canonical) = if let Ok(secret) = SecretKey::from_pkcs8_pem(pem) {
+            let jwk: Value = serde_json::from_str(&secret.public_key().to_jwk_string()).map_err(|e| e.to_string())?;
+            let member = |name: &str| jwk[name].as_str().unwrap_or_default().to_owned();
+            let canonical =
+                format!(r#"{{"crv":"{}","kty":"EC","x":"{}","y":"{}"}}"#, member("crv"), member("x"), member("y"));
+            (Algorithm::ES256, EncodingKey::from_ec_pem(pem.as_bytes()).map_err(cannot_sign)?, jwk, canonical)
+        } else if let Ok(secret) = RsaPrivateKey::from_pkcs8_pem(pem) {
+            let n = URL_SAFE_NO_PAD.encode(secret.n().to_bytes_be());
+            let e = URL_SAFE_NO_PAD.encode(secret.e().to_bytes_be());
+            let canonical = format!(r#"{{"e":"{e}","kty":"RSA","n":"{n}"}}"#);
+            let jwk = json!({ "kty": "RSA", "n": n, "e": e });
+            (Algorithm::RS256, EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(cannot_sign)?, jwk, canonical)
+        } else {
+            return Err(
+                "the JWS key is neither a P-256 (ES256) nor an RSA (RS256) private key in PKCS#8 PEM".to_owned()
+            );
+        };
         let kid = URL_SAFE_NO_PAD.encode(Sha256::digest(canonical.as_bytes()));
-        let key = EncodingKey::from_ec_pem(pem.as_bytes()).map_err(|e| format!("the JWS key cannot sign: {e}"))?;
-        let mut jwk = jwk;
         jwk["kid"] = json!(kid);
         jwk["use"] = json!("sig");
-        jwk["alg"] = json!("ES256");
-        Ok(Signer { key, kid, jwk, jku: format!("{}{JWKS_PATH}", public_url.trim_end_matches('/')) })
+        jwk["alg"] = json!(format!("{algorithm:?}"));
+        let jku = format!("{}{JWKS_PATH}", public_url.trim_end_matches('/'));
+        Ok(Signer { algorithm, key, kid, jwk, jku })
     }
 
     /// `payload` as JWS compact serialization, its header naming the key (`kid`, `jku`).
     pub fn sign(&self, payload: &Value) -> Result<String, String> {
-        let mut header = Header::new(Algorithm::ES256);
+        let mut header = Header::new(self.algorithm);
         header.kid = Some(self.kid.clone());
         header.jku = Some(self.jku.clone());
         jsonwebtoken::encode(&header, payload, &self.key).map_err(|e| e.to_string())

@@ -358,3 +358,26 @@ async fn lists_filter_and_scopes_guard() {
     assert_eq!(error_of(response).await.0, 403);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_configured_rsa_key_signs_rs256() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = common::settings(dir.path());
+    settings.jws_key = Some(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/keys/rs256-private.pem").to_owned());
+    let server = Server::start_with(settings, dir).await;
+    let code = create(&server, &qr_body("DYNAMIC")).await;
+    let jws = server.client.get(server.url(&location_path(&code))).send().await.unwrap().text().await.unwrap();
+    let header = jsonwebtoken::decode_header(&jws).unwrap();
+    assert_eq!(header.alg, jsonwebtoken::Algorithm::RS256);
+    let jwks: jsonwebtoken::jwk::JwkSet =
+        server.client.get(server.url("/.well-known/jwks.json")).send().await.unwrap().json().await.unwrap();
+    let jwk = jwks.find(header.kid.as_deref().unwrap()).unwrap();
+    let mut validation = Validation::new(jsonwebtoken::Algorithm::RS256);
+    validation.required_spec_claims.clear();
+    validation.validate_exp = false;
+    let charge = jsonwebtoken::decode::<Value>(&jws, &DecodingKey::from_jwk(jwk).unwrap(), &validation).unwrap().claims;
+    assert_eq!(charge["txid"], code["tx_id"]);
+    // The generated ES256 key was not made: the configured one is used.
+    assert!(!server.dir.path().join("jws-es256.pem").exists());
+    server.stop().await;
+}
