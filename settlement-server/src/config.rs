@@ -33,8 +33,7 @@ pub struct Settings {
     #[arg(long, env = "SETTLEMENT_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// The key that signs served QR code charges: PKCS#8 P-256 (ES256) or RSA (RS256), PEM text
-    /// or a path; default:
-    /// generated once into DATA_DIR/jws-es256.pem.
+    /// or a path; default: generated once into DATA_DIR/jws-es256.pem.
     #[arg(long, env = "SETTLEMENT_JWS_KEY", hide_env_values = true)]
     pub jws_key: Option<String>,
 }
