@@ -1,6 +1,6 @@
-//! The Pix settlement domain: payment requests and their credit confirmations, their state
-//! machines, the services that apply them, and the [`Store`] they are kept in (SQLite or
-//! PostgreSQL).
+//! The Pix settlement domain: payment requests and their credit confirmations, BR Code QR
+//! codes (static, and dynamic with the charge their location serves), their state machines, the
+//! services that apply them, and the [`Store`] they are kept in (SQLite or PostgreSQL).
 //!
 //! Values that reach a service are checked once, at the edge ([`PaymentRequest::validate`]), into
 //! types that cannot hold invalid values ([`Ispb`], [`Document`], [`EndToEndId`]...). Every state

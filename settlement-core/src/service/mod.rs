@@ -1,5 +1,5 @@
-//! The payment and credit-confirmation services: each method checks, decides with the state
-//! machine, and asks the store for one conditional change.
+//! The services: payments and credit confirmations here, QR codes in [`qr_codes`]. Each method
+//! checks, decides with the state machine, and asks the store for one conditional change.
 
 use std::sync::Arc;
 
@@ -12,7 +12,7 @@ use crate::payment::{Payment, PaymentFilter, PaymentRequest, PaymentStatus, Stat
 use crate::qrcode::QrCodeStatus;
 use crate::store::{CreditInserted, IdempotencyClaim, Inserted, QrLookup, QrUse, Store, StoreError, Updated};
 
-mod qr_codes;
+pub mod qr_codes;
 
 use crate::types::{EndToEndId, Ispb};
 pub use qr_codes::{
