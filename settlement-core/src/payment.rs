@@ -180,19 +180,20 @@ pub struct DiscountRequest {
     pub amount: Option<i64>,
 }
 
-/// One side of a payment: institution, person and account.
+/// One side of a payment: institution, person and account. The API requires the document and
+/// account; a payment imported from a file has what its format carries (DESIGN.md).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Party {
     /// Institution.
     pub ispb: Ispb,
     /// CPF or CNPJ.
-    pub document: Document,
+    pub document: Option<Document>,
     /// Name, if given.
     pub name: Option<String>,
     /// Account number.
-    pub account_no: String,
+    pub account_no: Option<String>,
     /// Account type.
-    pub account_type: AccountType,
+    pub account_type: Option<AccountType>,
     /// Branch, if given.
     pub branch: Option<String>,
 }
@@ -256,23 +257,44 @@ fn required_text(value: Option<String>, field: &str) -> Result<String, CoreError
     Ok(value)
 }
 
-fn party(
-    prefix: &str,
+/// Which fields a payment must have: all the API's schema requires, or only what every
+/// imported record carries (the ISPBs and the amount).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirements {
+    /// `POST /payments`: the schema's required list.
+    Api,
+    /// A record of an imported file.
+    Import,
+}
+
+/// One side of a request, as sent.
+struct PartyFields {
     ispb: Option<String>,
     document: Option<String>,
     name: Option<String>,
     account_no: Option<String>,
     account_type: Option<String>,
     branch: Option<String>,
-) -> Result<Party, CoreError> {
+}
+
+fn party(requirements: Requirements, prefix: &str, fields: PartyFields) -> Result<Party, CoreError> {
+    let PartyFields { ispb, document, name, account_no, account_type, branch } = fields;
     let field = |name: &str| format!("{prefix}_{name}");
     let ispb = Ispb::parse(&required(ispb, &field("ispb"))?).map_err(|rule| invalid(field("ispb"), rule))?;
-    let document =
-        Document::parse(&required(document, &field("document"))?).map_err(|rule| invalid(field("document"), rule))?;
+    let needed = |value: Option<String>, name: &str| match (value, requirements) {
+        (None, Requirements::Api) => Err(invalid(field(name), "is required")),
+        (value, _) => Ok(value),
+    };
+    let document = needed(document, "document")?
+        .map(|document| Document::parse(&document).map_err(|rule| invalid(field("document"), rule)))
+        .transpose()?;
     let name = text(name, &field("name"), MAX_TEXT)?;
-    let account_no = required_text(account_no, &field("account_no"))?;
-    let account_type = AccountType::parse(&required(account_type, &field("account_type"))?)
-        .map_err(|rule| invalid(field("account_type"), rule))?;
+    let account_no = needed(account_no, "account_no")?
+        .map(|account| required_text(Some(account), &field("account_no")))
+        .transpose()?;
+    let account_type = needed(account_type, "account_type")?
+        .map(|kind| AccountType::parse(&kind).map_err(|rule| invalid(field("account_type"), rule)))
+        .transpose()?;
     let branch = text(branch, &field("branch"), MAX_TEXT)?;
     Ok(Party { ispb, document, name, account_no, account_type, branch })
 }
@@ -282,6 +304,11 @@ impl PaymentRequest {
     /// the first failure names its field and rule. `now` decides whether the payment is
     /// `SCHEDULED`.
     pub fn validate(self, now: OffsetDateTime) -> Result<NewPayment, CoreError> {
+        self.validate_for(Requirements::Api, now)
+    }
+
+    /// The same checks, with the fields `requirements` asks for.
+    pub fn validate_for(self, requirements: Requirements, now: OffsetDateTime) -> Result<NewPayment, CoreError> {
         let amount = required(self.amount, "amount")?;
         if amount < 1 {
             return Err(invalid("amount", "must be an integer of at least 1 (centavos)"));
@@ -295,24 +322,24 @@ impl PaymentRequest {
         if external_id.as_deref().is_some_and(|id| id.trim().is_empty()) {
             return Err(invalid("external_id", "must not be empty when given"));
         }
-        let debtor = party(
-            "debtor",
-            self.debtor_ispb,
-            self.debtor_document,
-            self.debtor_name,
-            self.debtor_account_no,
-            self.debtor_account_type,
-            self.debtor_branch,
-        )?;
-        let creditor = party(
-            "creditor",
-            self.creditor_ispb,
-            self.creditor_document,
-            self.creditor_name,
-            self.creditor_account_no,
-            self.creditor_account_type,
-            self.creditor_branch,
-        )?;
+        let debtor = PartyFields {
+            ispb: self.debtor_ispb,
+            document: self.debtor_document,
+            name: self.debtor_name,
+            account_no: self.debtor_account_no,
+            account_type: self.debtor_account_type,
+            branch: self.debtor_branch,
+        };
+        let debtor = party(requirements, "debtor", debtor)?;
+        let creditor = PartyFields {
+            ispb: self.creditor_ispb,
+            document: self.creditor_document,
+            name: self.creditor_name,
+            account_no: self.creditor_account_no,
+            account_type: self.creditor_account_type,
+            branch: self.creditor_branch,
+        };
+        let creditor = party(requirements, "creditor", creditor)?;
         let description = text(self.description, "description", MAX_DESCRIPTION)?;
         let qr_code_data = text(self.qr_code_data, "qr_code_data", 512)?;
         if let Some(payload) = &qr_code_data
@@ -392,28 +419,34 @@ pub struct Payment {
     /// Payer's institution.
     pub debtor_ispb: String,
     /// Payer's CPF or CNPJ.
-    pub debtor_document: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub debtor_document: Option<String>,
     /// Payer's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub debtor_name: Option<String>,
     /// Payer's account.
-    pub debtor_account_no: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub debtor_account_no: Option<String>,
     /// Payer's account type.
-    pub debtor_account_type: AccountType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub debtor_account_type: Option<AccountType>,
     /// Payer's branch.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub debtor_branch: Option<String>,
     /// Payee's institution.
     pub creditor_ispb: String,
     /// Payee's CPF or CNPJ.
-    pub creditor_document: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creditor_document: Option<String>,
     /// Payee's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creditor_name: Option<String>,
     /// Payee's account.
-    pub creditor_account_no: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creditor_account_no: Option<String>,
     /// Payee's account type.
-    pub creditor_account_type: AccountType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creditor_account_type: Option<AccountType>,
     /// Payee's branch.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creditor_branch: Option<String>,

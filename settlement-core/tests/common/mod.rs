@@ -17,13 +17,7 @@ pub(crate) async fn stores() -> Vec<(&'static str, SqlStore, Option<tempfile::Te
     sqlite.migrate().await.unwrap();
     let mut stores = vec![("sqlite", sqlite, Some(dir))];
     if let Ok(base) = std::env::var("SETTLEMENT_TEST_POSTGRES_URL") {
-        let schema = format!("test_{}", uuid::Uuid::new_v4().simple());
-        sqlx::any::install_default_drivers();
-        let admin = sqlx::AnyPool::connect(&base).await.expect("SETTLEMENT_TEST_POSTGRES_URL reachable");
-        sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.unwrap();
-        admin.close().await;
-        let separator = if base.contains('?') { '&' } else { '?' };
-        let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
+        let url = fresh_postgres_schema(&base).await;
         let postgres = SqlStore::connect(&url).await.unwrap();
         postgres.migrate().await.unwrap();
         stores.push(("postgres", postgres, None));
@@ -31,6 +25,17 @@ pub(crate) async fn stores() -> Vec<(&'static str, SqlStore, Option<tempfile::Te
         panic!("CI must set SETTLEMENT_TEST_POSTGRES_URL so that the PostgreSQL store is tested");
     }
     stores
+}
+
+/// A URL of the PostgreSQL database at `base` whose connections work in a new, empty schema.
+pub(crate) async fn fresh_postgres_schema(base: &str) -> String {
+    let schema = format!("test_{}", uuid::Uuid::new_v4().simple());
+    sqlx::any::install_default_drivers();
+    let admin = sqlx::AnyPool::connect(base).await.expect("SETTLEMENT_TEST_POSTGRES_URL reachable");
+    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.unwrap();
+    admin.close().await;
+    let separator = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{separator}options=-c%20search_path%3D{schema}")
 }
 
 pub(crate) fn services(store: SqlStore) -> (Settlement<SqlStore>, Arc<ManualClock>) {

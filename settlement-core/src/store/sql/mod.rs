@@ -28,10 +28,36 @@ pub enum Backend {
     Postgres,
 }
 
-/// The migrations, in order: one schema for both databases, but for how ids are generated.
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "payments, credit confirmations, idempotency keys", include_str!("../../../migrations/0001_payments.sql")),
-    (2, "qr codes", include_str!("../../../migrations/0002_qr_codes.sql")),
+/// One migration: its SQL for both databases, or for each when they differ.
+struct Step {
+    version: i64,
+    description: &'static str,
+    sql: Sql,
+}
+
+enum Sql {
+    /// One text for both, `ID_PRIMARY_KEY` filled in per backend.
+    Both(&'static str),
+    /// SQLite's and PostgreSQL's own (SQLite rebuilds tables where PostgreSQL alters them).
+    Each { sqlite: &'static str, postgres: &'static str },
+}
+
+/// The migrations, in order.
+const MIGRATIONS: &[Step] = &[
+    Step {
+        version: 1,
+        description: "payments, credit confirmations, idempotency keys",
+        sql: Sql::Both(include_str!("../../../migrations/0001_payments.sql")),
+    },
+    Step { version: 2, description: "qr codes", sql: Sql::Both(include_str!("../../../migrations/0002_qr_codes.sql")) },
+    Step {
+        version: 3,
+        description: "imported payments: documents and accounts optional",
+        sql: Sql::Each {
+            sqlite: include_str!("../../../migrations/0003_imported_payments.sqlite.sql"),
+            postgres: include_str!("../../../migrations/0003_imported_payments.postgres.sql"),
+        },
+    },
 ];
 
 /// What `ID_PRIMARY_KEY` stands for in the migrations, per backend.
@@ -110,11 +136,22 @@ impl SqlStore {
     /// Applies the migrations not yet applied (under a lock, so servers starting together
     /// do not race).
     pub async fn migrate(&self) -> Result<(), StoreError> {
+        self.migrate_to(i64::MAX).await
+    }
+
+    /// Applies the migrations not yet applied up to `version`: to test an upgrade from an
+    /// older schema.
+    pub async fn migrate_to(&self, version: i64) -> Result<(), StoreError> {
         let migrations = MIGRATIONS
             .iter()
-            .map(|&(version, description, sql)| {
-                let sql = sql.replace("ID_PRIMARY_KEY", id_primary_key(self.backend));
-                Migration::new(version, description.into(), MigrationType::Simple, sql.into(), false)
+            .filter(|step| step.version <= version)
+            .map(|step| {
+                let sql = match (&step.sql, self.backend) {
+                    (Sql::Both(sql), backend) => sql.replace("ID_PRIMARY_KEY", id_primary_key(backend)),
+                    (Sql::Each { sqlite, .. }, Backend::Sqlite) => (*sqlite).to_owned(),
+                    (Sql::Each { postgres, .. }, Backend::Postgres) => (*postgres).to_owned(),
+                };
+                Migration::new(step.version, step.description.into(), MigrationType::Simple, sql.into(), false)
             })
             .collect::<Vec<_>>();
         let migrator = Migrator { migrations: Cow::Owned(migrations), ..Migrator::DEFAULT };
@@ -163,9 +200,9 @@ fn time_of(seconds: i64) -> Result<OffsetDateTime, StoreError> {
 fn payment_of(row: &AnyRow) -> Result<Payment, StoreError> {
     let corrupt = |what: &str, value: &str| StoreError::Corrupt(format!("{what} {value:?}"));
     let status: String = row.try_get("status")?;
-    let account_type = |column: &str| -> Result<AccountType, StoreError> {
-        let value: String = row.try_get(column)?;
-        AccountType::parse(&value).map_err(|_| corrupt(column, &value))
+    let account_type = |column: &str| -> Result<Option<AccountType>, StoreError> {
+        let Some(value) = row.try_get::<Option<String>, _>(column)? else { return Ok(None) };
+        AccountType::parse(&value).map(Some).map_err(|_| corrupt(column, &value))
     };
     let unique_id: String = row.try_get("unique_id")?;
     let json = |column: &str| -> Result<String, StoreError> { Ok(row.try_get::<String, _>(column)?) };
@@ -289,16 +326,16 @@ impl Store for SqlStore {
         .bind(new.status.as_str())
         .bind(new.amount)
         .bind(new.debtor.ispb.as_str())
-        .bind(new.debtor.document.as_str())
+        .bind(new.debtor.document.as_ref().map(|d| d.as_str().to_owned()))
         .bind(new.debtor.name.as_deref())
-        .bind(&new.debtor.account_no)
-        .bind(new.debtor.account_type.as_str())
+        .bind(new.debtor.account_no.as_deref())
+        .bind(new.debtor.account_type.map(AccountType::as_str))
         .bind(new.debtor.branch.as_deref())
         .bind(new.creditor.ispb.as_str())
-        .bind(new.creditor.document.as_str())
+        .bind(new.creditor.document.as_ref().map(|d| d.as_str().to_owned()))
         .bind(new.creditor.name.as_deref())
-        .bind(&new.creditor.account_no)
-        .bind(new.creditor.account_type.as_str())
+        .bind(new.creditor.account_no.as_deref())
+        .bind(new.creditor.account_type.map(AccountType::as_str))
         .bind(new.creditor.branch.as_deref())
         .bind(new.description.as_deref())
         .bind(new.qr_code_data.as_deref())
@@ -332,13 +369,13 @@ impl Store for SqlStore {
             amount: new.amount,
             currency: "BRL".to_owned(),
             debtor_ispb: new.debtor.ispb.as_str().to_owned(),
-            debtor_document: new.debtor.document.as_str().to_owned(),
+            debtor_document: new.debtor.document.as_ref().map(|d| d.as_str().to_owned()),
             debtor_name: new.debtor.name.clone(),
             debtor_account_no: new.debtor.account_no.clone(),
             debtor_account_type: new.debtor.account_type,
             debtor_branch: new.debtor.branch.clone(),
             creditor_ispb: new.creditor.ispb.as_str().to_owned(),
-            creditor_document: new.creditor.document.as_str().to_owned(),
+            creditor_document: new.creditor.document.as_ref().map(|d| d.as_str().to_owned()),
             creditor_name: new.creditor.name.clone(),
             creditor_account_no: new.creditor.account_no.clone(),
             creditor_account_type: new.creditor.account_type,
