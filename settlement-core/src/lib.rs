@@ -14,6 +14,7 @@
 pub mod clock;
 pub mod credit;
 pub mod error;
+pub mod files;
 pub mod payment;
 pub mod qrcode;
 pub mod service;

@@ -58,6 +58,11 @@ const MIGRATIONS: &[Step] = &[
             postgres: include_str!("../../../migrations/0003_imported_payments.postgres.sql"),
         },
     },
+    Step {
+        version: 4,
+        description: "file imports and their records",
+        sql: Sql::Both(include_str!("../../../migrations/0004_file_imports.sql")),
+    },
 ];
 
 /// What `ID_PRIMARY_KEY` stands for in the migrations, per backend.
@@ -188,9 +193,57 @@ fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation)
 }
 
-/// The JSON text of a list column (discounts, additional info).
-fn json_text<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Database(format!("cannot serialize: {e}")))
+/// Inserts a payment in `tx`; returns its id. With `skip_duplicate`, a payment whose
+/// `external_id` exists is left out (`None`) instead of failing the transaction (PostgreSQL
+/// aborts a transaction on any error).
+pub(super) async fn insert_payment_row(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    new: &NewPayment,
+    unique_id: Uuid,
+    created_by: &str,
+    at: OffsetDateTime,
+    skip_duplicate: bool,
+) -> Result<Option<i64>, sqlx::Error> {
+    let on_conflict = if skip_duplicate { " ON CONFLICT (external_id) DO NOTHING" } else { "" };
+    let sql = format!(
+        "INSERT INTO payments (unique_id, external_id, status, amount, currency, \
+         debtor_ispb, debtor_document, debtor_name, debtor_account_no, debtor_account_type, debtor_branch, \
+         creditor_ispb, creditor_document, creditor_name, creditor_account_no, creditor_account_type, creditor_branch, \
+         description, qr_code_data, tx_id, scheduled_date, discounts, additional_info, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'BRL', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $24)\
+         {on_conflict} RETURNING id"
+    );
+    let encode = |e: serde_json::Error| sqlx::Error::Encode(Box::new(e));
+    let discounts = serde_json::to_string(&new.discounts).map_err(encode)?;
+    let additional_info = serde_json::to_string(&new.additional_info).map_err(encode)?;
+    let row = sqlx::query(&sql)
+        .bind(unique_id.to_string())
+        .bind(new.external_id.as_deref())
+        .bind(new.status.as_str())
+        .bind(new.amount)
+        .bind(new.debtor.ispb.as_str())
+        .bind(new.debtor.document.as_ref().map(|d| d.as_str().to_owned()))
+        .bind(new.debtor.name.as_deref())
+        .bind(new.debtor.account_no.as_deref())
+        .bind(new.debtor.account_type.map(AccountType::as_str))
+        .bind(new.debtor.branch.as_deref())
+        .bind(new.creditor.ispb.as_str())
+        .bind(new.creditor.document.as_ref().map(|d| d.as_str().to_owned()))
+        .bind(new.creditor.name.as_deref())
+        .bind(new.creditor.account_no.as_deref())
+        .bind(new.creditor.account_type.map(AccountType::as_str))
+        .bind(new.creditor.branch.as_deref())
+        .bind(new.description.as_deref())
+        .bind(new.qr_code_data.as_deref())
+        .bind(new.tx_id.as_deref())
+        .bind(new.scheduled_date.map(OffsetDateTime::unix_timestamp))
+        .bind(discounts)
+        .bind(additional_info)
+        .bind(created_by)
+        .bind(at.unix_timestamp())
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.map(|row| row.try_get("id")).transpose()
 }
 
 fn time_of(seconds: i64) -> Result<OffsetDateTime, StoreError> {
@@ -313,42 +366,9 @@ impl Store for SqlStore {
             }
         }
         let unique_id = Uuid::new_v4();
-        let inserted = sqlx::query(
-            "INSERT INTO payments (unique_id, external_id, status, amount, currency, \
-             debtor_ispb, debtor_document, debtor_name, debtor_account_no, debtor_account_type, debtor_branch, \
-             creditor_ispb, creditor_document, creditor_name, creditor_account_no, creditor_account_type, creditor_branch, \
-             description, qr_code_data, tx_id, scheduled_date, discounts, additional_info, created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'BRL', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $24) \
-             RETURNING id",
-        )
-        .bind(unique_id.to_string())
-        .bind(new.external_id.as_deref())
-        .bind(new.status.as_str())
-        .bind(new.amount)
-        .bind(new.debtor.ispb.as_str())
-        .bind(new.debtor.document.as_ref().map(|d| d.as_str().to_owned()))
-        .bind(new.debtor.name.as_deref())
-        .bind(new.debtor.account_no.as_deref())
-        .bind(new.debtor.account_type.map(AccountType::as_str))
-        .bind(new.debtor.branch.as_deref())
-        .bind(new.creditor.ispb.as_str())
-        .bind(new.creditor.document.as_ref().map(|d| d.as_str().to_owned()))
-        .bind(new.creditor.name.as_deref())
-        .bind(new.creditor.account_no.as_deref())
-        .bind(new.creditor.account_type.map(AccountType::as_str))
-        .bind(new.creditor.branch.as_deref())
-        .bind(new.description.as_deref())
-        .bind(new.qr_code_data.as_deref())
-        .bind(new.tx_id.as_deref())
-        .bind(new.scheduled_date.map(OffsetDateTime::unix_timestamp))
-        .bind(json_text(&new.discounts)?)
-        .bind(json_text(&new.additional_info)?)
-        .bind(created_by)
-        .bind(at.unix_timestamp())
-        .fetch_one(&mut *tx)
-        .await;
+        let inserted = insert_payment_row(&mut tx, new, unique_id, created_by, at, false).await;
         let id: i64 = match inserted {
-            Ok(row) => row.try_get("id")?,
+            Ok(id) => id.ok_or_else(|| StoreError::Database("the payment insert returned no id".to_owned()))?,
             Err(error) if is_unique_violation(&error) => {
                 tx.rollback().await?;
                 let Some(external_id) = &new.external_id else { return Err(error.into()) };

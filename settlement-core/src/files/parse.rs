@@ -1,0 +1,274 @@
+//! Reading payment files into records, streaming: a record at a time reaches the sink, so a
+//! 100 MB file costs no more memory than a small one.
+
+use std::fmt;
+use std::io::{BufRead, BufReader, Read};
+
+use serde::de::{Deserializer as _, Error as _, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use super::{FileType, ParsedRecord};
+
+/// Why a file cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// The line (or JSON element), when known.
+    pub line: Option<u64>,
+    /// What is wrong, naming the column or field.
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl ParseError {
+    fn at(line: u64, message: impl Into<String>) -> Self {
+        ParseError { line: Some(line), message: message.into() }
+    }
+
+    fn file(message: impl Into<String>) -> Self {
+        ParseError { line: None, message: message.into() }
+    }
+}
+
+/// What the consumer of records answers: go on, or stop (it failed; its own error says why).
+pub type Sink<'a> = dyn FnMut(ParsedRecord) -> Result<(), ()> + 'a;
+
+/// What a file's first bytes look like.
+pub fn sniff(head: &[u8]) -> Option<FileType> {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let start = head.iter().position(|b| !b.is_ascii_whitespace())?;
+    if matches!(head[start], b'[' | b'{') {
+        return Some(FileType::Json);
+    }
+    let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    match line.len() {
+        240 if line[..3].iter().all(u8::is_ascii_digit) => Some(FileType::Cnab240),
+        400 if line[0] == b'0' => Some(FileType::Cnab400),
+        _ if line.contains(&b',') => Some(FileType::Csv),
+        _ => None,
+    }
+}
+
+/// The payment fields a CSV column may carry, by header name.
+const CSV_COLUMNS: [&str; 19] = [
+    "external_id",
+    "amount",
+    "currency",
+    "debtor_ispb",
+    "debtor_document",
+    "debtor_name",
+    "debtor_account_no",
+    "debtor_account_type",
+    "debtor_branch",
+    "creditor_ispb",
+    "creditor_document",
+    "creditor_name",
+    "creditor_account_no",
+    "creditor_account_type",
+    "creditor_branch",
+    "description",
+    "qr_code_data",
+    "tx_id",
+    "scheduled_date",
+];
+
+/// The columns every CSV file must have.
+const CSV_REQUIRED: [&str; 3] = ["debtor_ispb", "creditor_ispb", "amount"];
+
+/// A reader without a leading UTF-8 byte order mark.
+fn without_bom<R: Read>(input: R) -> Result<impl BufRead, ParseError> {
+    let mut reader = BufReader::with_capacity(64 * 1024, input);
+    let head = reader.fill_buf().map_err(|e| ParseError::file(format!("cannot read the file: {e}")))?;
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    Ok(reader)
+}
+
+/// Reads a CSV file: a header row naming the columns (any order; `debtor_ispb`,
+/// `creditor_ispb` and `amount` required; columns that are not payment fields are ignored),
+/// quoted fields, embedded commas and line breaks, CRLF or LF, a UTF-8 BOM.
+pub fn csv<R: Read>(input: R, sink: &mut Sink<'_>) -> Result<u64, ParseError> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(without_bom(input)?);
+    let headers = reader.headers().map_err(|e| csv_error(&e))?.clone();
+    let names: Vec<String> = headers.iter().map(|name| name.trim().to_ascii_lowercase()).collect();
+    if let Some(missing) = CSV_REQUIRED.iter().find(|required| !names.iter().any(|name| name == *required)) {
+        return Err(ParseError::at(1, format!("the header row has no {missing} column (found: {})", names.join(", "))));
+    }
+    if let Some(twice) = names.iter().enumerate().find(|(i, name)| names[..*i].contains(name)).map(|(_, name)| name) {
+        return Err(ParseError::at(1, format!("the header row names {twice} twice")));
+    }
+    let mut record = csv::StringRecord::new();
+    let mut count = 0;
+    // The reader counts record terminators; line breaks inside quoted fields come on top.
+    let mut embedded_breaks = 0;
+    while reader.read_record(&mut record).map_err(|e| csv_error(&e))? {
+        let line = record.position().map_or(0, |p| p.line()) + embedded_breaks;
+        embedded_breaks += record.iter().map(|field| field.matches('\n').count() as u64).sum::<u64>();
+        let mut fields = Map::new();
+        for (name, value) in names.iter().zip(record.iter()) {
+            let value = value.trim();
+            if value.is_empty() || !CSV_COLUMNS.contains(&name.as_str()) {
+                continue;
+            }
+            let value = match (name.as_str(), value.parse::<i64>()) {
+                // A number where one belongs; anything else stays text and fails, naming the
+                // field, when the record is processed.
+                ("amount", Ok(number)) => Value::from(number),
+                _ => Value::from(value),
+            };
+            fields.insert(name.clone(), value);
+        }
+        let raw_data = csv_line(&record);
+        count += 1;
+        sink(ParsedRecord { line_number: line, raw_data, fields: Value::Object(fields) })
+            .map_err(|()| ParseError::at(line, "stopped"))?;
+    }
+    if count == 0 {
+        return Err(ParseError::file("the file has a header row but no records"));
+    }
+    Ok(count)
+}
+
+/// The record written back as one CSV row, quoting only the fields that need it.
+fn csv_line(record: &csv::StringRecord) -> String {
+    let mut line = String::new();
+    for (index, field) in record.iter().enumerate() {
+        if index > 0 {
+            line.push(',');
+        }
+        if field.contains([',', '"', '\n', '\r']) {
+            line.push('"');
+            line.push_str(&field.replace('"', "\"\""));
+            line.push('"');
+        } else {
+            line.push_str(field);
+        }
+    }
+    line
+}
+
+fn csv_error(error: &csv::Error) -> ParseError {
+    let line = error.position().map(|p| p.line());
+    let message = match error.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("this row has {len} fields where the header has {expected_len}")
+        }
+        csv::ErrorKind::Utf8 { .. } => "the row is not UTF-8 text".to_owned(),
+        _ => error.to_string(),
+    };
+    ParseError { line, message }
+}
+
+/// Reads a JSON array of payment objects, an element at a time.
+pub fn json<R: Read>(input: R, sink: &mut Sink<'_>) -> Result<u64, ParseError> {
+    struct Elements<'s, 'a> {
+        sink: &'s mut Sink<'a>,
+    }
+
+    impl<'de> Visitor<'de> for Elements<'_, '_> {
+        type Value = u64;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON array of payment objects")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<u64, A::Error> {
+            let mut count = 0;
+            while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
+                count += 1;
+                let fields: Value = serde_json::from_str(raw.get()).map_err(A::Error::custom)?;
+                let record = ParsedRecord { line_number: count, raw_data: raw.get().to_owned(), fields };
+                (self.sink)(record).map_err(|()| A::Error::custom("stopped"))?;
+            }
+            Ok(count)
+        }
+    }
+
+    let mut deserializer = serde_json::Deserializer::from_reader(without_bom(input)?);
+    let count = deserializer.deserialize_seq(Elements { sink }).map_err(|e| json_error(&e))?;
+    deserializer.end().map_err(|e| json_error(&e))?;
+    if count == 0 {
+        return Err(ParseError::file("the JSON array is empty"));
+    }
+    Ok(count)
+}
+
+fn json_error(error: &serde_json::Error) -> ParseError {
+    ParseError { line: Some(error.line() as u64), message: format!("{error}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(kind: FileType, text: &str) -> Result<Vec<ParsedRecord>, ParseError> {
+        let mut records = Vec::new();
+        let mut sink = |record| {
+            records.push(record);
+            Ok(())
+        };
+        match kind {
+            FileType::Csv => csv(text.as_bytes(), &mut sink)?,
+            FileType::Json => json(text.as_bytes(), &mut sink)?,
+            _ => unreachable!(),
+        };
+        Ok(records)
+    }
+
+    #[test]
+    fn the_documents_csv_imports() {
+        let text = "debtor_ispb,creditor_ispb,amount,description\n12345678,87654321,15000,Payment 1\n12345678,87654321,25000,Payment 2\n";
+        let records = read(FileType::Csv, text).unwrap();
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[0].line_number, 2);
+        assert_eq!(records[0].raw_data, "12345678,87654321,15000,Payment 1");
+        assert_eq!(records[1].fields["amount"], 25000);
+        assert_eq!(records[1].fields["description"], "Payment 2");
+    }
+
+    #[test]
+    fn csv_quotes_crlf_bom_any_order() {
+        let text = "\u{FEFF}amount,Description,creditor_ispb,debtor_ispb,colour\r\n150,\"Rent, March\r\nand April\",87654321,12345678,red\r\nabc,x,87654321,12345678,\r\n";
+        let records = read(FileType::Csv, text).unwrap();
+        assert_eq!(records[0].fields["description"], "Rent, March\r\nand April");
+        assert_eq!(records[0].fields.get("colour"), None);
+        assert_eq!(records[1].line_number, 4);
+        assert_eq!(records[1].fields["amount"], "abc");
+        let missing = read(FileType::Csv, "debtor_ispb,amount\n1,2\n").unwrap_err();
+        assert_eq!(
+            missing.to_string(),
+            "line 1: the header row has no creditor_ispb column (found: debtor_ispb, amount)"
+        );
+        let ragged = read(FileType::Csv, "debtor_ispb,creditor_ispb,amount\n1,2\n").unwrap_err();
+        assert_eq!(ragged.to_string(), "line 2: this row has 2 fields where the header has 3");
+    }
+
+    #[test]
+    fn json_arrays_stream_their_elements() {
+        let records = read(FileType::Json, r#" [ {"amount": 1, "debtor_ispb": "1"}, {"amount": 2} ] "#).unwrap();
+        assert_eq!((records.len(), records[1].line_number), (2, 2));
+        assert_eq!(records[0].raw_data, r#"{"amount": 1, "debtor_ispb": "1"}"#);
+        assert!(read(FileType::Json, r#"{"amount": 1}"#).is_err());
+        assert!(read(FileType::Json, r#"[{"amount": 1}"#).is_err());
+        assert!(read(FileType::Json, r#"[] x"#).is_err());
+    }
+
+    #[test]
+    fn sniffing() {
+        assert_eq!(sniff(b"\xEF\xBB\xBF [{}]"), Some(FileType::Json));
+        assert_eq!(sniff(b"a,b\n"), Some(FileType::Csv));
+        assert_eq!(sniff(format!("{}\r\n", "3".repeat(240)).as_bytes()), Some(FileType::Cnab240));
+        assert_eq!(sniff(format!("0{}\r\n", " ".repeat(399)).as_bytes()), Some(FileType::Cnab400));
+        assert_eq!(sniff(b""), None);
+    }
+}
