@@ -85,6 +85,36 @@ pub enum CoreError {
     /// The QR code the payment pays has expired.
     #[error("QR code {0} has expired")]
     QrCodeExpired(i64),
+    /// No such file import.
+    #[error("file import not found")]
+    ImportNotFound,
+    /// The same file (same SHA-256) was imported already.
+    #[error(
+        "this file was already imported as import {existing_id} (same SHA-256): importing it again would pay twice"
+    )]
+    DuplicateFile {
+        /// The earlier import.
+        existing_id: i64,
+    },
+    /// The file's content is not the announced type.
+    #[error("file_type {announced} does not match the file's content, which looks like {found}")]
+    FileTypeMismatch {
+        /// What the upload said.
+        announced: crate::files::FileType,
+        /// What the content looks like.
+        found: crate::files::FileType,
+    },
+    /// The file cannot be read; nothing was stored.
+    #[error("the file cannot be read: {0}")]
+    FileUnreadable(crate::files::parse::ParseError),
+    /// Only an uploaded import can be processed.
+    #[error("import {id} is {status}; only an UPLOADED import can be processed")]
+    ImportNotProcessable {
+        /// The import.
+        id: i64,
+        /// Its status.
+        status: &'static str,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -99,6 +129,11 @@ impl CoreError {
             CoreError::DuplicateTxid { .. } => "DUPLICATE_TXID",
             CoreError::QrCodeTransition(_) => "INVALID_TRANSITION",
             CoreError::QrCodeUsed(_) => "QR_CODE_USED",
+            CoreError::ImportNotFound => "NOT_FOUND",
+            CoreError::DuplicateFile { .. } => "DUPLICATE_FILE",
+            CoreError::FileTypeMismatch { .. } => "VALIDATION_ERROR",
+            CoreError::FileUnreadable(_) => "FILE_UNREADABLE",
+            CoreError::ImportNotProcessable { .. } => "INVALID_TRANSITION",
             CoreError::QrCodeExpired(_) => "QR_CODE_EXPIRED",
             CoreError::InvalidTransition { .. } | CoreError::CannotCancel(_) => "INVALID_TRANSITION",
             CoreError::DuplicateExternalId { .. } => "DUPLICATE_EXTERNAL_ID",

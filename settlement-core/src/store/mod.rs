@@ -10,6 +10,9 @@ use time::OffsetDateTime;
 pub use sql::{Backend, SqlStore};
 
 use crate::credit::{CreditConfirmation, NewCredit};
+use crate::files::parse::ParseError;
+use crate::files::{FileImport, FileType, ImportFilter, ImportRecord, ParsedRecord, RecordFilter};
+use crate::payment::NewPayment as PaymentToCreate;
 use crate::payment::{NewPayment, Payment, PaymentFilter, StatusUpdate};
 use crate::qrcode::{NewQrCode, QrCode, QrCodeFilter};
 
@@ -166,9 +169,108 @@ pub enum CreditInserted {
     AlreadyConfirmed(i64),
 }
 
+/// A file import to store.
+#[derive(Debug, Clone, Copy)]
+pub struct NewImport<'a> {
+    /// The uploaded file's name.
+    pub filename: &'a str,
+    /// Its format.
+    pub file_type: FileType,
+    /// Its size.
+    pub file_size: u64,
+    /// SHA-256 of its bytes, hexadecimal.
+    pub file_hash: &'a str,
+    /// The uploader.
+    pub created_by: &'a str,
+    /// When.
+    pub at: OffsetDateTime,
+}
+
+/// A file's records as its reader yields them: chunks, or the error that makes it unreadable.
+pub type RecordChunks = tokio::sync::mpsc::Receiver<Result<Vec<ParsedRecord>, ParseError>>;
+
+/// What storing an import did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportInserted {
+    /// Stored with all its records.
+    Created(Box<FileImport>),
+    /// A file with the same hash was imported already: that import's id.
+    Duplicate(i64),
+    /// The reader failed: nothing was stored.
+    Unreadable(ParseError),
+}
+
+/// What processing one record decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordOutcome {
+    /// The record.
+    pub record_id: i64,
+    /// The payment to create, or why not.
+    pub payment: Result<PaymentToCreate, String>,
+}
+
+/// Where payment files are kept.
+pub trait FileStore {
+    /// Stores an import and every record the channel brings, in one transaction.
+    fn insert_import(
+        &self,
+        import: NewImport<'_>,
+        records: RecordChunks,
+    ) -> impl Future<Output = Result<ImportInserted, StoreError>> + Send;
+
+    /// One import.
+    fn file_import(&self, id: i64) -> impl Future<Output = Result<Option<FileImport>, StoreError>> + Send;
+
+    /// The import of the file with this hash.
+    fn file_import_by_hash(&self, hash: &str) -> impl Future<Output = Result<Option<FileImport>, StoreError>> + Send;
+
+    /// A page of imports, newest first, and how many match.
+    fn file_imports(
+        &self,
+        filter: &ImportFilter,
+    ) -> impl Future<Output = Result<(Vec<FileImport>, u64), StoreError>> + Send;
+
+    /// A page of an import's records in file order, and how many match.
+    fn import_records(
+        &self,
+        import_id: i64,
+        filter: &RecordFilter,
+    ) -> impl Future<Output = Result<(Vec<ImportRecord>, u64), StoreError>> + Send;
+
+    /// `UPLOADED` to `PROCESSING`; `None` when the import was not `UPLOADED`.
+    fn start_import(
+        &self,
+        id: i64,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<FileImport>, StoreError>> + Send;
+
+    /// The imports being processed: id and uploader.
+    fn imports_processing(&self) -> impl Future<Output = Result<Vec<(i64, String)>, StoreError>> + Send;
+
+    /// Up to `limit` pending records of an import, in file order: id and payment fields (JSON).
+    fn pending_records(
+        &self,
+        import_id: i64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<(i64, String)>, StoreError>> + Send;
+
+    /// In one transaction: creates the payments, marks each record, counts them on the import.
+    /// Returns false, changing nothing, when a record was no longer pending (another worker).
+    fn apply_records(
+        &self,
+        import_id: i64,
+        outcomes: &[RecordOutcome],
+        created_by: &str,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// `PROCESSING` to `COMPLETED` once no record is pending.
+    fn complete_import(&self, id: i64, at: OffsetDateTime) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
 /// The storage the services need. Every method is one transaction; every state change is
 /// conditional on the state it was decided from.
-pub trait Store: QrCodeStore + Clone + Send + Sync + 'static {
+pub trait Store: QrCodeStore + FileStore + Clone + Send + Sync + 'static {
     /// A round trip to the database.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 

@@ -12,6 +12,7 @@ use sqlx::{AnyPool, Executor, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+mod files;
 mod qr_codes;
 
 use super::{CreditInserted, IdempotencyClaim, Inserted, QrUse, Store, StoreError, Updated};

@@ -1,0 +1,353 @@
+//! [`FileStore`] over the same pool as the payments.
+
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, Row};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{SqlStore, insert_payment_row, is_unique_violation, time_of};
+use crate::files::{
+    FileImport, FileType, ImportFilter, ImportRecord, ImportStatus, ParsedRecord, RecordFilter, RecordStatus,
+    success_rate,
+};
+use crate::store::{FileStore, ImportInserted, NewImport, RecordChunks, RecordOutcome, StoreError};
+
+const IMPORT_COLUMNS: &str = "id, unique_id, filename, file_type, file_size, file_hash, status, total_records, \
+    processed_records, failed_records, skipped_records, started_at, completed_at, created_by, created_at, updated_at";
+
+const RECORD_COLUMNS: &str =
+    "id, file_import_id, line_number, raw_data, status, error, payment_request_id, processed_at, created_at";
+
+/// Records per multi-row INSERT: 5 parameters each, well under SQLite's and PostgreSQL's limits.
+const ROWS_PER_INSERT: usize = 500;
+
+fn import_of(row: &AnyRow) -> Result<FileImport, StoreError> {
+    let corrupt = |what: &str, value: &str| StoreError::Corrupt(format!("{what} {value:?}"));
+    let unique_id: String = row.try_get("unique_id")?;
+    let file_type: String = row.try_get("file_type")?;
+    let status: String = row.try_get("status")?;
+    let optional_time = |column: &str| -> Result<Option<OffsetDateTime>, StoreError> {
+        row.try_get::<Option<i64>, _>(column)?.map(time_of).transpose()
+    };
+    let (processed, failed, skipped): (i64, i64, i64) =
+        (row.try_get("processed_records")?, row.try_get("failed_records")?, row.try_get("skipped_records")?);
+    Ok(FileImport {
+        id: row.try_get("id")?,
+        unique_id: Uuid::parse_str(&unique_id).map_err(|_| corrupt("unique_id", &unique_id))?,
+        filename: row.try_get("filename")?,
+        file_type: FileType::parse(&file_type).ok_or_else(|| corrupt("file_type", &file_type))?,
+        file_size: row.try_get("file_size")?,
+        file_hash: row.try_get("file_hash")?,
+        status: ImportStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
+        total_records: row.try_get("total_records")?,
+        processed_records: processed,
+        failed_records: failed,
+        skipped_records: skipped,
+        success_rate: success_rate(processed, failed, skipped),
+        started_at: optional_time("started_at")?,
+        completed_at: optional_time("completed_at")?,
+        created_by: row.try_get("created_by")?,
+        created_at: time_of(row.try_get("created_at")?)?,
+        updated_at: time_of(row.try_get("updated_at")?)?,
+    })
+}
+
+fn record_of(row: &AnyRow) -> Result<ImportRecord, StoreError> {
+    let status: String = row.try_get("status")?;
+    Ok(ImportRecord {
+        id: row.try_get("id")?,
+        file_import_id: row.try_get("file_import_id")?,
+        line_number: row.try_get("line_number")?,
+        raw_data: row.try_get("raw_data")?,
+        status: RecordStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?,
+        error: row.try_get("error")?,
+        payment_request_id: row.try_get("payment_request_id")?,
+        processed_at: row.try_get::<Option<i64>, _>("processed_at")?.map(time_of).transpose()?,
+        created_at: time_of(row.try_get("created_at")?)?,
+    })
+}
+
+/// Inserts `records` of import `id` with as few statements as the parameter limits allow.
+async fn insert_records(
+    tx: &mut sqlx::Transaction<'static, Any>,
+    id: i64,
+    records: &[ParsedRecord],
+    at: i64,
+) -> Result<(), StoreError> {
+    for rows in records.chunks(ROWS_PER_INSERT) {
+        let mut sql = String::from(
+            "INSERT INTO file_import_records (file_import_id, line_number, raw_data, fields, status, created_at) VALUES ",
+        );
+        for index in 0..rows.len() {
+            let p = index * 5;
+            if index > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!("(${}, ${}, ${}, ${}, 'PENDING', ${})", p + 1, p + 2, p + 3, p + 4, p + 5));
+        }
+        let mut query = sqlx::query(&sql);
+        for record in rows {
+            query = query
+                .bind(id)
+                .bind(i64::try_from(record.line_number).unwrap_or(i64::MAX))
+                .bind(record.raw_data.as_str())
+                .bind(record.fields.to_string())
+                .bind(at);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+impl FileStore for SqlStore {
+    async fn insert_import(
+        &self,
+        import: NewImport<'_>,
+        mut records: RecordChunks,
+    ) -> Result<ImportInserted, StoreError> {
+        if let Some(existing) = self.file_import_by_hash(import.file_hash).await? {
+            return Ok(ImportInserted::Duplicate(existing.id));
+        }
+        let _turn = self.write_turn().await;
+        let at = import.at.unix_timestamp();
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO file_imports (unique_id, filename, file_type, file_size, file_hash, status, total_records, \
+             processed_records, failed_records, skipped_records, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, 'UPLOADED', 0, 0, 0, 0, $6, $7, $7) RETURNING id",
+        )
+        .bind(Uuid::new_v4().to_string())
+        .bind(import.filename)
+        .bind(import.file_type.as_str())
+        .bind(i64::try_from(import.file_size).unwrap_or(i64::MAX))
+        .bind(import.file_hash)
+        .bind(import.created_by)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await;
+        let id: i64 = match inserted {
+            Ok(row) => row.try_get("id")?,
+            // The same file, uploaded at the same moment by another request.
+            Err(error) if is_unique_violation(&error) => {
+                tx.rollback().await?;
+                let existing = self.file_import_by_hash(import.file_hash).await?;
+                return existing.map(|e| ImportInserted::Duplicate(e.id)).ok_or_else(|| error.into());
+            }
+            Err(error) => return Err(error.into()),
+        };
+        let mut total: i64 = 0;
+        while let Some(chunk) = records.recv().await {
+            match chunk {
+                Ok(chunk) => {
+                    insert_records(&mut tx, id, &chunk, at).await?;
+                    total += chunk.len() as i64;
+                }
+                Err(error) => {
+                    tx.rollback().await?;
+                    return Ok(ImportInserted::Unreadable(error));
+                }
+            }
+        }
+        let row = sqlx::query(&format!(
+            "UPDATE file_imports SET total_records = $1 WHERE id = $2 RETURNING {IMPORT_COLUMNS}"
+        ))
+        .bind(total)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let stored = import_of(&row)?;
+        tx.commit().await?;
+        Ok(ImportInserted::Created(Box::new(stored)))
+    }
+
+    async fn file_import(&self, id: i64) -> Result<Option<FileImport>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {IMPORT_COLUMNS} FROM file_imports WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(import_of).transpose()
+    }
+
+    async fn file_import_by_hash(&self, hash: &str) -> Result<Option<FileImport>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {IMPORT_COLUMNS} FROM file_imports WHERE file_hash = $1"))
+            .bind(hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(import_of).transpose()
+    }
+
+    async fn file_imports(&self, filter: &ImportFilter) -> Result<(Vec<FileImport>, u64), StoreError> {
+        let mut conditions = Vec::new();
+        let mut next = 1;
+        for (present, column) in [
+            (filter.status.is_some(), "status"),
+            (filter.file_type.is_some(), "file_type"),
+            (filter.created_by.is_some(), "created_by"),
+        ] {
+            if present {
+                conditions.push(format!("{column} = ${next}"));
+                next += 1;
+            }
+        }
+        let where_clause =
+            if conditions.is_empty() { String::new() } else { format!(" WHERE {}", conditions.join(" AND ")) };
+        fn bind<'q>(sql: &'q str, filter: &'q ImportFilter) -> Query<'q, Any, AnyArguments<'q>> {
+            let mut query = sqlx::query(sql);
+            if let Some(status) = filter.status {
+                query = query.bind(status.as_str());
+            }
+            if let Some(kind) = filter.file_type {
+                query = query.bind(kind.as_str());
+            }
+            if let Some(creator) = &filter.created_by {
+                query = query.bind(creator.as_str());
+            }
+            query
+        }
+        let count_sql = format!("SELECT COUNT(*) AS total FROM file_imports{where_clause}");
+        let total: i64 = bind(&count_sql, filter).fetch_one(&self.pool).await?.try_get("total")?;
+        let page_sql = format!(
+            "SELECT {IMPORT_COLUMNS} FROM file_imports{where_clause} ORDER BY id DESC LIMIT {} OFFSET {}",
+            filter.limit,
+            filter.offset.min(i64::MAX as u64)
+        );
+        let rows = bind(&page_sql, filter).fetch_all(&self.pool).await?;
+        Ok((rows.iter().map(import_of).collect::<Result<_, _>>()?, total.max(0) as u64))
+    }
+
+    async fn import_records(
+        &self,
+        import_id: i64,
+        filter: &RecordFilter,
+    ) -> Result<(Vec<ImportRecord>, u64), StoreError> {
+        let status_clause = if filter.status.is_some() { " AND status = $2" } else { "" };
+        let count_sql =
+            format!("SELECT COUNT(*) AS total FROM file_import_records WHERE file_import_id = $1{status_clause}");
+        let page_sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM file_import_records WHERE file_import_id = $1{status_clause} \
+             ORDER BY line_number, id LIMIT {} OFFSET {}",
+            filter.limit,
+            filter.offset.min(i64::MAX as u64)
+        );
+        let bind = |sql| {
+            let query = sqlx::query(sql).bind(import_id);
+            match filter.status {
+                Some(status) => query.bind(status.as_str()),
+                None => query,
+            }
+        };
+        let total: i64 = bind(&count_sql).fetch_one(&self.pool).await?.try_get("total")?;
+        let rows = bind(&page_sql).fetch_all(&self.pool).await?;
+        Ok((rows.iter().map(record_of).collect::<Result<_, _>>()?, total.max(0) as u64))
+    }
+
+    async fn start_import(&self, id: i64, at: OffsetDateTime) -> Result<Option<FileImport>, StoreError> {
+        let _turn = self.write_turn().await;
+        let row = sqlx::query(&format!(
+            "UPDATE file_imports SET status = 'PROCESSING', started_at = $1, updated_at = $1 \
+             WHERE id = $2 AND status = 'UPLOADED' RETURNING {IMPORT_COLUMNS}"
+        ))
+        .bind(at.unix_timestamp())
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(import_of).transpose()
+    }
+
+    async fn imports_processing(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        let rows = sqlx::query("SELECT id, created_by FROM file_imports WHERE status = 'PROCESSING' ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|row| Ok((row.try_get("id")?, row.try_get("created_by")?))).collect()
+    }
+
+    async fn pending_records(&self, import_id: i64, limit: u32) -> Result<Vec<(i64, String)>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT id, fields FROM file_import_records WHERE file_import_id = $1 AND status = 'PENDING' \
+             ORDER BY line_number, id LIMIT {limit}"
+        ))
+        .bind(import_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|row| Ok((row.try_get("id")?, row.try_get("fields")?))).collect()
+    }
+
+    async fn apply_records(
+        &self,
+        import_id: i64,
+        outcomes: &[RecordOutcome],
+        created_by: &str,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        let (mut failed, mut skipped) = (0i64, 0i64);
+        for outcome in outcomes {
+            let (status, error, payment_id) = match &outcome.payment {
+                Err(error) => {
+                    failed += 1;
+                    (RecordStatus::Failed, Some(error.clone()), None)
+                }
+                Ok(payment) => {
+                    match insert_payment_row(&mut tx, payment, Uuid::new_v4(), created_by, at, true).await? {
+                        Some(id) => (RecordStatus::Success, None, Some(id)),
+                        None => {
+                            skipped += 1;
+                            let external_id = payment.external_id.as_deref().unwrap_or_default();
+                            (
+                                RecordStatus::Skipped,
+                                Some(format!("a payment with external_id {external_id} exists")),
+                                None,
+                            )
+                        }
+                    }
+                }
+            };
+            let updated = sqlx::query(
+                "UPDATE file_import_records SET status = $1, error = $2, payment_request_id = $3, processed_at = $4 \
+                 WHERE id = $5 AND file_import_id = $6 AND status = 'PENDING'",
+            )
+            .bind(status.as_str())
+            .bind(error)
+            .bind(payment_id)
+            .bind(at.unix_timestamp())
+            .bind(outcome.record_id)
+            .bind(import_id)
+            .execute(&mut *tx)
+            .await?;
+            if updated.rows_affected() != 1 {
+                // Another worker took this record: its payments stand, these go.
+                tx.rollback().await?;
+                return Ok(false);
+            }
+        }
+        sqlx::query(
+            "UPDATE file_imports SET processed_records = processed_records + $1, failed_records = failed_records + $2, \
+             skipped_records = skipped_records + $3, updated_at = $4 WHERE id = $5",
+        )
+        .bind(outcomes.len() as i64)
+        .bind(failed)
+        .bind(skipped)
+        .bind(at.unix_timestamp())
+        .bind(import_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn complete_import(&self, id: i64, at: OffsetDateTime) -> Result<bool, StoreError> {
+        let _turn = self.write_turn().await;
+        let result = sqlx::query(
+            "UPDATE file_imports SET status = 'COMPLETED', completed_at = $1, updated_at = $1 \
+             WHERE id = $2 AND status = 'PROCESSING' AND NOT EXISTS \
+             (SELECT 1 FROM file_import_records WHERE file_import_id = $2 AND status = 'PENDING')",
+        )
+        .bind(at.unix_timestamp())
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+}

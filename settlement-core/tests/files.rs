@@ -1,0 +1,163 @@
+//! File imports on every store: reading, refusing, processing in chunks exactly once.
+
+mod common;
+
+use common::{services, stores};
+use settlement_core::files::{FileType, ImportStatus, RecordFilter, RecordStatus};
+use settlement_core::service::files::Upload;
+use settlement_core::{CoreError, PaymentFilter};
+use sha2::{Digest, Sha256};
+
+fn upload(dir: &std::path::Path, name: &str, kind: FileType, bytes: &[u8]) -> Upload {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let hash = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+    Upload { path, filename: name.to_owned(), file_type: kind, size: bytes.len() as u64, hash }
+}
+
+async fn process_all(service: &settlement_core::Settlement<settlement_core::SqlStore>) {
+    while service.process_next_chunk().await.unwrap() > 0 {}
+}
+
+const DOCUMENT_CSV: &[u8] = b"debtor_ispb,creditor_ispb,amount,description\n12345678,87654321,15000,Payment 1\n12345678,87654321,25000,Payment 2\n";
+
+#[tokio::test]
+async fn the_documents_csv_imports_and_processes() {
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        let dir = tempfile::tempdir().unwrap();
+        let file = upload(dir.path(), "payments.csv", FileType::Csv, DOCUMENT_CSV);
+        let import = service.import_file(&file, "operator@bank.com").await.unwrap();
+        assert_eq!(
+            (import.status, import.total_records, import.file_size),
+            (ImportStatus::Uploaded, 2, DOCUMENT_CSV.len() as i64),
+            "{backend}"
+        );
+        assert_eq!(import.file_hash.len(), 64);
+        let (records, count) =
+            service.import_records(import.id, &RecordFilter { limit: 100, ..Default::default() }).await.unwrap();
+        assert_eq!(count, 2);
+        assert_eq!(
+            (records[0].line_number, records[0].raw_data.as_str(), records[0].status),
+            (2, "12345678,87654321,15000,Payment 1", RecordStatus::Pending)
+        );
+
+        let started = service.start_processing(import.id).await.unwrap();
+        assert_eq!(started.status, ImportStatus::Processing);
+        assert!(matches!(service.start_processing(import.id).await, Err(CoreError::ImportNotProcessable { .. })));
+        process_all(&service).await;
+        let done = service.file_import(import.id).await.unwrap();
+        assert_eq!(
+            (done.status, done.processed_records, done.failed_records, done.success_rate),
+            (ImportStatus::Completed, 2, 0, 100.0),
+            "{backend}"
+        );
+        assert!(done.completed_at.is_some());
+        let (records, _) =
+            service.import_records(import.id, &RecordFilter { limit: 100, ..Default::default() }).await.unwrap();
+        let payment = service.payment(records[1].payment_request_id.unwrap()).await.unwrap();
+        assert_eq!(
+            (payment.amount, payment.description.as_deref(), payment.created_by.as_str()),
+            (25000, Some("Payment 2"), "operator@bank.com")
+        );
+        assert!(matches!(service.start_processing(import.id).await, Err(CoreError::ImportNotProcessable { .. })));
+
+        // The same bytes again: refused, naming the first import.
+        let again = upload(dir.path(), "copy.csv", FileType::Csv, DOCUMENT_CSV);
+        match service.import_file(&again, "operator@bank.com").await {
+            Err(CoreError::DuplicateFile { existing_id }) => assert_eq!(existing_id, import.id, "{backend}"),
+            other => panic!("{backend}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn bad_records_fail_duplicates_skip_and_unreadable_files_store_nothing() {
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        let dir = tempfile::tempdir().unwrap();
+        let csv = b"external_id,debtor_ispb,creditor_ispb,amount\nA1,12345678,87654321,100\nA2,1234,87654321,100\nA1,12345678,87654321,100\nA3,12345678,87654321,abc\n";
+        let import = service.import_file(&upload(dir.path(), "mixed.csv", FileType::Csv, csv), "op").await.unwrap();
+        service.start_processing(import.id).await.unwrap();
+        process_all(&service).await;
+        let done = service.file_import(import.id).await.unwrap();
+        assert_eq!((done.processed_records, done.failed_records, done.skipped_records), (4, 2, 1), "{backend}");
+        assert_eq!(done.success_rate, 25.0);
+        let (failed, _) = service
+            .import_records(import.id, &RecordFilter { status: Some(RecordStatus::Failed), limit: 10, offset: 0 })
+            .await
+            .unwrap();
+        assert_eq!(failed[0].error.as_deref(), Some("debtor_ispb must be exactly 8 digits"), "{backend}");
+        assert!(failed[1].error.as_deref().unwrap().starts_with("amount: invalid type"), "{:?}", failed[1].error);
+        let (skipped, _) = service
+            .import_records(import.id, &RecordFilter { status: Some(RecordStatus::Skipped), limit: 10, offset: 0 })
+            .await
+            .unwrap();
+        assert_eq!(skipped[0].line_number, 4);
+
+        let ragged = upload(dir.path(), "ragged.csv", FileType::Csv, b"debtor_ispb,creditor_ispb,amount\n1,2\n");
+        let error = service.import_file(&ragged, "op").await.unwrap_err();
+        assert_eq!(error.to_string(), "the file cannot be read: line 2: this row has 2 fields where the header has 3");
+        let json_as_csv = upload(dir.path(), "x.csv", FileType::Csv, br#"[{"amount": 1}]"#);
+        assert_eq!(
+            service.import_file(&json_as_csv, "op").await.unwrap_err().to_string(),
+            "file_type CSV does not match the file's content, which looks like JSON"
+        );
+        let (imports, total) = service
+            .file_imports(&settlement_core::files::ImportFilter { limit: 10, ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!((imports.len(), total), (1, 1), "{backend}: nothing stored for refused files");
+    }
+}
+
+#[tokio::test]
+async fn two_workers_never_make_two_payments_of_one_record() {
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        let dir = tempfile::tempdir().unwrap();
+        let mut csv = String::from("debtor_ispb,creditor_ispb,amount\n");
+        for n in 0..1_200 {
+            csv.push_str(&format!("12345678,87654321,{}\n", n + 1));
+        }
+        let import =
+            service.import_file(&upload(dir.path(), "big.csv", FileType::Csv, csv.as_bytes()), "op").await.unwrap();
+        service.start_processing(import.id).await.unwrap();
+        let worker = |service: settlement_core::Settlement<settlement_core::SqlStore>| {
+            tokio::spawn(async move { while service.process_next_chunk().await.unwrap() > 0 {} })
+        };
+        let (a, b) = (worker(service.clone()), worker(service.clone()));
+        a.await.unwrap();
+        b.await.unwrap();
+        let done = service.file_import(import.id).await.unwrap();
+        assert_eq!((done.status, done.processed_records), (ImportStatus::Completed, 1_200), "{backend}");
+        let (_, payments) = service.payments(&PaymentFilter { limit: 1, ..Default::default() }).await.unwrap();
+        assert_eq!(payments, 1_200, "{backend}: one payment per record");
+    }
+}
+
+#[tokio::test]
+async fn json_files_import_like_the_create_endpoint() {
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        let dir = tempfile::tempdir().unwrap();
+        let json = br#"[{"external_id": "J1", "amount": 15000, "debtor_ispb": "12345678", "creditor_ispb": "87654321", "debtor_document": "12345678909"},
+                         {"amount": 1, "debtor_ispb": "12345678", "creditor_ispb": "87654321", "colour": "red"}, 7]"#;
+        let import = service.import_file(&upload(dir.path(), "p.json", FileType::Json, json), "op").await.unwrap();
+        assert_eq!(import.total_records, 3, "{backend}");
+        service.start_processing(import.id).await.unwrap();
+        process_all(&service).await;
+        let (records, _) =
+            service.import_records(import.id, &RecordFilter { limit: 10, ..Default::default() }).await.unwrap();
+        assert_eq!(
+            records.iter().map(|r| r.status).collect::<Vec<_>>(),
+            [RecordStatus::Success, RecordStatus::Failed, RecordStatus::Failed]
+        );
+        assert!(records[1].error.as_deref().unwrap().contains("unknown field `colour`"), "{:?}", records[1].error);
+        let payment = service.payment(records[0].payment_request_id.unwrap()).await.unwrap();
+        assert_eq!(
+            (payment.external_id.as_deref(), payment.debtor_document.as_deref()),
+            (Some("J1"), Some("12345678909"))
+        );
+    }
+}
