@@ -21,7 +21,7 @@ use crate::error::ApiError;
 use crate::extract::MAX_BODY;
 use crate::jws::{JWKS_PATH, Signer};
 use crate::metrics::{self, Metrics};
-use crate::routes::{health, payments, pix, qr_codes};
+use crate::routes::{files, health, payments, pix, qr_codes};
 use crate::{openapi, worker};
 
 /// What every handler shares.
@@ -35,6 +35,10 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Signs the charges served at dynamic codes' locations.
     pub signer: Arc<Signer>,
+    /// Where uploads are spooled while they are read.
+    pub upload_dir: std::path::PathBuf,
+    /// Wakes the import worker when an import starts processing.
+    pub import_work: Arc<tokio::sync::Notify>,
 }
 
 /// A configured service, ready to serve.
@@ -75,11 +79,16 @@ impl App {
         let verifier = verifier(settings)?;
         let public_url = settings.public_url.as_deref().unwrap_or("http://127.0.0.1:8080");
         let signer = Signer::load(settings, public_url).map_err(StartError::Auth)?;
+        let upload_dir = settings.data_dir.join("uploads");
+        std::fs::create_dir_all(&upload_dir)
+            .map_err(|e| StartError::Io(format!("upload directory {}: {e}", upload_dir.display())))?;
         let state = AppState {
             settlement: Settlement::new(store, Arc::new(SystemClock)).with_public_url(public_url),
             verifier: Arc::new(verifier),
             metrics: Arc::new(Metrics::default()),
             signer: Arc::new(signer),
+            upload_dir,
+            import_work: Arc::new(tokio::sync::Notify::new()),
         };
         Ok(App { state, release_interval: Duration::from_secs(1) })
     }
@@ -102,11 +111,15 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let (stop, stopped) = watch::channel(false);
-        let worker =
-            tokio::spawn(worker::release_scheduled(self.state.settlement.clone(), self.release_interval, stopped));
+        let settlement = &self.state.settlement;
+        let releaser =
+            tokio::spawn(worker::release_scheduled(settlement.clone(), self.release_interval, stopped.clone()));
+        let importer =
+            tokio::spawn(worker::process_imports(settlement.clone(), self.state.import_work.clone(), stopped));
         let result = axum::serve(listener, self.router()).with_graceful_shutdown(shutdown).await;
         let _ = stop.send(true);
-        let _ = worker.await;
+        let _ = releaser.await;
+        let _ = importer.await;
         self.state.settlement.store().close().await;
         result
     }
@@ -128,12 +141,15 @@ fn verifier(settings: &Settings) -> Result<Verifier, StartError> {
             tracing::warn!(path = %path.display(), "no SETTLEMENT_JWT_SECRET: generated an HS256 signing secret");
         }
         tracing::info!(
-            "mint a token with: settlement token --data-dir {} --sub you@example.com --scope \"payments.read payments.write payments.status credit.read credit.write qrcodes.read qrcodes.write\"",
+            "mint a token with: settlement token --data-dir {} --sub you@example.com --scope \"payments.read payments.write payments.status credit.read credit.write qrcodes.read qrcodes.write files.read files.write\"",
             settings.data_dir.display()
         );
     }
     Ok(Verifier::hs256(&secret, issuer, audience))
 }
+
+/// The largest multipart body of an upload: the 100 MiB file and its framing.
+const MAX_UPLOAD_BODY: usize = settlement_core::files::MAX_FILE_SIZE as usize + 1024 * 1024;
 
 /// The router over `state`.
 pub fn router(state: AppState) -> Router {
@@ -151,7 +167,17 @@ pub fn router(state: AppState) -> Router {
         .route("/qr-codes/txid/{tx_id}", get(qr_codes::by_txid))
         .route("/qr-codes/{id}", get(qr_codes::get))
         .route("/qr-codes/{id}/deactivate", axum::routing::put(qr_codes::deactivate))
-        .route("/qr-codes/{id}/image", get(qr_codes::picture));
+        .route("/qr-codes/{id}/image", get(qr_codes::picture))
+        .route(
+            "/files/import",
+            // Uploads are streamed to disk and limited to 100 MiB as they arrive; the limit
+            // here only leaves room for the multipart framing around them.
+            axum::routing::post(files::import).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)),
+        )
+        .route("/files/imports", get(files::list))
+        .route("/files/imports/{id}", get(files::get))
+        .route("/files/imports/{id}/records", get(files::records))
+        .route("/files/imports/{id}/process", axum::routing::post(files::process));
     let request_id = HeaderName::from_static("x-request-id");
     let metrics = state.metrics.clone();
     Router::new()

@@ -207,6 +207,10 @@ scopes! {
     QrCodesRead => "qrcodes.read",
     /// `qrcodes.write`: issue and deactivate QR codes.
     QrCodesWrite => "qrcodes.write",
+    /// `files.read`: read imports and their records, export payments.
+    FilesRead => "files.read",
+    /// `files.write`: import files and process them.
+    FilesWrite => "files.write",
 }
 
 /// A verified caller holding scope `S`: 401 without a valid token, 403 without the scope.

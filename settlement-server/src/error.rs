@@ -4,7 +4,7 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use settlement_core::{CoreError, StoreError};
+use settlement_core::CoreError;
 
 /// An error response.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,12 +73,14 @@ impl ApiError {
 
 impl From<CoreError> for ApiError {
     fn from(error: CoreError) -> Self {
-        let status = match &error {
-            CoreError::Validation { .. } => StatusCode::BAD_REQUEST,
-            CoreError::PaymentNotFound | CoreError::CreditNotFound | CoreError::QrCodeNotFound => StatusCode::NOT_FOUND,
-            CoreError::AmountMismatch { .. } | CoreError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
-            CoreError::Store(StoreError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
-            CoreError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        // The status follows from the API code: one table for every refusal.
+        let status = match error.code() {
+            "VALIDATION_ERROR" => StatusCode::BAD_REQUEST,
+            "NOT_FOUND" => StatusCode::NOT_FOUND,
+            "AMOUNT_MISMATCH" | "IDEMPOTENCY_KEY_REUSED" | "FILE_UNREADABLE" => StatusCode::UNPROCESSABLE_ENTITY,
+            "SERVICE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+            "INTERNAL_ERROR" => StatusCode::INTERNAL_SERVER_ERROR,
+            // The rest are conflicts with the resource's state: transitions, duplicates, used codes.
             _ => StatusCode::CONFLICT,
         };
         let message = match &error {

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{health, payments, pix, qr_codes};
+use crate::routes::{files, health, payments, pix, qr_codes};
 
 /// The API.
 #[derive(OpenApi)]
@@ -18,10 +18,11 @@ use crate::routes::{health, payments, pix, qr_codes};
         qr_codes::create, qr_codes::list, qr_codes::get, qr_codes::by_txid, qr_codes::deactivate,
         qr_codes::validate, qr_codes::decode, qr_codes::picture,
         pix::charge, pix::jwks,
+        files::import, files::list, files::get, files::records, files::process,
     ),
     components(schemas(crate::error::Envelope, crate::error::ErrorBody)),
     modifiers(&BearerAuth),
-    tags((name = "health"), (name = "payments"), (name = "credit"), (name = "qr-codes"), (name = "pix")),
+    tags((name = "health"), (name = "payments"), (name = "credit"), (name = "qr-codes"), (name = "pix"), (name = "files")),
 )]
 pub struct ApiDoc;
 

@@ -1,4 +1,5 @@
-//! Background work: releasing `SCHEDULED` payments when their date arrives.
+//! Background work: releasing `SCHEDULED` payments when their date arrives, and turning
+//! imported files' records into payments.
 
 use std::time::Duration;
 
@@ -27,6 +28,36 @@ pub async fn release_scheduled(
             Ok(0) => {}
             Ok(released) => tracing::info!(released, "scheduled payments released to PENDING"),
             Err(error) => tracing::warn!(%error, "releasing scheduled payments failed; retrying next tick"),
+        }
+    }
+}
+
+/// Processes imports: whenever one starts (or every second, for imports left processing by a
+/// stopped server), chunk after chunk until none is left. Each chunk commits its payments and
+/// record statuses together, so stopping between chunks (or crashing in one) loses nothing.
+pub async fn process_imports(
+    settlement: Settlement<SqlStore>,
+    work: std::sync::Arc<tokio::sync::Notify>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        loop {
+            if *shutdown.borrow() {
+                return;
+            }
+            match settlement.process_next_chunk().await {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(error) => {
+                    tracing::warn!(%error, "processing an import failed; retrying");
+                    break;
+                }
+            }
+        }
+        tokio::select! {
+            _ = work.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = shutdown.changed() => return,
         }
     }
 }

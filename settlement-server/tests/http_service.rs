@@ -219,6 +219,11 @@ async fn the_openapi_document_lists_every_endpoint() {
         ("/api/v1/qr-codes/{id}/image", vec!["get"]),
         ("/pix/qr/v2/{token}", vec!["get"]),
         ("/.well-known/jwks.json", vec!["get"]),
+        ("/api/v1/files/import", vec!["post"]),
+        ("/api/v1/files/imports", vec!["get"]),
+        ("/api/v1/files/imports/{id}", vec!["get"]),
+        ("/api/v1/files/imports/{id}/records", vec!["get"]),
+        ("/api/v1/files/imports/{id}/process", vec!["post"]),
     ];
     for (path, methods) in expected {
         for method in methods {

@@ -12,8 +12,7 @@ use settlement_server::{App, Settings, auth};
 use tokio::sync::oneshot;
 
 pub(crate) const SECRET: &str = "integration-test-secret";
-pub(crate) const ALL_SCOPES: &str =
-    "payments.read payments.write payments.status credit.read credit.write qrcodes.read qrcodes.write";
+pub(crate) const ALL_SCOPES: &str = "payments.read payments.write payments.status credit.read credit.write qrcodes.read qrcodes.write files.read files.write";
 
 pub(crate) struct Server {
     pub(crate) addr: SocketAddr,

@@ -1,0 +1,249 @@
+//! Payment files: upload and import, process, read imports and their records.
+
+use std::collections::HashMap;
+use std::path::{Path as FilePath, PathBuf};
+
+use axum::Json;
+use axum::extract::multipart::{Field, MultipartError};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Multipart, Query, State};
+use axum::http::StatusCode;
+use serde::Serialize;
+use settlement_core::files::{
+    FileImport, FileType, ImportFilter, ImportRecord, ImportStatus, MAX_FILE_SIZE, RecordFilter, RecordStatus,
+};
+use settlement_core::service::files::Upload;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use tokio::io::AsyncWriteExt;
+
+use crate::app::AppState;
+use crate::auth::{Authorized, FilesRead, FilesWrite};
+use crate::error::ApiError;
+use crate::extract::Id;
+use crate::routes::pagination::{Pagination, integer, page_parameters};
+
+/// An upload's spool file, removed however the request ends.
+struct Spool(PathBuf);
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "FILE_TOO_LARGE", "file exceeds maximum size of 100MB")
+}
+
+fn multipart_error(error: MultipartError) -> ApiError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large()
+    } else {
+        ApiError::validation(format!("multipart body: {}", error.body_text()))
+    }
+}
+
+/// Streams the `file` field to `path`, hashing as it goes; refuses it as soon as it passes
+/// 100 MiB. Returns its size and SHA-256.
+async fn spool(mut field: Field<'_>, path: &FilePath) -> Result<(u64, String), ApiError> {
+    let io = |error: std::io::Error| {
+        tracing::error!(%error, "spooling an upload failed");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "cannot store the upload")
+    };
+    let mut file = tokio::fs::File::create(path).await.map_err(io)?;
+    let (mut size, mut hash) = (0u64, Sha256::new());
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        size += chunk.len() as u64;
+        if size > MAX_FILE_SIZE {
+            return Err(too_large());
+        }
+        hash.update(&chunk);
+        file.write_all(&chunk).await.map_err(io)?;
+    }
+    file.flush().await.map_err(io)?;
+    Ok((size, hash.finalize().iter().map(|b| format!("{b:02x}")).collect()))
+}
+
+/// Import a payment file (`files.write`): multipart with `file` and `file_type` (`CSV`,
+/// `JSON`, `CNAB240`, `CNAB400`). The file is streamed to disk (at most 100 MiB), read, checked
+/// and stored with every record `PENDING`; 201 with the import.
+#[utoipa::path(post, path = "/api/v1/files/import", tag = "files",
+    request_body(content_type = "multipart/form-data", description = "`file` (the payment file) and `file_type`"),
+    responses(
+        (status = 201, body = FileImport),
+        (status = 400, body = crate::error::Envelope, description = "VALIDATION_ERROR: a missing field, or a file_type that does not match the content"),
+        (status = 409, body = crate::error::Envelope, description = "DUPLICATE_FILE"),
+        (status = 413, body = crate::error::Envelope, description = "FILE_TOO_LARGE"),
+        (status = 422, body = crate::error::Envelope, description = "FILE_UNREADABLE, with the line and why"),
+    ),
+    security(("bearer" = ["files.write"])))]
+pub async fn import(
+    State(state): State<AppState>,
+    Authorized(caller, _): Authorized<FilesWrite>,
+    mut multipart: Multipart,
+) -> Result<(StatusCode, Json<FileImport>), ApiError> {
+    let mut spooled: Option<(Spool, String, u64, String)> = None;
+    let mut file_type: Option<String> = None;
+    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+        match field.name() {
+            Some("file") => {
+                let filename = field.file_name().unwrap_or("upload").to_owned();
+                let path = state.upload_dir.join(format!("{}.upload", uuid::Uuid::new_v4().simple()));
+                let spool_file = Spool(path);
+                let (size, hash) = spool(field, &spool_file.0).await?;
+                spooled = Some((spool_file, filename, size, hash));
+            }
+            Some("file_type") => file_type = Some(field.text().await.map_err(multipart_error)?),
+            other => {
+                return Err(ApiError::validation(format!(
+                    "unknown form field {}; expected file and file_type",
+                    other.unwrap_or("(unnamed)")
+                )));
+            }
+        }
+    }
+    let (spool_file, filename, size, hash) = spooled.ok_or_else(|| ApiError::validation("file is required"))?;
+    let file_type = file_type.ok_or_else(|| ApiError::validation("file_type is required"))?;
+    let file_type = FileType::parse(&file_type)
+        .ok_or_else(|| ApiError::validation("file_type must be one of CNAB240, CNAB400, CSV, JSON"))?;
+    let upload = Upload { path: spool_file.0.clone(), filename, file_type, size, hash };
+    let import = state.settlement.import_file(&upload, &caller.subject).await?;
+    Ok((StatusCode::CREATED, Json(import)))
+}
+
+/// A page of imports.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ImportPage {
+    /// The imports, newest first.
+    data: Vec<FileImport>,
+    /// Where the page is.
+    pagination: Pagination,
+}
+
+/// List imports (`files.read`), newest first, by status, file type and uploader.
+#[utoipa::path(get, path = "/api/v1/files/imports", tag = "files",
+    params(
+        ("status" = Option<ImportStatus>, Query, description = "Only this status"),
+        ("file_type" = Option<FileType>, Query, description = "Only this format"),
+        ("created_by" = Option<String>, Query, description = "Only this uploader"),
+        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)"),
+        ("offset" = Option<u64>, Query, description = "Imports to skip (default 0)"),
+    ),
+    responses((status = 200, body = ImportPage), (status = 400, body = crate::error::Envelope)),
+    security(("bearer" = ["files.read"])))]
+pub async fn list(
+    State(state): State<AppState>,
+    _: Authorized<FilesRead>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Result<Json<ImportPage>, ApiError> {
+    let Query(query) = query.map_err(|rejection| ApiError::validation(format!("query string: {rejection}")))?;
+    let (limit, offset) = page_parameters(&query, &["status", "file_type", "created_by"])?;
+    let status = query
+        .get("status")
+        .map(|text| {
+            ImportStatus::parse(text)
+                .ok_or_else(|| ApiError::validation("status must be one of UPLOADED, PROCESSING, COMPLETED, FAILED"))
+        })
+        .transpose()?;
+    let file_type = query
+        .get("file_type")
+        .map(|text| {
+            FileType::parse(text)
+                .ok_or_else(|| ApiError::validation("file_type must be one of CNAB240, CNAB400, CSV, JSON"))
+        })
+        .transpose()?;
+    let filter = ImportFilter { status, file_type, created_by: query.get("created_by").cloned(), limit, offset };
+    let (imports, total) = state.settlement.file_imports(&filter).await?;
+    Ok(Json(ImportPage { data: imports, pagination: Pagination::new(total, limit, offset) }))
+}
+
+/// One import (`files.read`), with its progress.
+#[utoipa::path(get, path = "/api/v1/files/imports/{id}", tag = "files", params(("id" = i64, Path, description = "File import ID")),
+    responses((status = 200, body = FileImport), (status = 404, body = crate::error::Envelope)),
+    security(("bearer" = ["files.read"])))]
+pub async fn get(
+    State(state): State<AppState>,
+    _: Authorized<FilesRead>,
+    Id(id): Id,
+) -> Result<Json<FileImport>, ApiError> {
+    Ok(Json(state.settlement.file_import(id).await?))
+}
+
+/// An import's records.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RecordPage {
+    /// The records, in file order.
+    records: Vec<ImportRecord>,
+    /// Records matching the filter.
+    count: u64,
+    /// The page size.
+    limit: u32,
+    /// Records skipped.
+    offset: u64,
+}
+
+/// An import's records (`files.read`), in file order, by status.
+#[utoipa::path(get, path = "/api/v1/files/imports/{id}/records", tag = "files",
+    params(
+        ("id" = i64, Path, description = "File import ID"),
+        ("status" = Option<RecordStatus>, Query, description = "Only this status"),
+        ("limit" = Option<u32>, Query, description = "Page size, 1 to 1000 (default 100)"),
+        ("offset" = Option<u64>, Query, description = "Records to skip (default 0)"),
+    ),
+    responses((status = 200, body = RecordPage), (status = 400, body = crate::error::Envelope), (status = 404, body = crate::error::Envelope)),
+    security(("bearer" = ["files.read"])))]
+pub async fn records(
+    State(state): State<AppState>,
+    _: Authorized<FilesRead>,
+    Id(id): Id,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Result<Json<RecordPage>, ApiError> {
+    let Query(query) = query.map_err(|rejection| ApiError::validation(format!("query string: {rejection}")))?;
+    if let Some(unknown) = query.keys().find(|key| !["status", "limit", "offset"].contains(&key.as_str())) {
+        return Err(ApiError::validation(format!("unknown query parameter {unknown}; expected status, limit, offset")));
+    }
+    let limit = integer(&query, "limit", 1, 1000)?.unwrap_or(100) as u32;
+    let offset = integer(&query, "offset", 0, i64::MAX)?.unwrap_or(0) as u64;
+    let status = query
+        .get("status")
+        .map(|text| {
+            RecordStatus::parse(text)
+                .ok_or_else(|| ApiError::validation("status must be one of PENDING, SUCCESS, FAILED, SKIPPED"))
+        })
+        .transpose()?;
+    let (records, count) = state.settlement.import_records(id, &RecordFilter { status, limit, offset }).await?;
+    Ok(Json(RecordPage { records, count, limit, offset }))
+}
+
+/// What `POST /files/imports/{id}/process` answers.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Processing {
+    /// The import.
+    id: i64,
+    /// `PROCESSING`.
+    status: ImportStatus,
+    /// When processing started.
+    #[serde(with = "settlement_core::time_format::api_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    started_at: Option<OffsetDateTime>,
+}
+
+/// Start turning an import's records into payments (`files.write`): 202; a background worker
+/// does it, chunk by chunk. An import already processing or processed is 409.
+#[utoipa::path(post, path = "/api/v1/files/imports/{id}/process", tag = "files", params(("id" = i64, Path, description = "File import ID")),
+    responses(
+        (status = 202, body = Processing),
+        (status = 404, body = crate::error::Envelope),
+        (status = 409, body = crate::error::Envelope, description = "INVALID_TRANSITION: processing or processed already"),
+    ),
+    security(("bearer" = ["files.write"])))]
+pub async fn process(
+    State(state): State<AppState>,
+    _: Authorized<FilesWrite>,
+    Id(id): Id,
+) -> Result<(StatusCode, Json<Processing>), ApiError> {
+    let import = state.settlement.start_processing(id).await?;
+    state.import_work.notify_one();
+    Ok((StatusCode::ACCEPTED, Json(Processing { id: import.id, status: import.status, started_at: import.started_at })))
+}

@@ -1,0 +1,214 @@
+//! Payment files over real HTTP: multipart upload, refusals, processing to the end, records,
+//! lists and scopes.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Server, error_of};
+use reqwest::Method;
+use reqwest::multipart::{Form, Part};
+use serde_json::Value;
+
+const DOCUMENT_CSV: &str = "debtor_ispb,creditor_ispb,amount,description\n12345678,87654321,15000,Payment 1\n12345678,87654321,25000,Payment 2\n";
+
+async fn upload(server: &Server, name: &str, file_type: &str, bytes: Vec<u8>) -> reqwest::Response {
+    let form =
+        Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned())).text("file_type", file_type.to_owned());
+    server
+        .request(Method::POST, "/api/v1/files/import")
+        .header("X-User-ID", "mallory")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn wait_until_done(server: &Server, id: i64) -> Value {
+    for _ in 0..200 {
+        let import: Value = server
+            .request(Method::GET, &format!("/api/v1/files/imports/{id}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if import["status"] != "PROCESSING" {
+            return import;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("import {id} still processing");
+}
+
+#[tokio::test]
+async fn the_documents_csv_imports_and_becomes_payments() {
+    let server = Server::start().await;
+    let response = upload(&server, "payments.csv", "CSV", DOCUMENT_CSV.into()).await;
+    assert_eq!(response.status(), 201);
+    let import: Value = response.json().await.unwrap();
+    assert_eq!(import["filename"], "payments.csv");
+    assert_eq!(import["file_type"], "CSV");
+    assert_eq!(import["file_size"], DOCUMENT_CSV.len());
+    assert_eq!(import["status"], "UPLOADED");
+    assert_eq!((import["total_records"].as_i64(), import["processed_records"].as_i64()), (Some(2), Some(0)));
+    assert_eq!((import["failed_records"].as_i64(), import["skipped_records"].as_i64()), (Some(0), Some(0)));
+    assert_eq!(import["success_rate"], 0.0);
+    assert_eq!(import["created_by"], "ops@bank.example", "the token's subject, never X-User-ID");
+    assert_eq!(import["file_hash"].as_str().unwrap().len(), 64);
+    let id = import["id"].as_i64().unwrap();
+
+    let started = server.request(Method::POST, &format!("/api/v1/files/imports/{id}/process")).send().await.unwrap();
+    assert_eq!(started.status(), 202);
+    let started: Value = started.json().await.unwrap();
+    assert_eq!((started["id"].as_i64(), started["status"].as_str()), (Some(id), Some("PROCESSING")));
+    assert!(started["started_at"].is_string());
+    let done = wait_until_done(&server, id).await;
+    assert_eq!(done["status"], "COMPLETED");
+    assert_eq!((done["processed_records"].as_i64(), done["success_rate"].as_f64()), (Some(2), Some(100.0)));
+    assert!(done["completed_at"].is_string());
+    let again = server.request(Method::POST, &format!("/api/v1/files/imports/{id}/process")).send().await.unwrap();
+    assert_eq!(error_of(again).await.0, 409);
+
+    let page: Value = server
+        .request(Method::GET, &format!("/api/v1/files/imports/{id}/records"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (page["count"].as_i64(), page["limit"].as_i64(), page["offset"].as_i64()),
+        (Some(2), Some(100), Some(0))
+    );
+    let record = &page["records"][0];
+    assert_eq!((record["file_import_id"].as_i64(), record["line_number"].as_i64()), (Some(id), Some(2)));
+    assert_eq!(
+        (record["raw_data"].as_str(), record["status"].as_str()),
+        (Some("12345678,87654321,15000,Payment 1"), Some("SUCCESS"))
+    );
+    let payment_id = record["payment_request_id"].as_i64().unwrap();
+    let payment: Value = server
+        .request(Method::GET, &format!("/api/v1/payments/{payment_id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((payment["amount"].as_i64(), payment["description"].as_str()), (Some(15000), Some("Payment 1")));
+
+    // The same bytes again: 409 naming the first import.
+    let (status, code, message) = error_of(upload(&server, "again.csv", "CSV", DOCUMENT_CSV.into()).await).await;
+    assert_eq!((status, code.as_str()), (409, "DUPLICATE_FILE"));
+    assert!(message.contains(&format!("import {id}")), "{message}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn refusals_name_what_is_wrong() {
+    let server = Server::start().await;
+    let (status, code, message) = error_of(upload(&server, "p.csv", "CSV", br#"[{"amount": 1}]"#.to_vec()).await).await;
+    assert_eq!((status, code.as_str()), (400, "VALIDATION_ERROR"));
+    assert_eq!(message, "file_type CSV does not match the file's content, which looks like JSON");
+    let (status, code, message) =
+        error_of(upload(&server, "p.csv", "CSV", b"debtor_ispb,amount\n1,2\n".to_vec()).await).await;
+    assert_eq!((status, code.as_str()), (422, "FILE_UNREADABLE"));
+    assert!(message.contains("line 1: the header row has no creditor_ispb column"), "{message}");
+    let (status, _, message) = error_of(upload(&server, "p.csv", "XLS", DOCUMENT_CSV.into()).await).await;
+    assert_eq!(status, 400, "{message}");
+    let form = Form::new().part("file", Part::bytes(DOCUMENT_CSV.as_bytes().to_vec()).file_name("p.csv"));
+    let response = server.request(Method::POST, "/api/v1/files/import").multipart(form).send().await.unwrap();
+    assert_eq!(error_of(response).await, (400, "VALIDATION_ERROR".into(), "file_type is required".into()));
+    let (status, code, _) = error_of(upload(&server, "p.json", "JSON", b"[1, 2".to_vec()).await).await;
+    assert_eq!((status, code.as_str()), (422, "FILE_UNREADABLE"));
+    // Nothing was stored, and nothing is left in the spool.
+    let list: Value = server.request(Method::GET, "/api/v1/files/imports").send().await.unwrap().json().await.unwrap();
+    assert_eq!(list["pagination"]["total"], 0);
+    assert_eq!(std::fs::read_dir(server.dir.path().join("uploads")).unwrap().count(), 0);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_file_over_100_mib_is_refused_as_it_arrives() {
+    let server = Server::start().await;
+    let chunk = vec![b'x'; 1024 * 1024];
+    let chunks = (0..101).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
+    let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
+    let form = Form::new().text("file_type", "CSV").part("file", Part::stream(body).file_name("huge.csv"));
+    match server.request(Method::POST, "/api/v1/files/import").multipart(form).send().await {
+        Ok(response) => {
+            let (status, code, message) = error_of(response).await;
+            assert_eq!(
+                (status, code.as_str(), message.as_str()),
+                (413, "FILE_TOO_LARGE", "file exceeds maximum size of 100MB")
+            );
+        }
+        // The server may close the connection before the client has sent everything.
+        Err(error) => assert!(error.is_request() || error.is_body(), "{error}"),
+    }
+    assert_eq!(std::fs::read_dir(server.dir.path().join("uploads")).unwrap().count(), 0, "the spool is removed");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn lists_filter_and_scopes_guard() {
+    let server = Server::start().await;
+    let first: Value = upload(&server, "a.csv", "CSV", DOCUMENT_CSV.into()).await.json().await.unwrap();
+    let json = br#"[{"amount": 100, "debtor_ispb": "12345678", "creditor_ispb": "87654321"}]"#.to_vec();
+    let second: Value = upload(&server, "b.json", "JSON", json).await.json().await.unwrap();
+    server.request(Method::POST, &format!("/api/v1/files/imports/{}/process", first["id"])).send().await.unwrap();
+    wait_until_done(&server, first["id"].as_i64().unwrap()).await;
+    let list = |query: &'static str| {
+        let request = server.request(Method::GET, &format!("/api/v1/files/imports{query}"));
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    assert_eq!(list("").await["pagination"]["total"], 2);
+    assert_eq!(list("?status=COMPLETED").await["data"][0]["id"], first["id"]);
+    assert_eq!(list("?file_type=JSON").await["data"][0]["id"], second["id"]);
+    assert_eq!(list("?created_by=ops@bank.example&limit=1").await["pagination"]["total_pages"], 2);
+    for bad in ["?limit=101", "?status=DONE", "?file_type=XLS", "?colour=red"] {
+        let response = server.request(Method::GET, &format!("/api/v1/files/imports{bad}")).send().await.unwrap();
+        assert_eq!(error_of(response).await.0, 400, "{bad}");
+    }
+    let records = server
+        .request(Method::GET, &format!("/api/v1/files/imports/{}/records?limit=1001", first["id"]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(records).await.0, 400);
+    let success: Value = server
+        .request(Method::GET, &format!("/api/v1/files/imports/{}/records?status=SUCCESS&limit=1", first["id"]))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((success["count"].as_i64(), success["records"].as_array().unwrap().len()), (Some(2), 1));
+    let missing = server.request(Method::GET, "/api/v1/files/imports/999/records").send().await.unwrap();
+    assert_eq!(error_of(missing).await.0, 404);
+
+    let read_only = Server::token("files.read");
+    let form = Form::new().part("file", Part::bytes(b"x".to_vec()).file_name("x.csv")).text("file_type", "CSV");
+    let response = server
+        .client
+        .post(server.url("/api/v1/files/import"))
+        .bearer_auth(&read_only)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["www-authenticate"], r#"Bearer error="insufficient_scope", scope="files.write""#);
+    let response = server
+        .client
+        .get(server.url("/api/v1/files/imports"))
+        .bearer_auth(Server::token("payments.read"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(response).await.0, 403);
+    server.stop().await;
+}
