@@ -552,6 +552,10 @@ pub struct PaymentFilter {
     pub min_amount: Option<i64>,
     /// At most this amount.
     pub max_amount: Option<i64>,
+    /// Created at or after this time.
+    pub created_from: Option<OffsetDateTime>,
+    /// Created before this time.
+    pub created_before: Option<OffsetDateTime>,
     /// Page size, 1 to 100.
     pub limit: u32,
     /// Rows to skip.

@@ -177,7 +177,8 @@ pub fn router(state: AppState) -> Router {
         .route("/files/imports", get(files::list))
         .route("/files/imports/{id}", get(files::get))
         .route("/files/imports/{id}/records", get(files::records))
-        .route("/files/imports/{id}/process", axum::routing::post(files::process));
+        .route("/files/imports/{id}/process", axum::routing::post(files::process))
+        .route("/files/export", get(files::export));
     let request_id = HeaderName::from_static("x-request-id");
     let metrics = state.metrics.clone();
     Router::new()

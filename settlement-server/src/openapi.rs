@@ -18,7 +18,7 @@ use crate::routes::{files, health, payments, pix, qr_codes};
         qr_codes::create, qr_codes::list, qr_codes::get, qr_codes::by_txid, qr_codes::deactivate,
         qr_codes::validate, qr_codes::decode, qr_codes::picture,
         pix::charge, pix::jwks,
-        files::import, files::list, files::get, files::records, files::process,
+        files::import, files::list, files::get, files::records, files::process, files::export,
     ),
     components(schemas(crate::error::Envelope, crate::error::ErrorBody)),
     modifiers(&BearerAuth),

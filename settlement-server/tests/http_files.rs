@@ -212,3 +212,85 @@ async fn lists_filter_and_scopes_guard() {
     assert_eq!(error_of(response).await.0, 403);
     server.stop().await;
 }
+
+async fn export(server: &Server, query: &str) -> reqwest::Response {
+    server.request(Method::GET, &format!("/api/v1/files/export{query}")).send().await.unwrap()
+}
+
+/// Parties, amounts and external ids of every payment of `server`, in creation order.
+async fn ledger(server: &Server) -> Vec<(String, String, Option<String>, Option<String>, i64, Option<String>)> {
+    let page: Value =
+        server.request(Method::GET, "/api/v1/payments?limit=100").send().await.unwrap().json().await.unwrap();
+    let mut rows = Vec::new();
+    for summary in page["data"].as_array().unwrap().iter().rev() {
+        let payment: Value = server
+            .request(Method::GET, &format!("/api/v1/payments/{}", summary["id"]))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let text = |field: &str| payment[field].as_str().map(str::to_owned);
+        rows.push((
+            text("debtor_ispb").unwrap(),
+            text("creditor_ispb").unwrap(),
+            text("debtor_document"),
+            text("creditor_name"),
+            payment["amount"].as_i64().unwrap(),
+            text("external_id"),
+        ));
+    }
+    rows
+}
+
+#[tokio::test]
+async fn exports_import_back_with_the_same_parties_amounts_and_ids() {
+    let source = Server::start().await;
+    for n in 0..5 {
+        let mut body = common::payment_body();
+        body["external_id"] = serde_json::json!(format!("EXP-{n}"));
+        body["amount"] = serde_json::json!(1000 + n);
+        body["creditor_name"] = serde_json::json!(format!("Maria, \"filha\" {n}"));
+        source.created_id(&body).await;
+    }
+    let expected = ledger(&source).await;
+    for (format, file_type, extension) in [("csv", "CSV", "csv"), ("json", "JSON", "json")] {
+        let response = export(&source, &format!("?format={format}")).await;
+        assert_eq!(response.status(), 200);
+        let disposition = response.headers()["content-disposition"].to_str().unwrap().to_owned();
+        assert!(
+            disposition.starts_with("attachment; filename=\"export_")
+                && disposition.ends_with(&format!(".{extension}\"")),
+            "{disposition}"
+        );
+        let bytes = response.bytes().await.unwrap().to_vec();
+        let target = Server::start().await;
+        let import: Value =
+            upload(&target, &format!("export.{extension}"), file_type, bytes).await.json().await.unwrap();
+        assert_eq!(import["total_records"], 5, "{format}: {import}");
+        target.request(Method::POST, &format!("/api/v1/files/imports/{}/process", import["id"])).send().await.unwrap();
+        let done = wait_until_done(&target, import["id"].as_i64().unwrap()).await;
+        assert_eq!(done["success_rate"], 100.0, "{format}: {done}");
+        assert_eq!(ledger(&target).await, expected, "{format}");
+        target.stop().await;
+    }
+    let text = export(&source, "?max_records=2&min_amount=1001").await.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("debtor_ispb,creditor_ispb,amount,status,end_to_end_id"), "{}", lines[0]);
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[1].starts_with("12345678,87654321,1001,PENDING,"), "{}", lines[1]);
+    let json: Value = export(&source, "?format=json&status=COMPLETED").await.json().await.unwrap();
+    assert_eq!(json, serde_json::json!([]));
+    for bad in
+        ["?format=xml", "?max_records=100001", "?from=yesterday", "?status=DONE", "?colour=red", "?format=cnab240"]
+    {
+        assert_eq!(error_of(export(&source, bad).await).await.0, 400, "{bad}");
+    }
+    let today = time::OffsetDateTime::now_utc().date();
+    let text = export(&source, &format!("?from={today}&to={today}")).await.text().await.unwrap();
+    assert_eq!(text.lines().count(), 6);
+    let tomorrow = today.next_day().unwrap();
+    assert_eq!(export(&source, &format!("?from={tomorrow}")).await.text().await.unwrap().lines().count(), 1);
+    source.stop().await;
+}

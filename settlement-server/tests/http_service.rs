@@ -224,6 +224,7 @@ async fn the_openapi_document_lists_every_endpoint() {
         ("/api/v1/files/imports/{id}", vec!["get"]),
         ("/api/v1/files/imports/{id}/records", vec!["get"]),
         ("/api/v1/files/imports/{id}/process", vec!["post"]),
+        ("/api/v1/files/export", vec!["get"]),
     ];
     for (path, methods) in expected {
         for method in methods {

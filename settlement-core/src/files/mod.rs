@@ -6,6 +6,7 @@
 //! payments and record statuses in one transaction; `COMPLETED` when none is left (`FAILED`
 //! only when it could not be processed at all).
 
+pub mod export;
 pub mod parse;
 
 use std::fmt;

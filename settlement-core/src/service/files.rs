@@ -70,9 +70,13 @@ fn read_file(path: PathBuf, kind: FileType, records: mpsc::Sender<Result<Vec<Par
 
 /// The payment a record's fields describe, or why not, naming the field.
 fn payment_of(fields: &str, now: time::OffsetDateTime) -> Result<crate::payment::NewPayment, String> {
-    let value: serde_json::Value = serde_json::from_str(fields).map_err(|e| format!("unreadable record: {e}"))?;
-    if !value.is_object() {
+    let mut value: serde_json::Value = serde_json::from_str(fields).map_err(|e| format!("unreadable record: {e}"))?;
+    let Some(object) = value.as_object_mut() else {
         return Err("the record is not an object of payment fields".to_owned());
+    };
+    // What an export adds (ids, status, times) says nothing about the payment to create.
+    for field in crate::files::export::EXPORT_ONLY_FIELDS {
+        object.remove(field);
     }
     let request: PaymentRequest = serde_path_to_error::deserialize(&value).map_err(|error| {
         let path = error.path().to_string();
@@ -113,6 +117,16 @@ impl<S: Store> Settlement<S> {
             ImportInserted::Duplicate(existing_id) => Err(CoreError::DuplicateFile { existing_id }),
             ImportInserted::Unreadable(error) => Err(CoreError::FileUnreadable(error)),
         }
+    }
+
+    /// Up to `limit` payments matching `filter` after `after_id`, in id order: an export's page.
+    pub async fn export_page(
+        &self,
+        filter: &crate::payment::PaymentFilter,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<Vec<crate::payment::Payment>, CoreError> {
+        Ok(self.store.payments_after(filter, after_id, limit).await?)
     }
 
     /// One import.

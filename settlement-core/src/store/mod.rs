@@ -292,6 +292,15 @@ pub trait Store: QrCodeStore + FileStore + Clone + Send + Sync + 'static {
     /// A page of payments matching `filter`, newest first, and how many match in all.
     fn payments(&self, filter: &PaymentFilter) -> impl Future<Output = Result<(Vec<Payment>, u64), StoreError>> + Send;
 
+    /// Up to `limit` payments matching `filter` (its page ignored) with ids above `after_id`,
+    /// in id order: an export walks them page by page without offsets.
+    fn payments_after(
+        &self,
+        filter: &PaymentFilter,
+        after_id: i64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Payment>, StoreError>> + Send;
+
     /// Applies `update` if the payment is still in `update.from`.
     fn update_status(&self, id: i64, update: &StatusUpdate)
     -> impl Future<Output = Result<Updated, StoreError>> + Send;

@@ -4,15 +4,20 @@ use std::collections::HashMap;
 use std::path::{Path as FilePath, PathBuf};
 
 use axum::Json;
+use axum::body::{Body, Bytes};
 use axum::extract::multipart::{Field, MultipartError};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use settlement_core::files::export;
 use settlement_core::files::{
     FileImport, FileType, ImportFilter, ImportRecord, ImportStatus, MAX_FILE_SIZE, RecordFilter, RecordStatus,
 };
 use settlement_core::service::files::Upload;
+use settlement_core::{PaymentFilter, PaymentStatus};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use tokio::io::AsyncWriteExt;
@@ -22,6 +27,7 @@ use crate::auth::{Authorized, FilesRead, FilesWrite};
 use crate::error::ApiError;
 use crate::extract::Id;
 use crate::routes::pagination::{Pagination, integer, page_parameters};
+use crate::routes::payments::{PAYMENT_FILTERS, payment_filter};
 
 /// An upload's spool file, removed however the request ends.
 struct Spool(PathBuf);
@@ -246,4 +252,146 @@ pub async fn process(
     let import = state.settlement.start_processing(id).await?;
     state.import_work.notify_one();
     Ok((StatusCode::ACCEPTED, Json(Processing { id: import.id, status: import.status, started_at: import.started_at })))
+}
+
+/// The export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ExportFormat {
+    Csv,
+    Json,
+}
+
+/// Payments per query while an export streams.
+const EXPORT_PAGE: u32 = 1000;
+
+/// The most payments one export carries.
+const MAX_EXPORT: i64 = 100_000;
+
+fn export_filter(query: &HashMap<String, String>) -> Result<(ExportFormat, PaymentFilter, i64), ApiError> {
+    let known = |key: &str| ["format", "from", "to", "max_records"].contains(&key) || PAYMENT_FILTERS.contains(&key);
+    if let Some(unknown) = query.keys().find(|key| !known(key)) {
+        return Err(ApiError::validation(format!(
+            "unknown query parameter {unknown}; expected format, from, to, max_records, {}",
+            PAYMENT_FILTERS.join(", ")
+        )));
+    }
+    let format = match query.get("format").map(|f| f.to_ascii_lowercase()).as_deref() {
+        None | Some("csv") => ExportFormat::Csv,
+        Some("json") => ExportFormat::Json,
+        Some("cnab240" | "cnab400") => {
+            return Err(ApiError::validation("format cnab240 and cnab400 cannot be exported yet; csv and json can"));
+        }
+        Some(_) => return Err(ApiError::validation("format must be one of csv, json, cnab240, cnab400")),
+    };
+    let date = |name: &str| -> Result<Option<time::Date>, ApiError> {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        query
+            .get(name)
+            .map(|text| {
+                time::Date::parse(text, format)
+                    .map_err(|_| ApiError::validation(format!("{name} must be a date YYYY-MM-DD")))
+            })
+            .transpose()
+    };
+    let filter = PaymentFilter {
+        // Whole UTC days, `to` included.
+        created_from: date("from")?.map(|day| day.midnight().assume_utc()),
+        created_before: date("to")?.map(|day| day.midnight().assume_utc() + time::Duration::days(1)),
+        ..payment_filter(query)?
+    };
+    let max_records = integer(query, "max_records", 1, MAX_EXPORT)?.unwrap_or(1000);
+    Ok((format, filter, max_records))
+}
+
+/// Export payments (`files.read`) as CSV (default) or JSON, streamed page by page, with the
+/// document's filters; at most `max_records` (default 1000, at most 100,000), oldest first.
+#[utoipa::path(get, path = "/api/v1/files/export", tag = "files",
+    params(
+        ("format" = Option<String>, Query, description = "csv (default), json; cnab240 and cnab400 are not available yet"),
+        ("status" = Option<PaymentStatus>, Query, description = "Only this status"),
+        ("from" = Option<String>, Query, description = "Created on or after this day (YYYY-MM-DD, UTC)"),
+        ("to" = Option<String>, Query, description = "Created on or before this day (YYYY-MM-DD, UTC)"),
+        ("debtor_ispb" = Option<String>, Query, description = "Only this payer institution"),
+        ("creditor_ispb" = Option<String>, Query, description = "Only this payee institution"),
+        ("min_amount" = Option<i64>, Query, description = "At least this many centavos"),
+        ("max_amount" = Option<i64>, Query, description = "At most this many centavos"),
+        ("max_records" = Option<u32>, Query, description = "At most this many payments (default 1000, at most 100000)"),
+    ),
+    responses(
+        (status = 200, content_type = "text/csv", description = "The file, as an attachment"),
+        (status = 400, body = crate::error::Envelope),
+    ),
+    security(("bearer" = ["files.read"])))]
+pub async fn export(
+    State(state): State<AppState>,
+    _: Authorized<FilesRead>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(|rejection| ApiError::validation(format!("query string: {rejection}")))?;
+    let (format, filter, max_records) = export_filter(&query)?;
+    let now = OffsetDateTime::now_utc();
+    let stamp = time::macros::format_description!("[year][month][day]_[hour][minute][second]");
+    let (extension, content_type) = match format {
+        ExportFormat::Csv => ("csv", "text/csv; charset=utf-8"),
+        ExportFormat::Json => ("json", "application/json"),
+    };
+    let filename = format!("export_{}.{extension}", now.format(stamp).unwrap_or_default());
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    let settlement = state.settlement;
+    tokio::spawn(async move {
+        let opening = match format {
+            ExportFormat::Csv => export::csv_header(),
+            ExportFormat::Json => "[".to_owned(),
+        };
+        if sender.send(Ok(Bytes::from(opening))).await.is_err() {
+            return;
+        }
+        let (mut after, mut left, mut first) = (0, max_records, true);
+        while left > 0 {
+            let limit = u32::try_from(left.min(i64::from(EXPORT_PAGE))).unwrap_or(EXPORT_PAGE);
+            let page = match settlement.export_page(&filter, after, limit).await {
+                Ok(page) => page,
+                Err(error) => {
+                    // The status line is sent: all that is left is to cut the body short.
+                    tracing::error!(%error, "an export failed midway");
+                    let _ = sender.send(Err(std::io::Error::other(error.to_string()))).await;
+                    return;
+                }
+            };
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            left -= page.len() as i64;
+            let chunk = match format {
+                ExportFormat::Csv => export::csv_rows(&page).unwrap_or_default(),
+                ExportFormat::Json => {
+                    let mut text = String::new();
+                    for payment in &page {
+                        if !first {
+                            text.push(',');
+                        }
+                        first = false;
+                        text.push_str(&export::json_element(payment).to_string());
+                    }
+                    text.into_bytes()
+                }
+            };
+            if sender.send(Ok(Bytes::from(chunk))).await.is_err() {
+                return;
+            }
+        }
+        if format == ExportFormat::Json {
+            let _ = sender.send(Ok(Bytes::from_static(b"]"))).await;
+        }
+    });
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|item| (item, receiver))
+    });
+    Ok((
+        [
+            (CONTENT_TYPE, content_type.to_owned()),
+            (CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
 }

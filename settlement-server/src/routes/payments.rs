@@ -77,9 +77,11 @@ pub struct PaymentPage {
     pagination: Pagination,
 }
 
-fn filter_of(query: &HashMap<String, String>) -> Result<PaymentFilter, ApiError> {
-    let (limit, offset) =
-        page_parameters(query, &["status", "debtor_ispb", "creditor_ispb", "min_amount", "max_amount"])?;
+/// The filters payment lists and exports share: status, ISPBs and the amount range.
+pub(crate) const PAYMENT_FILTERS: [&str; 5] = ["status", "debtor_ispb", "creditor_ispb", "min_amount", "max_amount"];
+
+/// Reads [`PAYMENT_FILTERS`] from a query; the page is left to the caller.
+pub(crate) fn payment_filter(query: &HashMap<String, String>) -> Result<PaymentFilter, ApiError> {
     let ispb = |name: &str| -> Result<Option<String>, ApiError> {
         query
             .get(name)
@@ -106,8 +108,7 @@ fn filter_of(query: &HashMap<String, String>) -> Result<PaymentFilter, ApiError>
         creditor_ispb: ispb("creditor_ispb")?,
         min_amount: integer(query, "min_amount", 0, i64::MAX)?,
         max_amount: integer(query, "max_amount", 0, i64::MAX)?,
-        limit,
-        offset,
+        ..PaymentFilter::default()
     };
     if let (Some(min), Some(max)) = (filter.min_amount, filter.max_amount)
         && min > max
@@ -115,6 +116,11 @@ fn filter_of(query: &HashMap<String, String>) -> Result<PaymentFilter, ApiError>
         return Err(ApiError::validation(format!("min_amount {min} is greater than max_amount {max}")));
     }
     Ok(filter)
+}
+
+fn filter_of(query: &HashMap<String, String>) -> Result<PaymentFilter, ApiError> {
+    let (limit, offset) = page_parameters(query, &PAYMENT_FILTERS)?;
+    Ok(PaymentFilter { limit, offset, ..payment_filter(query)? })
 }
 
 /// List payments (`payments.read`), newest first, filtered and paginated.

@@ -183,6 +183,57 @@ impl SqlStore {
     }
 }
 
+/// The conditions of a payment filter, with `$n` placeholders in the order
+/// [`bind_payment_filter`] binds them, and the next placeholder's number.
+fn payment_conditions(filter: &PaymentFilter) -> (Vec<String>, usize) {
+    let mut conditions = Vec::new();
+    let present = [
+        (filter.status.is_some(), "status ="),
+        (filter.debtor_ispb.is_some(), "debtor_ispb ="),
+        (filter.creditor_ispb.is_some(), "creditor_ispb ="),
+        (filter.min_amount.is_some(), "amount >="),
+        (filter.max_amount.is_some(), "amount <="),
+        (filter.created_from.is_some(), "created_at >="),
+        (filter.created_before.is_some(), "created_at <"),
+    ];
+    for (given, condition) in present {
+        if given {
+            conditions.push(format!("{condition} ${}", conditions.len() + 1));
+        }
+    }
+    let next = conditions.len() + 1;
+    (conditions, next)
+}
+
+/// Binds a payment filter's values, in [`payment_conditions`]' order.
+fn bind_payment_filter<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    filter: &'q PaymentFilter,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    if let Some(status) = filter.status {
+        query = query.bind(status.as_str());
+    }
+    if let Some(ispb) = &filter.debtor_ispb {
+        query = query.bind(ispb.as_str());
+    }
+    if let Some(ispb) = &filter.creditor_ispb {
+        query = query.bind(ispb.as_str());
+    }
+    if let Some(amount) = filter.min_amount {
+        query = query.bind(amount);
+    }
+    if let Some(amount) = filter.max_amount {
+        query = query.bind(amount);
+    }
+    if let Some(at) = filter.created_from {
+        query = query.bind(at.unix_timestamp());
+    }
+    if let Some(at) = filter.created_before {
+        query = query.bind(at.unix_timestamp());
+    }
+    query
+}
+
 /// The file of an `sqlite://PATH?...` URL (none for an in-memory database).
 fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
@@ -444,61 +495,36 @@ impl Store for SqlStore {
     }
 
     async fn payments(&self, filter: &PaymentFilter) -> Result<(Vec<Payment>, u64), StoreError> {
-        // The WHERE clause is built from fixed fragments; every value is a bound parameter.
-        let mut conditions = Vec::new();
-        let mut next = 1;
-        let mut condition = |sql: &str| {
-            conditions.push(sql.replace('?', &format!("${next}")));
-            next += 1;
-        };
-        if filter.status.is_some() {
-            condition("status = ?");
-        }
-        if filter.debtor_ispb.is_some() {
-            condition("debtor_ispb = ?");
-        }
-        if filter.creditor_ispb.is_some() {
-            condition("creditor_ispb = ?");
-        }
-        if filter.min_amount.is_some() {
-            condition("amount >= ?");
-        }
-        if filter.max_amount.is_some() {
-            condition("amount <= ?");
-        }
+        let (conditions, _) = payment_conditions(filter);
         let where_clause =
             if conditions.is_empty() { String::new() } else { format!(" WHERE {}", conditions.join(" AND ")) };
-        macro_rules! bind_filter {
-            ($query:expr) => {{
-                let mut query = $query;
-                if let Some(status) = filter.status {
-                    query = query.bind(status.as_str());
-                }
-                if let Some(ispb) = &filter.debtor_ispb {
-                    query = query.bind(ispb.as_str());
-                }
-                if let Some(ispb) = &filter.creditor_ispb {
-                    query = query.bind(ispb.as_str());
-                }
-                if let Some(amount) = filter.min_amount {
-                    query = query.bind(amount);
-                }
-                if let Some(amount) = filter.max_amount {
-                    query = query.bind(amount);
-                }
-                query
-            }};
-        }
         let count_sql = format!("SELECT COUNT(*) AS total FROM payments{where_clause}");
-        let total: i64 = bind_filter!(sqlx::query(&count_sql)).fetch_one(&self.pool).await?.try_get("total")?;
+        let total: i64 =
+            bind_payment_filter(sqlx::query(&count_sql), filter).fetch_one(&self.pool).await?.try_get("total")?;
         let page_sql = format!(
             "SELECT {PAYMENT_COLUMNS} FROM payments{where_clause} ORDER BY id DESC LIMIT {} OFFSET {}",
             filter.limit,
             filter.offset.min(i64::MAX as u64)
         );
-        let rows = bind_filter!(sqlx::query(&page_sql)).fetch_all(&self.pool).await?;
+        let rows = bind_payment_filter(sqlx::query(&page_sql), filter).fetch_all(&self.pool).await?;
         let payments = rows.iter().map(payment_of).collect::<Result<Vec<_>, _>>()?;
         Ok((payments, total.max(0) as u64))
+    }
+
+    async fn payments_after(
+        &self,
+        filter: &PaymentFilter,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<Vec<Payment>, StoreError> {
+        let (mut conditions, next) = payment_conditions(filter);
+        conditions.push(format!("id > ${next}"));
+        let page_sql = format!(
+            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE {} ORDER BY id LIMIT {limit}",
+            conditions.join(" AND ")
+        );
+        let rows = bind_payment_filter(sqlx::query(&page_sql), filter).bind(after_id).fetch_all(&self.pool).await?;
+        rows.iter().map(payment_of).collect()
     }
 
     async fn update_status(&self, id: i64, update: &StatusUpdate) -> Result<Updated, StoreError> {
