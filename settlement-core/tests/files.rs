@@ -12,7 +12,8 @@ fn upload(dir: &std::path::Path, name: &str, kind: FileType, bytes: &[u8]) -> Up
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
     let hash = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
-    Upload { path, filename: name.to_owned(), file_type: kind, size: bytes.len() as u64, hash }
+    let cnab = Default::default();
+    Upload { path, filename: name.to_owned(), file_type: kind, size: bytes.len() as u64, hash, cnab }
 }
 
 async fn process_all(service: &settlement_core::Settlement<settlement_core::SqlStore>) {
@@ -159,5 +160,71 @@ async fn json_files_import_like_the_create_endpoint() {
             (payment.external_id.as_deref(), payment.debtor_document.as_deref()),
             (Some("J1"), Some("12345678909"))
         );
+    }
+}
+
+/// A file of the shared corpus (`$PIX_CORPUS_DIR/cnab/` or `../shared/corpus/cnab/`); `None`
+/// outside CI when the corpus is absent.
+fn corpus_file(name: &str) -> Option<Vec<u8>> {
+    let dir = std::env::var_os("PIX_CORPUS_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
+    let path = dir.join("cnab").join(name);
+    match std::fs::read(&path) {
+        Ok(bytes) => Some(bytes),
+        Err(_) => {
+            assert!(std::env::var_os("CI").is_none(), "corpus file not found: {}", path.display());
+            None
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_real_itau_pix_transfer_file_becomes_payments() {
+    let Some(bytes) = corpus_file("itau-341_cnab240_sispag_remessa_pix-A-B_pix70284_anonymized.txt") else { return };
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        let dir = tempfile::tempdir().unwrap();
+        let import =
+            service.import_file(&upload(dir.path(), "pix.rem", FileType::Cnab240, &bytes), "op").await.unwrap();
+        assert!(import.total_records > 0, "{backend}");
+        let (records, _) =
+            service.import_records(import.id, &RecordFilter { limit: 1000, ..Default::default() }).await.unwrap();
+        assert!(
+            records[0].raw_data.starts_with("341") && records[0].raw_data.contains('\n'),
+            "A and B lines: {:?}",
+            records[0].raw_data
+        );
+        service.start_processing(import.id).await.unwrap();
+        process_all(&service).await;
+        let done = service.file_import(import.id).await.unwrap();
+        assert_eq!(done.processed_records, import.total_records, "{backend}");
+        let (records, _) =
+            service.import_records(import.id, &RecordFilter { limit: 1000, ..Default::default() }).await.unwrap();
+        let first = records
+            .iter()
+            .find(|r| r.status == RecordStatus::Success)
+            .unwrap_or_else(|| panic!("{backend}: {records:?}"));
+        let payment = service.payment(first.payment_request_id.unwrap()).await.unwrap();
+        assert_eq!(payment.debtor_ispb, "60701190", "{backend}: Itaú's ISPB from COMPE 341");
+        assert!(payment.debtor_document.is_some() && payment.creditor_name.is_some(), "{payment:?}");
+        assert!(payment.amount > 0);
+    }
+}
+
+#[tokio::test]
+async fn a_cnab240_file_whose_trailer_lies_stores_nothing() {
+    let Some(bytes) = corpus_file("itau-341_cnab240_sispag_remessa_pix-A-B_pix70284_anonymized.txt") else { return };
+    let mut text = bytes.clone();
+    // Change one payment's amount: the batch trailer's sum no longer matches.
+    let second_line = text.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(1).map(|(i, _)| i + 1).unwrap();
+    text[second_line + 125] = if text[second_line + 125] == b'9' { b'8' } else { b'9' };
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        let dir = tempfile::tempdir().unwrap();
+        let error =
+            service.import_file(&upload(dir.path(), "bad.rem", FileType::Cnab240, &text), "op").await.unwrap_err();
+        assert!(matches!(error, CoreError::FileUnreadable(_)), "{backend}: {error}");
+        assert!(error.to_string().contains("trailer"), "{error}");
     }
 }

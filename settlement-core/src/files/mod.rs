@@ -8,6 +8,7 @@
 
 pub mod export;
 pub mod parse;
+pub mod participants;
 
 use std::fmt;
 

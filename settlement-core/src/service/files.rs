@@ -30,10 +30,17 @@ pub struct Upload {
     pub size: u64,
     /// SHA-256 of its bytes, hexadecimal.
     pub hash: String,
+    /// What a CNAB file does not say (the debtor's ISPB).
+    pub cnab: parse::CnabContext,
 }
 
 /// Reads `path` as `kind`, sending records in chunks; the reader's error, if any, goes last.
-fn read_file(path: PathBuf, kind: FileType, records: mpsc::Sender<Result<Vec<ParsedRecord>, ParseError>>) {
+fn read_file(
+    path: PathBuf,
+    kind: FileType,
+    cnab: parse::CnabContext,
+    records: mpsc::Sender<Result<Vec<ParsedRecord>, ParseError>>,
+) {
     let file = match std::fs::File::open(&path) {
         Ok(file) => file,
         Err(error) => {
@@ -55,9 +62,10 @@ fn read_file(path: PathBuf, kind: FileType, records: mpsc::Sender<Result<Vec<Par
         match kind {
             FileType::Csv => parse::csv(file, &mut sink),
             FileType::Json => parse::json(file, &mut sink),
-            FileType::Cnab240 | FileType::Cnab400 => Err(ParseError {
+            FileType::Cnab240 => parse::cnab240(&path, &cnab, &mut sink),
+            FileType::Cnab400 => Err(ParseError {
                 line: None,
-                message: format!("{kind} files cannot be imported yet; CSV and JSON can"),
+                message: "CNAB400 files cannot be imported yet; CNAB240, CSV and JSON can".to_owned(),
             }),
         }
     };
@@ -100,8 +108,8 @@ impl<S: Store> Settlement<S> {
             return Err(CoreError::FileTypeMismatch { announced: upload.file_type, found });
         }
         let (sender, receiver) = mpsc::channel(4);
-        let (path, kind) = (upload.path.clone(), upload.file_type);
-        let reader = tokio::task::spawn_blocking(move || read_file(path, kind, sender));
+        let (path, kind, cnab) = (upload.path.clone(), upload.file_type, upload.cnab.clone());
+        let reader = tokio::task::spawn_blocking(move || read_file(path, kind, cnab, sender));
         let import = NewImport {
             filename: &upload.filename,
             file_type: upload.file_type,

@@ -13,11 +13,12 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use settlement_core::files::export;
+use settlement_core::files::parse::CnabContext;
 use settlement_core::files::{
     FileImport, FileType, ImportFilter, ImportRecord, ImportStatus, MAX_FILE_SIZE, RecordFilter, RecordStatus,
 };
 use settlement_core::service::files::Upload;
-use settlement_core::{PaymentFilter, PaymentStatus};
+use settlement_core::{Ispb, PaymentFilter, PaymentStatus};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use tokio::io::AsyncWriteExt;
@@ -91,6 +92,7 @@ pub async fn import(
 ) -> Result<(StatusCode, Json<FileImport>), ApiError> {
     let mut spooled: Option<(Spool, String, u64, String)> = None;
     let mut file_type: Option<String> = None;
+    let mut debtor_ispb: Option<String> = None;
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
         match field.name() {
             Some("file") => {
@@ -101,9 +103,15 @@ pub async fn import(
                 spooled = Some((spool_file, filename, size, hash));
             }
             Some("file_type") => file_type = Some(field.text().await.map_err(multipart_error)?),
+            Some("debtor_ispb") => {
+                let text = field.text().await.map_err(multipart_error)?;
+                let ispb =
+                    Ispb::parse(text.trim()).map_err(|rule| ApiError::validation(format!("debtor_ispb {rule}")))?;
+                debtor_ispb = Some(ispb.as_str().to_owned());
+            }
             other => {
                 return Err(ApiError::validation(format!(
-                    "unknown form field {}; expected file and file_type",
+                    "unknown form field {}; expected file, file_type and debtor_ispb",
                     other.unwrap_or("(unnamed)")
                 )));
             }
@@ -113,7 +121,8 @@ pub async fn import(
     let file_type = file_type.ok_or_else(|| ApiError::validation("file_type is required"))?;
     let file_type = FileType::parse(&file_type)
         .ok_or_else(|| ApiError::validation("file_type must be one of CNAB240, CNAB400, CSV, JSON"))?;
-    let upload = Upload { path: spool_file.0.clone(), filename, file_type, size, hash };
+    let cnab = CnabContext { debtor_ispb };
+    let upload = Upload { path: spool_file.0.clone(), filename, file_type, size, hash, cnab };
     let import = state.settlement.import_file(&upload, &caller.subject).await?;
     Ok((StatusCode::CREATED, Json(import)))
 }
