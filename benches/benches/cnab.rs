@@ -7,49 +7,12 @@ use std::hint::black_box;
 use std::io::BufRead;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use febraban_cnab::cnab240::{FileHeader, PaymentBatchHeader, Record, SegmentA, SegmentBPix};
-use febraban_cnab::{PaymentBatch, PaymentFile, ReadOptions, Reader, WriterOptions};
+use febraban_cnab::cnab240::Record;
+use febraban_cnab::{ReadOptions, Reader};
 
-/// 100,000 Pix transfers in four batches of 25,000 (a batch holds at most 99,999 details).
+/// 100,000 Pix transfers in four batches of 25,000.
 fn pix_file() -> Vec<u8> {
-    let batch = |b: u64| PaymentBatch {
-        header: PaymentBatchHeader {
-            operation: "C".into(),
-            service: 20,
-            entry_form: 45,
-            company_name: "EMPRESA EXEMPLO".into(),
-            ..Default::default()
-        },
-        details: (0..25_000u64)
-            .flat_map(|i| {
-                let n = b * 25_000 + i;
-                [
-                    Record::SegmentA(SegmentA {
-                        clearing_house: 9,
-                        payee_name: format!("FAVORECIDO {n}").into(),
-                        your_number: format!("PAG{n:010}").into(),
-                        currency: "BRL".into(),
-                        amount: 1_000 + n,
-                        ..Default::default()
-                    }),
-                    Record::SegmentBPix(SegmentBPix {
-                        initiation: "02".into(),
-                        payee_document_type: 1,
-                        payee_document: 12_345_678_909,
-                        key: format!("favorecido{n}@example.com").into(),
-                        ..Default::default()
-                    }),
-                ]
-            })
-            .collect(),
-        ..Default::default()
-    };
-    let file = PaymentFile {
-        header: FileHeader { bank: 237, company_name: "EMPRESA EXEMPLO".into(), ..Default::default() },
-        batches: (0..4).map(batch).collect(),
-        ..Default::default()
-    };
-    file.to_bytes(&WriterOptions::default()).expect("the generated file writes")
+    pix_settlement_benches::pix_transfers_cnab240(100_000)
 }
 
 fn read(c: &mut Criterion) {

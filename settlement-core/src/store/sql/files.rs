@@ -6,7 +6,7 @@ use sqlx::{Any, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{SqlStore, insert_payment_row, is_unique_violation, time_of};
+use super::{Placeholders, SqlStore, insert_payment_rows, is_unique_violation, time_of};
 use crate::files::{
     FileImport, FileType, ImportFilter, ImportRecord, ImportStatus, ParsedRecord, RecordFilter, RecordStatus,
     success_rate,
@@ -21,6 +21,9 @@ const RECORD_COLUMNS: &str =
 
 /// Records per multi-row INSERT: 5 parameters each, well under SQLite's and PostgreSQL's limits.
 const ROWS_PER_INSERT: usize = 500;
+
+/// Record statuses per multi-row UPDATE: 4 parameters each.
+const MARKS_PER_UPDATE: usize = 500;
 
 fn import_of(row: &AnyRow) -> Result<FileImport, StoreError> {
     let corrupt = |what: &str, value: &str| StoreError::Corrupt(format!("{what} {value:?}"));
@@ -71,21 +74,23 @@ fn record_of(row: &AnyRow) -> Result<ImportRecord, StoreError> {
 /// Inserts `records` of import `id` with as few statements as the parameter limits allow.
 async fn insert_records(
     tx: &mut sqlx::Transaction<'static, Any>,
+    backend: super::Backend,
     id: i64,
     records: &[ParsedRecord],
     at: i64,
 ) -> Result<(), StoreError> {
     for rows in records.chunks(ROWS_PER_INSERT) {
-        let mut sql = String::from(
-            "INSERT INTO file_import_records (file_import_id, line_number, raw_data, fields, status, created_at) VALUES ",
+        let mut placeholders = Placeholders::new(backend);
+        let values: Vec<String> = (0..rows.len())
+            .map(|_| {
+                let head = placeholders.list(4);
+                format!("({head}, 'PENDING', {})", placeholders.next())
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO file_import_records (file_import_id, line_number, raw_data, fields, status, created_at) VALUES {}",
+            values.join(", ")
         );
-        for index in 0..rows.len() {
-            let p = index * 5;
-            if index > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!("(${}, ${}, ${}, ${}, 'PENDING', ${})", p + 1, p + 2, p + 3, p + 4, p + 5));
-        }
         let mut query = sqlx::query(&sql);
         for record in rows {
             query = query
@@ -140,7 +145,7 @@ impl FileStore for SqlStore {
         while let Some(chunk) = records.recv().await {
             match chunk {
                 Ok(chunk) => {
-                    insert_records(&mut tx, id, &chunk, at).await?;
+                    insert_records(&mut tx, self.backend, id, &chunk, at).await?;
                     total += chunk.len() as i64;
                 }
                 Err(error) => {
@@ -282,42 +287,54 @@ impl FileStore for SqlStore {
     ) -> Result<bool, StoreError> {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
+        let payments: Vec<(&crate::payment::NewPayment, Uuid)> =
+            outcomes.iter().filter_map(|o| o.payment.as_ref().ok()).map(|payment| (payment, Uuid::new_v4())).collect();
+        let ids = insert_payment_rows(&mut tx, self.backend, &payments, created_by, at, true).await?;
         let (mut failed, mut skipped) = (0i64, 0i64);
-        for outcome in outcomes {
-            let (status, error, payment_id) = match &outcome.payment {
+        let mut inserted = payments.iter();
+        let marks: Vec<(i64, RecordStatus, Option<String>, Option<i64>)> = outcomes
+            .iter()
+            .map(|outcome| match &outcome.payment {
                 Err(error) => {
                     failed += 1;
-                    (RecordStatus::Failed, Some(error.clone()), None)
+                    (outcome.record_id, RecordStatus::Failed, Some(error.clone()), None)
                 }
                 Ok(payment) => {
-                    match insert_payment_row(&mut tx, payment, Uuid::new_v4(), created_by, at, true).await? {
-                        Some(id) => (RecordStatus::Success, None, Some(id)),
+                    let unique_id = inserted.next().map(|(_, id)| *id).unwrap_or_default();
+                    match ids.get(&unique_id) {
+                        Some(id) => (outcome.record_id, RecordStatus::Success, None, Some(*id)),
                         None => {
                             skipped += 1;
                             let external_id = payment.external_id.as_deref().unwrap_or_default();
-                            (
-                                RecordStatus::Skipped,
-                                Some(format!("a payment with external_id {external_id} exists")),
-                                None,
-                            )
+                            let why = format!("a payment with external_id {external_id} exists");
+                            (outcome.record_id, RecordStatus::Skipped, Some(why), None)
                         }
                     }
                 }
-            };
-            let updated = sqlx::query(
-                "UPDATE file_import_records SET status = $1, error = $2, payment_request_id = $3, processed_at = $4 \
-                 WHERE id = $5 AND file_import_id = $6 AND status = 'PENDING'",
-            )
-            .bind(status.as_str())
-            .bind(error)
-            .bind(payment_id)
-            .bind(at.unix_timestamp())
-            .bind(outcome.record_id)
-            .bind(import_id)
-            .execute(&mut *tx)
-            .await?;
-            if updated.rows_affected() != 1 {
-                // Another worker took this record: its payments stand, these go.
+            })
+            .collect();
+        for chunk in marks.chunks(MARKS_PER_UPDATE) {
+            // Placeholders in text order: processed_at, the rows, the import. VALUES columns
+            // are column1.. in both databases.
+            let mut placeholders = Placeholders::new(self.backend);
+            let processed_at = placeholders.next();
+            let rows: Vec<String> = (0..chunk.len()).map(|_| format!("({})", placeholders.list(4))).collect();
+            let import = placeholders.next();
+            let sql = format!(
+                "UPDATE file_import_records SET status = v.column2, error = v.column3, payment_request_id = v.column4, \
+                 processed_at = {processed_at} FROM (VALUES {}) AS v \
+                 WHERE file_import_records.id = v.column1 AND file_import_records.file_import_id = {import} \
+                 AND file_import_records.status = 'PENDING'",
+                rows.join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(at.unix_timestamp());
+            for (record_id, status, error, payment_id) in chunk {
+                query = query.bind(*record_id).bind(status.as_str()).bind(error.as_deref()).bind(*payment_id);
+            }
+            query = query.bind(import_id);
+            let updated = query.execute(&mut *tx).await?;
+            if updated.rows_affected() != chunk.len() as u64 {
+                // Another worker took some of these records: its payments stand, these go.
                 tx.rollback().await?;
                 return Ok(false);
             }
