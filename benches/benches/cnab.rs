@@ -7,7 +7,6 @@ use std::hint::black_box;
 use std::io::BufRead;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use febraban_cnab::cnab240::Record;
 use febraban_cnab::{ReadOptions, Reader};
 
 /// 100,000 Pix transfers in four batches of 25,000.
