@@ -1,6 +1,7 @@
-//! SIGTERM while requests are in flight: the process stops taking connections, answers what it
-//! accepted, and exits 0; after a restart the database holds exactly the payments it answered
-//! 201 for.
+//! Stopping the real binary. SIGTERM while requests are in flight: the process stops taking
+//! connections, answers what it accepted, and exits 0; after a restart the database holds
+//! exactly the payments it answered 201 for. SIGKILL in the middle of processing an imported
+//! file: after a restart processing resumes where it stopped, and no record makes two payments.
 
 #![cfg(unix)]
 
@@ -108,6 +109,80 @@ async fn sigterm_finishes_in_flight_requests_and_loses_nothing() {
         .unwrap();
     assert_eq!(page["pagination"]["total"], created, "answered 201 for {created}");
     assert!(created > 0, "no request was in flight");
+    child.kill().unwrap();
+    let _ = child.wait();
+}
+
+#[tokio::test]
+async fn kill_9_mid_import_resumes_and_pays_each_record_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap().to_owned();
+    let (mut child, address) = start(&data);
+    let scopes = "files.read files.write payments.read";
+    let token =
+        settlement_server::auth::mint(b"shutdown-test", "ops", scopes, Duration::from_secs(600), None, None).unwrap();
+    let client = reqwest::Client::new();
+    let records = 40_000;
+    let mut csv = String::from("external_id,debtor_ispb,creditor_ispb,amount\n");
+    for n in 0..records {
+        csv.push_str(&format!("CRASH{n},12345678,87654321,{}\n", n + 1));
+    }
+    let form = reqwest::multipart::Form::new()
+        .text("file_type", "CSV")
+        .part("file", reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("big.csv"));
+    let import: Value = client
+        .post(format!("http://{address}/api/v1/files/import"))
+        .bearer_auth(&token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = |address: &str| format!("http://{address}/api/v1/files/imports/{}", import["id"]);
+    client.post(format!("{}/process", url(&address))).bearer_auth(&token).send().await.unwrap();
+    let read = |address: String| {
+        let (client, token) = (client.clone(), token.clone());
+        async move { client.get(url(&address)).bearer_auth(&token).send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let mut progress = 0;
+    for _ in 0..2000 {
+        progress = read(address.clone()).await["processed_records"].as_i64().unwrap();
+        if progress > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(progress > 0 && progress < records, "killed at {progress} of {records}");
+
+    let (mut child, address) = start(&data);
+    let mut import = read(address.clone()).await;
+    for _ in 0..600 {
+        if import["status"] == "COMPLETED" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        import = read(address.clone()).await;
+    }
+    assert_eq!(import["status"], "COMPLETED", "{import}");
+    assert_eq!(
+        (import["processed_records"].as_i64(), import["failed_records"].as_i64()),
+        (Some(records), Some(0)),
+        "{import}"
+    );
+    let payments: Value = client
+        .get(format!("http://{address}/api/v1/payments?limit=1"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(payments["pagination"]["total"], records, "one payment per record, none twice");
     child.kill().unwrap();
     let _ = child.wait();
 }
