@@ -74,5 +74,6 @@ pub use profile::Profile;
 pub use reader::{Cnab240, Format, ReadError, ReadErrorKind, ReadOptions, Reader, Warning, WarningKind};
 pub use validate::{Problem, ProblemKind, Report, Summary, Validator, validate};
 pub use writer::{
-    CobrancaBatch, CobrancaFile, LineEnding, MAX_BATCH_DETAILS, PaymentBatch, PaymentFile, WriteError, WriterOptions,
+    CobrancaBatch, CobrancaFile, LineEnding, MAX_BATCH_DETAILS, PaymentBatch, PaymentFile, PaymentFileWriter,
+    WriteError, WriterOptions,
 };

@@ -165,12 +165,12 @@ impl<W: Write> Lines<'_, W> {
         Ok(())
     }
 
-    /// Writes the file trailer, counting every record, and flushes.
-    fn finish(mut self, trailer: FileTrailer) -> Result<(), WriteError> {
+    /// Writes the file trailer, counting every record, flushes, and gives the output back.
+    fn finish(mut self, trailer: FileTrailer) -> Result<W, WriteError> {
         let record_count = self.count + 1;
         self.put(&Record::FileTrailer(FileTrailer { record_count, ..trailer }))?;
         self.out.flush()?;
-        Ok(())
+        Ok(self.out)
     }
 }
 
@@ -210,39 +210,98 @@ fn amount(record: &Record) -> u64 {
     }
 }
 
+/// Writes a CNAB240 payment file a batch at a time: a file of any size costs one batch of
+/// memory. [`PaymentFile::write`] is this, for a file held whole.
+///
+/// ```
+/// use febraban_cnab::cnab240::{FileHeader, FileTrailer, PaymentBatchHeader, Record, SegmentA, SegmentBPix};
+/// use febraban_cnab::{PaymentBatch, PaymentFileWriter, WriterOptions};
+///
+/// let options = WriterOptions::default();
+/// let header = FileHeader { bank: 341, company_name: "EMPRESA EXEMPLO".into(), ..Default::default() };
+/// let mut writer = PaymentFileWriter::new(Vec::new(), header, &options).unwrap();
+/// for n in 0..3u64 {
+///     let batch = PaymentBatch {
+///         header: PaymentBatchHeader { operation: "C".into(), service: 20, entry_form: 45, ..Default::default() },
+///         details: vec![
+///             Record::SegmentA(SegmentA { clearing_house: 9, amount: 100 + n, ..Default::default() }),
+///             Record::SegmentBPix(SegmentBPix { initiation: "05".into(), ..Default::default() }),
+///         ],
+///         ..Default::default()
+///     };
+///     writer.batch(&batch).unwrap();
+///     // What is written so far can be taken away between batches.
+///     let _written: Vec<u8> = std::mem::take(writer.get_mut());
+/// }
+/// let rest: Vec<u8> = writer.finish(FileTrailer::default()).unwrap();
+/// assert_eq!(rest.len(), 242, "the file trailer");
+/// ```
+pub struct PaymentFileWriter<'o, W> {
+    lines: Lines<'o, W>,
+    bank: u64,
+    batches: usize,
+    last_batch: u64,
+}
+
+impl<'o, W: Write> PaymentFileWriter<'o, W> {
+    /// Starts a file: writes its header.
+    pub fn new(out: W, header: FileHeader, options: &'o WriterOptions) -> Result<Self, WriteError> {
+        let bank = header.bank;
+        let mut lines = Lines { out, options, count: 0 };
+        lines.put(&Record::FileHeader(header))?;
+        Ok(PaymentFileWriter { lines, bank, batches: 0, last_batch: 0 })
+    }
+
+    /// Writes a batch: its header, its details numbered, and its trailer with the count and
+    /// sum computed.
+    pub fn batch(&mut self, batch: &PaymentBatch) -> Result<(), WriteError> {
+        let bank = self.bank;
+        let number = batch_number(batch.header.batch, self.batches, batch.details.len())?;
+        self.batches += 1;
+        self.last_batch = number;
+        self.lines.put(&Record::PaymentBatchHeader(PaymentBatchHeader {
+            bank,
+            batch: number,
+            ..batch.header.clone()
+        }))?;
+        let mut total = 0u64;
+        self.lines.details(bank, number, &batch.details, |detail| total += amount(detail))?;
+        let trailer = PaymentBatchTrailer {
+            bank,
+            batch: number,
+            record_count: batch.details.len() as u64 + 2,
+            total_amount: total,
+            // The currency quantity total (42-59) is kept as given: banks differ (Itaú
+            // writes zeros) and none reconciles it.
+            ..batch.trailer.clone()
+        };
+        self.lines.put(&Record::PaymentBatchTrailer(trailer))
+    }
+
+    /// The output, to take what is written so far.
+    pub fn get_mut(&mut self) -> &mut W {
+        &mut self.lines.out
+    }
+
+    /// Writes the file trailer, counting batches and records, flushes, and gives the output back.
+    pub fn finish(self, trailer: FileTrailer) -> Result<W, WriteError> {
+        let batch_count = match self.lines.options.profile {
+            Profile::ItauSispag => self.last_batch,
+            Profile::Febraban => self.batches as u64,
+        };
+        let bank = self.bank;
+        self.lines.finish(FileTrailer { bank, batch_count, ..trailer })
+    }
+}
+
 impl PaymentFile {
     /// Writes the file to `out`.
     pub fn write<W: Write>(&self, out: W, options: &WriterOptions) -> Result<(), WriteError> {
-        let bank = self.header.bank;
-        let mut lines = Lines { out, options, count: 0 };
-        lines.put(&Record::FileHeader(self.header.clone()))?;
-        let mut last_batch = 0;
-        for (index, batch) in self.batches.iter().enumerate() {
-            let number = batch_number(batch.header.batch, index, batch.details.len())?;
-            last_batch = number;
-            lines.put(&Record::PaymentBatchHeader(PaymentBatchHeader {
-                bank,
-                batch: number,
-                ..batch.header.clone()
-            }))?;
-            let mut total = 0u64;
-            lines.details(bank, number, &batch.details, |detail| total += amount(detail))?;
-            let trailer = PaymentBatchTrailer {
-                bank,
-                batch: number,
-                record_count: batch.details.len() as u64 + 2,
-                total_amount: total,
-                // The currency quantity total (42-59) is kept as given: banks differ (Itaú
-                // writes zeros) and none reconciles it.
-                ..batch.trailer.clone()
-            };
-            lines.put(&Record::PaymentBatchTrailer(trailer))?;
+        let mut writer = PaymentFileWriter::new(out, self.header.clone(), options)?;
+        for batch in &self.batches {
+            writer.batch(batch)?;
         }
-        let batch_count = match options.profile {
-            Profile::ItauSispag => last_batch,
-            Profile::Febraban => self.batches.len() as u64,
-        };
-        lines.finish(FileTrailer { bank, batch_count, ..self.trailer.clone() })
+        writer.finish(self.trailer.clone()).map(drop)
     }
 
     /// The file's bytes.
@@ -481,7 +540,7 @@ impl CobrancaFile {
             };
             lines.put(&Record::CobrancaBatchTrailer(trailer))?;
         }
-        lines.finish(FileTrailer { bank, batch_count: self.batches.len() as u64, ..self.trailer.clone() })
+        lines.finish(FileTrailer { bank, batch_count: self.batches.len() as u64, ..self.trailer.clone() }).map(drop)
     }
 
     /// The file's bytes.

@@ -217,8 +217,11 @@ async fn export(server: &Server, query: &str) -> reqwest::Response {
     server.request(Method::GET, &format!("/api/v1/files/export{query}")).send().await.unwrap()
 }
 
+/// A payment's debtor and creditor ISPBs, debtor document, creditor name, amount and external id.
+type Entry = (String, String, Option<String>, Option<String>, i64, Option<String>);
+
 /// Parties, amounts and external ids of every payment of `server`, in creation order.
-async fn ledger(server: &Server) -> Vec<(String, String, Option<String>, Option<String>, i64, Option<String>)> {
+async fn ledger(server: &Server) -> Vec<Entry> {
     let page: Value =
         server.request(Method::GET, "/api/v1/payments?limit=100").send().await.unwrap().json().await.unwrap();
     let mut rows = Vec::new();
@@ -292,5 +295,41 @@ async fn exports_import_back_with_the_same_parties_amounts_and_ids() {
     assert_eq!(text.lines().count(), 6);
     let tomorrow = today.next_day().unwrap();
     assert_eq!(export(&source, &format!("?from={tomorrow}")).await.text().await.unwrap().lines().count(), 1);
+    source.stop().await;
+}
+
+#[tokio::test]
+async fn a_cnab240_export_is_a_valid_pix_file_that_imports_back() {
+    let source = Server::start().await;
+    for n in 0..3 {
+        let mut body = common::payment_body();
+        body["external_id"] = serde_json::json!(format!("CNAB-{n}"));
+        body["debtor_ispb"] = serde_json::json!("60746948");
+        body["amount"] = serde_json::json!(2000 + n);
+        source.created_id(&body).await;
+    }
+    let response = export(&source, "?format=cnab240&debtor_ispb=60746948").await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-disposition"].to_str().unwrap().ends_with(".rem\""));
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let report = febraban_cnab::validate(bytes.as_slice(), febraban_cnab::ReadOptions::default());
+    assert!(report.is_valid(), "{:?}", report.problems.iter().map(ToString::to_string).collect::<Vec<_>>());
+    assert_eq!((report.summary.payments, report.summary.total_amount), (3, 2000 + 2001 + 2002));
+
+    let target = Server::start().await;
+    let import: Value = upload(&target, "export.rem", "CNAB240", bytes).await.json().await.unwrap();
+    target.request(Method::POST, &format!("/api/v1/files/imports/{}/process", import["id"])).send().await.unwrap();
+    let done = wait_until_done(&target, import["id"].as_i64().unwrap()).await;
+    assert_eq!(done["success_rate"], 100.0, "{done}");
+    // CNAB writes names upper case: everything but the name comes back as it left.
+    let key = |rows: Vec<Entry>| {
+        rows.into_iter().map(|(d, c, doc, _, amount, id)| (d, c, doc, amount, id)).collect::<Vec<_>>()
+    };
+    assert_eq!(key(ledger(&target).await), key(ledger(&source).await));
+
+    for bad in ["?format=cnab240", "?format=cnab240&debtor_ispb=12345678", "?format=cnab400"] {
+        assert_eq!(error_of(export(&source, bad).await).await.0, 400, "{bad}");
+    }
+    target.stop().await;
     source.stop().await;
 }

@@ -85,3 +85,157 @@ pub fn json_element(payment: &Payment) -> Value {
     }
     value
 }
+
+/// CNAB240 exports: Pix transfer files (segments A and B) that `febraban-cnab` validates
+/// strictly, a batch at a time.
+pub mod cnab240 {
+    use febraban_cnab::cnab240::{FileHeader, FileTrailer, PaymentBatchHeader, Record, SegmentA, SegmentBPix};
+    use febraban_cnab::{
+        Date, LineEnding, PaymentBatch, PaymentFileWriter, Profile, WriteError, WriteOptions, WriterOptions,
+    };
+
+    use crate::files::participants;
+    use crate::payment::Payment;
+
+    /// CRLF, FEBRABAN's layout; names longer than their column are cut, as banks do.
+    static OPTIONS: WriterOptions = WriterOptions {
+        line_ending: LineEnding::CrLf,
+        profile: Profile::Febraban,
+        text: WriteOptions { truncate_text: true },
+    };
+
+    /// Payments per batch: a batch holds at most 99,999 details, and an export holds one batch
+    /// in memory at a time.
+    pub const BATCH_PAYMENTS: usize = 5_000;
+
+    /// Digits of a number written as text (an account `12345-6` is 12345 and digit 6).
+    fn number_and_digit(text: Option<&str>) -> (Option<u64>, String) {
+        let Some(text) = text else { return (None, String::new()) };
+        let (number, digit) = text.split_once('-').unwrap_or((text, ""));
+        (number.trim().parse().ok(), digit.trim().chars().take(1).collect())
+    }
+
+    fn document(text: Option<&str>) -> (u64, u64) {
+        match text {
+            Some(document) if document.len() == 11 => (1, document.parse().unwrap_or(0)),
+            Some(document) => (2, document.parse().unwrap_or(0)),
+            None => (0, 0),
+        }
+    }
+
+    fn batch_header(payment: &Payment) -> PaymentBatchHeader {
+        let (kind, number) = document(payment.debtor_document.as_deref());
+        let (account, account_digit) = number_and_digit(payment.debtor_account_no.as_deref());
+        PaymentBatchHeader {
+            operation: "C".into(),
+            service: 20,
+            entry_form: 45,
+            company_document_type: kind,
+            company_document: number,
+            agency: payment.debtor_branch.as_deref().and_then(|b| b.parse().ok()),
+            account,
+            account_digit: account_digit.into(),
+            company_name: payment.debtor_name.clone().unwrap_or_default().into(),
+            ..Default::default()
+        }
+    }
+
+    /// The company's identity in a batch header (document, account, branch, name): payments of
+    /// one company share a batch.
+    type Company = [Option<String>; 4];
+
+    fn company(payment: &Payment) -> Company {
+        [
+            payment.debtor_document.clone(),
+            payment.debtor_account_no.clone(),
+            payment.debtor_branch.clone(),
+            payment.debtor_name.clone(),
+        ]
+    }
+
+    fn details(payment: &Payment) -> [Record; 2] {
+        let (account, digit) = number_and_digit(payment.creditor_account_no.as_deref());
+        let (kind, number) = document(payment.creditor_document.as_deref());
+        let date = payment.scheduled_date.unwrap_or(payment.created_at);
+        let external_id = payment.external_id.as_deref().filter(|id| id.chars().count() <= 20).unwrap_or_default();
+        [
+            Record::SegmentA(SegmentA {
+                clearing_house: 9,
+                payee_bank: participants::compe_of(&payment.creditor_ispb).unwrap_or(0),
+                payee_agency: payment.creditor_branch.as_deref().and_then(|b| b.parse().ok()),
+                payee_account: account,
+                payee_account_digit: digit.into(),
+                payee_name: payment.creditor_name.clone().unwrap_or_default().into(),
+                your_number: external_id.into(),
+                payment_date: Date::new(date.year() as u16, u8::from(date.month()), date.day()),
+                currency: "BRL".into(),
+                amount: u64::try_from(payment.amount).unwrap_or(0),
+                ..Default::default()
+            }),
+            Record::SegmentBPix(SegmentBPix {
+                // 05: the payee is addressed by bank details, not by a Pix key.
+                initiation: "05".into(),
+                payee_document_type: kind,
+                payee_document: number,
+                txid: payment.tx_id.clone().unwrap_or_default().into(),
+                message: payment.description.clone().unwrap_or_default().into(),
+                ispb: payment.creditor_ispb.parse().ok(),
+                ..Default::default()
+            }),
+        ]
+    }
+
+    /// A CNAB240 Pix transfer file being written from the bank with `compe` code.
+    pub struct Cnab240Export {
+        writer: PaymentFileWriter<'static, Vec<u8>>,
+        batch: PaymentBatch,
+        company: Option<Company>,
+    }
+
+    impl Cnab240Export {
+        /// Starts the file: its header, for the bank with `compe` code.
+        pub fn new(compe: u64, first: Option<&Payment>) -> Result<Self, WriteError> {
+            let (kind, number) = document(first.and_then(|p| p.debtor_document.as_deref()));
+            let header = FileHeader {
+                bank: compe,
+                company_document_type: kind,
+                company_document: number,
+                company_name: first.and_then(|p| p.debtor_name.clone()).unwrap_or_default().into(),
+                ..Default::default()
+            };
+            Ok(Cnab240Export {
+                writer: PaymentFileWriter::new(Vec::new(), header, &OPTIONS)?,
+                batch: PaymentBatch::default(),
+                company: None,
+            })
+        }
+
+        /// Adds payments; returns the bytes written so far (whole batches).
+        pub fn add(&mut self, payments: &[Payment]) -> Result<Vec<u8>, WriteError> {
+            for payment in payments {
+                let company = company(payment);
+                if self.company.as_ref() != Some(&company) || self.batch.details.len() >= 2 * BATCH_PAYMENTS {
+                    self.flush_batch()?;
+                    self.batch.header = batch_header(payment);
+                    self.company = Some(company);
+                }
+                self.batch.details.extend(details(payment));
+            }
+            Ok(std::mem::take(self.writer.get_mut()))
+        }
+
+        fn flush_batch(&mut self) -> Result<(), WriteError> {
+            if !self.batch.details.is_empty() {
+                self.writer.batch(&self.batch)?;
+                self.batch = PaymentBatch::default();
+            }
+            Ok(())
+        }
+
+        /// The last batch and the file trailer.
+        pub fn finish(mut self) -> Result<Vec<u8>, WriteError> {
+            self.flush_batch()?;
+            self.writer.finish(FileTrailer::default())
+        }
+    }
+}

@@ -39,6 +39,16 @@ pub fn ispb_of(compe: u64) -> Option<&'static str> {
     PARTICIPANTS.binary_search_by_key(&compe, |&(code, _, _)| code).ok().map(|index| PARTICIPANTS[index].1)
 }
 
+/// The COMPE code of the participant with this ISPB.
+///
+/// ```
+/// use settlement_core::files::participants::compe_of;
+/// assert_eq!(compe_of("60746948"), Some(237));
+/// ```
+pub fn compe_of(ispb: &str) -> Option<u64> {
+    PARTICIPANTS.iter().find(|(_, known, _)| *known == ispb).map(|(code, _, _)| u64::from(*code))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,11 +12,11 @@ use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use settlement_core::files::export;
 use settlement_core::files::parse::CnabContext;
 use settlement_core::files::{
     FileImport, FileType, ImportFilter, ImportRecord, ImportStatus, MAX_FILE_SIZE, RecordFilter, RecordStatus,
 };
+use settlement_core::files::{export, participants};
 use settlement_core::service::files::Upload;
 use settlement_core::{Ispb, PaymentFilter, PaymentStatus};
 use sha2::{Digest, Sha256};
@@ -268,6 +268,8 @@ pub async fn process(
 enum ExportFormat {
     Csv,
     Json,
+    /// A Pix transfer file from the bank with this COMPE code.
+    Cnab240(u64),
 }
 
 /// Payments per query while an export streams.
@@ -287,8 +289,18 @@ fn export_filter(query: &HashMap<String, String>) -> Result<(ExportFormat, Payme
     let format = match query.get("format").map(|f| f.to_ascii_lowercase()).as_deref() {
         None | Some("csv") => ExportFormat::Csv,
         Some("json") => ExportFormat::Json,
-        Some("cnab240" | "cnab400") => {
-            return Err(ApiError::validation("format cnab240 and cnab400 cannot be exported yet; csv and json can"));
+        // A CNAB240 file is one bank's: its payments all leave from one institution.
+        Some("cnab240") => {
+            let ispb = query.get("debtor_ispb").ok_or_else(|| {
+                ApiError::validation("format cnab240 needs debtor_ispb: a CNAB240 file is the debtor bank's file")
+            })?;
+            let compe = participants::compe_of(ispb).ok_or_else(|| {
+                ApiError::validation(format!("debtor_ispb {ispb} has no COMPE code in the participants table"))
+            })?;
+            ExportFormat::Cnab240(compe)
+        }
+        Some("cnab400") => {
+            return Err(ApiError::validation("format cnab400 cannot be exported yet; cnab240, csv and json can"));
         }
         Some(_) => return Err(ApiError::validation("format must be one of csv, json, cnab240, cnab400")),
     };
@@ -316,7 +328,7 @@ fn export_filter(query: &HashMap<String, String>) -> Result<(ExportFormat, Payme
 /// document's filters; at most `max_records` (default 1000, at most 100,000), oldest first.
 #[utoipa::path(get, path = "/api/v1/files/export", tag = "files",
     params(
-        ("format" = Option<String>, Query, description = "csv (default), json; cnab240 and cnab400 are not available yet"),
+        ("format" = Option<String>, Query, description = "csv (default), json, cnab240 (a Pix transfer file; needs debtor_ispb); cnab400 is not available yet"),
         ("status" = Option<PaymentStatus>, Query, description = "Only this status"),
         ("from" = Option<String>, Query, description = "Created on or after this day (YYYY-MM-DD, UTC)"),
         ("to" = Option<String>, Query, description = "Created on or before this day (YYYY-MM-DD, UTC)"),
@@ -343,6 +355,7 @@ pub async fn export(
     let (extension, content_type) = match format {
         ExportFormat::Csv => ("csv", "text/csv; charset=utf-8"),
         ExportFormat::Json => ("json", "application/json"),
+        ExportFormat::Cnab240(_) => ("rem", "text/plain; charset=iso-8859-1"),
     };
     let filename = format!("export_{}.{extension}", now.format(stamp).unwrap_or_default());
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
@@ -351,19 +364,24 @@ pub async fn export(
         let opening = match format {
             ExportFormat::Csv => export::csv_header(),
             ExportFormat::Json => "[".to_owned(),
+            ExportFormat::Cnab240(_) => String::new(),
         };
         if sender.send(Ok(Bytes::from(opening))).await.is_err() {
             return;
         }
+        let fail = |error: String| {
+            // The status line is sent: all that is left is to cut the body short.
+            tracing::error!(%error, "an export failed midway");
+            Err(std::io::Error::other(error))
+        };
+        let mut cnab: Option<export::cnab240::Cnab240Export> = None;
         let (mut after, mut left, mut first) = (0, max_records, true);
         while left > 0 {
             let limit = u32::try_from(left.min(i64::from(EXPORT_PAGE))).unwrap_or(EXPORT_PAGE);
             let page = match settlement.export_page(&filter, after, limit).await {
                 Ok(page) => page,
                 Err(error) => {
-                    // The status line is sent: all that is left is to cut the body short.
-                    tracing::error!(%error, "an export failed midway");
-                    let _ = sender.send(Err(std::io::Error::other(error.to_string()))).await;
+                    let _ = sender.send(fail(error.to_string())).await;
                     return;
                 }
             };
@@ -383,14 +401,43 @@ pub async fn export(
                     }
                     text.into_bytes()
                 }
+                ExportFormat::Cnab240(compe) => {
+                    let writer = match cnab.take() {
+                        Some(writer) => Ok(writer),
+                        None => export::cnab240::Cnab240Export::new(compe, page.first()),
+                    };
+                    match writer.and_then(|mut writer| writer.add(&page).map(|bytes| (writer, bytes))) {
+                        Ok((writer, bytes)) => {
+                            cnab = Some(writer);
+                            bytes
+                        }
+                        Err(error) => {
+                            let _ = sender.send(fail(error.to_string())).await;
+                            return;
+                        }
+                    }
+                }
             };
             if sender.send(Ok(Bytes::from(chunk))).await.is_err() {
                 return;
             }
         }
-        if format == ExportFormat::Json {
-            let _ = sender.send(Ok(Bytes::from_static(b"]"))).await;
-        }
+        let closing = match format {
+            ExportFormat::Json => Ok(b"]".to_vec()),
+            ExportFormat::Cnab240(compe) => {
+                // A file with no payment is still a file: header and trailer.
+                let writer = match cnab {
+                    Some(writer) => Ok(writer),
+                    None => export::cnab240::Cnab240Export::new(compe, None),
+                };
+                writer.and_then(export::cnab240::Cnab240Export::finish).map_err(|e| e.to_string())
+            }
+            ExportFormat::Csv => Ok(Vec::new()),
+        };
+        let _ = match closing {
+            Ok(bytes) => sender.send(Ok(Bytes::from(bytes))).await,
+            Err(error) => sender.send(fail(error)).await,
+        };
     });
     let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
         receiver.recv().await.map(|item| (item, receiver))
