@@ -228,3 +228,80 @@ async fn a_cnab240_file_whose_trailer_lies_stores_nothing() {
         assert!(error.to_string().contains("trailer"), "{error}");
     }
 }
+
+#[tokio::test]
+async fn a_cnab400_remessa_becomes_payments_to_collect_with_its_pix_record() {
+    use febraban_cnab::Date;
+    use febraban_cnab::cnab400::{ItauPixDetail, ItauRemessaDetail, ItauRemessaHeader, Record};
+    let detail = |n: u64, document: &str| {
+        Record::ItauRemessaDetail(ItauRemessaDetail {
+            company_document_type: 2,
+            company_document: 11_222_333_000_181,
+            agency: 1234,
+            account: 56789,
+            wallet: Some(109),
+            occurrence: 1,
+            company_reference: format!("BOLETO-{n}").into(),
+            document_number: format!("DOC{n}").into(),
+            due_date: Date::new(2026, 12, 10),
+            amount: 15_000 + n,
+            bank: 341,
+            accepted: "N".into(),
+            payer_document_type: Some(1),
+            payer_document: document.parse().ok(),
+            payer_name: "JOSE DA SILVA".into(),
+            ..Default::default()
+        })
+    };
+    let records = vec![
+        Record::ItauRemessaHeader(ItauRemessaHeader {
+            literal: "REMESSA".into(),
+            service: 1,
+            service_name: "COBRANCA".into(),
+            agency: 1234,
+            account: 56789,
+            company_name: "PADARIA SAO JOAO".into(),
+            bank: 341,
+            bank_name: "BANCO ITAU SA".into(),
+            written_on: Date::new(2026, 11, 22),
+            ..Default::default()
+        }),
+        detail(1, "12345678909"),
+        Record::ItauPix(ItauPixDetail {
+            key: "padaria@example.com".into(),
+            location_id: "9d36b84f".into(),
+            ..Default::default()
+        }),
+        detail(2, "98765432100"),
+    ];
+    let mut bytes = Vec::new();
+    febraban_cnab::cnab400::write(&records, &mut bytes, &Default::default()).unwrap();
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        let dir = tempfile::tempdir().unwrap();
+        let import =
+            service.import_file(&upload(dir.path(), "cobranca.rem", FileType::Cnab400, &bytes), "op").await.unwrap();
+        assert_eq!(import.total_records, 2, "{backend}");
+        service.start_processing(import.id).await.unwrap();
+        process_all(&service).await;
+        let (records, _) =
+            service.import_records(import.id, &RecordFilter { limit: 10, ..Default::default() }).await.unwrap();
+        assert!(records.iter().all(|r| r.status == RecordStatus::Success), "{backend}: {records:?}");
+        assert_eq!(records[0].raw_data.lines().count(), 2, "the detail and its Pix record");
+        let payment = service.payment(records[0].payment_request_id.unwrap()).await.unwrap();
+        assert_eq!(payment.creditor_ispb, "60701190", "{backend}: the company's bank collects");
+        assert_eq!(payment.creditor_name.as_deref(), Some("PADARIA SAO JOAO"));
+        assert_eq!((payment.debtor_document.as_deref(), payment.amount), (Some("12345678909"), 15_001));
+        assert_eq!(payment.external_id.as_deref(), Some("BOLETO-1"));
+        assert_eq!(payment.additional_info[0].value, "padaria@example.com");
+    }
+    // A retorno is not a remessa.
+    let Some(retorno) = corpus_file("bradesco-237_cnab400_cobranca_retorno_laravel-boleto.ret") else { return };
+    for (_, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        let dir = tempfile::tempdir().unwrap();
+        let error =
+            service.import_file(&upload(dir.path(), "x.ret", FileType::Cnab400, &retorno), "op").await.unwrap_err();
+        assert!(error.to_string().contains("retorno"), "{error}");
+    }
+}

@@ -454,3 +454,141 @@ pub fn cnab240(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
     }
     Ok(count)
 }
+
+/// Reads a CNAB400 cobrança remessa (Bradesco or Itaú): the file must validate strictly; then
+/// each detail (type 1) becomes a payment to collect, from its pagador to the company, with the
+/// Pix key and TXID of the Pix record that follows it (Itaú type 3, Santander type 8) when there
+/// is one. The pagador's institution is not in a remessa: the record carries the upload's
+/// `debtor_ispb` when given, else the collecting bank's.
+pub fn cnab400(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_>) -> Result<u64, ParseError> {
+    use febraban_cnab::cnab400::{Cnab400, Record};
+    let open = || {
+        std::fs::File::open(path)
+            .map(|file| BufReader::with_capacity(256 * 1024, file))
+            .map_err(|e| ParseError::file(format!("cannot read the file: {e}")))
+    };
+    let report = febraban_cnab::cnab400::validate(open()?, febraban_cnab::ReadOptions::default());
+    if !report.is_valid() {
+        let first = &report.problems[0];
+        let more = report.problems.len() - 1;
+        let message =
+            if more > 0 { format!("{} (and {more} more problems)", first.kind) } else { first.kind.to_string() };
+        return Err(ParseError::at(first.line as u64, message));
+    }
+    let write_options = febraban_cnab::WriteOptions::default();
+    let mut company: (Option<String>, Option<String>) = (None, None); // ISPB, name
+    let mut pending: Option<(u64, String, Map<String, Value>)> = None;
+    let mut count = 0;
+    let mut emit =
+        |pending: &mut Option<(u64, String, Map<String, Value>)>, count: &mut u64| -> Result<(), ParseError> {
+            if let Some((line, raw, fields)) = pending.take() {
+                *count += 1;
+                sink(ParsedRecord { line_number: line, raw_data: raw, fields: Value::Object(fields) })
+                    .map_err(|()| ParseError::at(line, "stopped"))?;
+            }
+            Ok(())
+        };
+    let reader = febraban_cnab::Reader::with_format(open()?, febraban_cnab::ReadOptions::default(), Cnab400::default());
+    for item in reader {
+        let (line, record) = item.map_err(|e| ParseError::at(e.line as u64, e.kind.to_string()))?;
+        let line = line as u64;
+        let raw_line = || {
+            record
+                .to_line(&write_options)
+                .map(|bytes| bytes.iter().map(|&b| char::from(b)).collect::<String>())
+                .unwrap_or_default()
+        };
+        // (amount, due date, document number, company reference, payer document type, payer document, payer name)
+        let detail = match &record {
+            Record::BradescoRemessaHeader(header) => {
+                company = (participants::ispb_of(header.bank).map(str::to_owned), text(&header.company_name));
+                None
+            }
+            Record::ItauRemessaHeader(header) => {
+                company = (participants::ispb_of(header.bank).map(str::to_owned), text(&header.company_name));
+                None
+            }
+            Record::BradescoRetornoHeader(_) | Record::ItauRetornoHeader(_) => {
+                return Err(ParseError::at(
+                    line,
+                    "this is a retorno: it reports what became of boletos; only a remessa creates payments",
+                ));
+            }
+            Record::BradescoRemessaDetail(d) => Some((
+                d.amount,
+                d.due_date,
+                text(&d.document_number),
+                text(&d.participant_control),
+                d.payer_document_type,
+                d.payer_document,
+                text(&d.payer_name),
+            )),
+            Record::ItauRemessaDetail(d) => Some((
+                d.amount,
+                d.due_date,
+                text(&d.document_number),
+                text(&d.company_reference),
+                d.payer_document_type,
+                d.payer_document,
+                text(&d.payer_name),
+            )),
+            Record::ItauPix(pix) => {
+                if let Some((_, raw, fields)) = pending.as_mut() {
+                    // A payment has no key field: the key and location travel as additional info.
+                    let info: Vec<Value> = [("pix_key", text(&pix.key)), ("pix_location_id", text(&pix.location_id))]
+                        .into_iter()
+                        .filter_map(|(key, value)| value.map(|value| serde_json::json!({ "key": key, "value": value })))
+                        .collect();
+                    if !info.is_empty() {
+                        fields.insert("additional_info".to_owned(), Value::Array(info));
+                    }
+                    raw.push('\n');
+                    raw.push_str(&raw_line());
+                }
+                None
+            }
+            Record::SantanderPix(pix) => {
+                if let Some((_, raw, fields)) = pending.as_mut() {
+                    if let Some(txid) = text(&pix.txid) {
+                        fields.insert("tx_id".to_owned(), Value::from(txid));
+                    }
+                    raw.push('\n');
+                    raw.push_str(&raw_line());
+                }
+                None
+            }
+            _ => {
+                emit(&mut pending, &mut count)?;
+                None
+            }
+        };
+        let Some((amount, due_date, document_number, reference, payer_kind, payer_document, payer_name)) = detail
+        else {
+            continue;
+        };
+        emit(&mut pending, &mut count)?;
+        let mut fields = Map::new();
+        let mut put = |name: &str, value: Option<String>| {
+            if let Some(value) = value {
+                fields.insert(name.to_owned(), Value::from(value));
+            }
+        };
+        put("creditor_ispb", company.0.clone());
+        put("creditor_name", company.1.clone());
+        put("debtor_ispb", context.debtor_ispb.clone().or_else(|| company.0.clone()));
+        put("debtor_document", payer_document.and_then(|number| document(payer_kind.unwrap_or(0), number)));
+        put("debtor_name", payer_name);
+        put("external_id", reference.or(document_number.clone()));
+        put("description", document_number.map(|number| format!("Boleto {number}")));
+        if let Some(date) = due_date {
+            put("scheduled_date", Some(format!("{date}T00:00:00Z")));
+        }
+        fields.insert("amount".to_owned(), Value::from(i64::try_from(amount).unwrap_or(i64::MAX)));
+        pending = Some((line, raw_line(), fields));
+    }
+    emit(&mut pending, &mut count)?;
+    if count == 0 {
+        return Err(ParseError::file("the file holds no boleto (detail type 1)"));
+    }
+    Ok(count)
+}

@@ -63,10 +63,7 @@ fn read_file(
             FileType::Csv => parse::csv(file, &mut sink),
             FileType::Json => parse::json(file, &mut sink),
             FileType::Cnab240 => parse::cnab240(&path, &cnab, &mut sink),
-            FileType::Cnab400 => Err(ParseError {
-                line: None,
-                message: "CNAB400 files cannot be imported yet; CNAB240, CSV and JSON can".to_owned(),
-            }),
+            FileType::Cnab400 => parse::cnab400(&path, &cnab, &mut sink),
         }
     };
     let _ = match result {
