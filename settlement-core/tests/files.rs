@@ -305,3 +305,86 @@ async fn a_cnab400_remessa_becomes_payments_to_collect_with_its_pix_record() {
         assert!(error.to_string().contains("retorno"), "{error}");
     }
 }
+
+#[tokio::test]
+async fn a_real_itau_file_of_pix_qr_payments_and_transfers_imports_whole() {
+    let name = "itau-341_cnab240_sispag_remessa_pix-qrcode-J-J52_and_pix-A-B_pix59964_ok_anonymized.txt";
+    let Some(bytes) = corpus_file(name) else { return };
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        let dir = tempfile::tempdir().unwrap();
+        let import =
+            service.import_file(&upload(dir.path(), "itau.rem", FileType::Cnab240, &bytes), "op").await.unwrap();
+        let (records, _) =
+            service.import_records(import.id, &RecordFilter { limit: 1000, ..Default::default() }).await.unwrap();
+        // Every record's raw data is the file's own lines, the Itaú J-52 layout included.
+        let text = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
+        for record in &records {
+            assert!(text.contains(&record.raw_data), "{backend}: line {} is not the file's", record.line_number);
+        }
+        let j = records.iter().find(|r| r.raw_data.as_bytes().get(13) == Some(&b'J')).expect("a J payment");
+        assert_eq!(j.raw_data.lines().count(), 2, "J and its J-52");
+        service.start_processing(import.id).await.unwrap();
+        process_all(&service).await;
+        let done = service.file_import(import.id).await.unwrap();
+        assert_eq!(done.processed_records, import.total_records, "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn a_cnab240_cobranca_remessa_becomes_payments_to_collect() {
+    use febraban_cnab::cnab240::{CobrancaBatchHeader, FileHeader, Record, SegmentP, SegmentQ};
+    use febraban_cnab::{CobrancaBatch, CobrancaFile, Date, WriterOptions};
+    let file = CobrancaFile {
+        header: FileHeader { bank: 237, company_name: "PADARIA SAO JOAO".into(), ..Default::default() },
+        batches: vec![CobrancaBatch {
+            header: CobrancaBatchHeader {
+                operation: "R".into(),
+                service: 1,
+                company_document_type: 2,
+                company_document: 11_222_333_000_181,
+                company_name: "PADARIA SAO JOAO".into(),
+                ..Default::default()
+            },
+            details: vec![
+                Record::SegmentP(SegmentP {
+                    document_number: "NF-1001".into(),
+                    due_date: Date::new(2026, 12, 10),
+                    amount: 25_000,
+                    ..Default::default()
+                }),
+                Record::SegmentQ(SegmentQ {
+                    payer_document_type: 1,
+                    payer_document: 12_345_678_909,
+                    payer_name: "JOSE DA SILVA".into(),
+                    ..Default::default()
+                }),
+            ],
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let bytes = file.to_bytes(&WriterOptions::default()).unwrap();
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        let dir = tempfile::tempdir().unwrap();
+        let import = service.import_file(&upload(dir.path(), "cob.rem", FileType::Cnab240, &bytes), "op").await;
+        let import = import.unwrap_or_else(|e| panic!("{backend}: {e}"));
+        service.start_processing(import.id).await.unwrap();
+        process_all(&service).await;
+        let (records, _) =
+            service.import_records(import.id, &RecordFilter { limit: 10, ..Default::default() }).await.unwrap();
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].status, RecordStatus::Success, "{backend}: {:?}", records[0].error);
+        let payment = service.payment(records[0].payment_request_id.unwrap()).await.unwrap();
+        assert_eq!(
+            (payment.creditor_ispb.as_str(), payment.creditor_document.as_deref()),
+            ("60746948", Some("11222333000181"))
+        );
+        assert_eq!(
+            (payment.debtor_document.as_deref(), payment.debtor_name.as_deref()),
+            (Some("12345678909"), Some("JOSE DA SILVA"))
+        );
+        assert_eq!((payment.amount, payment.external_id.as_deref()), (25_000, Some("NF-1001")));
+    }
+}

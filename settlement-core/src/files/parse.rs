@@ -291,6 +291,24 @@ struct Payer {
     account: Option<String>,
 }
 
+/// The debtor fields of a payment the batch's company makes.
+fn payer_fields(payer: &Payer) -> Map<String, Value> {
+    let mut fields = Map::new();
+    for (name, value) in [
+        ("debtor_ispb", payer.ispb.clone()),
+        ("debtor_document", payer.document.clone()),
+        ("debtor_name", payer.name.clone()),
+        ("debtor_branch", payer.branch.clone()),
+        ("debtor_account_type", payer.account.as_ref().map(|_| "CACC".to_owned())),
+        ("debtor_account_no", payer.account.clone()),
+    ] {
+        if let Some(value) = value {
+            fields.insert(name.to_owned(), Value::from(value));
+        }
+    }
+    fields
+}
+
 /// A CPF (type 1) or CNPJ (type 2) written as CNAB writes numbers: zero-padded to 14 digits.
 fn document(kind: u64, number: u64) -> Option<String> {
     match (kind, number) {
@@ -311,10 +329,11 @@ fn text(value: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_owned())
 }
 
-/// Reads a CNAB240 file of Pix transfers: the file must validate strictly (structure and every
-/// trailer), then each segment A, with the segment B after it, becomes a record: a payment from
-/// the batch's company to the favorecido. Other batch kinds cannot be imported yet and make the
-/// file unreadable, saying so.
+/// Reads a CNAB240 remessa: the file must validate strictly (structure and every trailer),
+/// then each payment becomes a record. A segment A with its B (a transfer, Pix included) and a
+/// segment J with its J-52 (a boleto or Pix QR code paid) are payments from the batch's company;
+/// a segment P with its Q and R (cobrança) is a payment to collect from the pagador to the
+/// company. A retorno (T and U) is refused.
 pub fn cnab240(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_>) -> Result<u64, ParseError> {
     use febraban_cnab::cnab240::Record;
     let open = || {
@@ -333,7 +352,8 @@ pub fn cnab240(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
         return Err(ParseError::at(first.line as u64, message));
     }
     let mut payer = Payer::default();
-    let mut file_ispb = context.debtor_ispb.clone();
+    // The file's bank: where the company's account is.
+    let mut file_bank_ispb: Option<String> = None;
     let mut pending: Option<(u64, String, Map<String, Value>)> = None;
     let mut count = 0;
     let mut emit =
@@ -346,26 +366,29 @@ pub fn cnab240(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
             Ok(())
         };
     let write_options = febraban_cnab::WriteOptions::default();
+    // How the bank lays out what the FEBRABAN layout leaves open (Itaú's J-52 TXID).
+    let mut profile = febraban_cnab::Profile::Febraban;
     for item in febraban_cnab::Reader::new(open()?) {
         let (line, record) = item.map_err(|e| ParseError::at(e.line as u64, e.kind.to_string()))?;
         let line = line as u64;
         // A strictly valid line writes back to the same bytes (the codec's round-trip tests).
+        if let Record::FileHeader(header) = &record {
+            profile = febraban_cnab::Profile::for_bank(header.bank);
+        }
         let raw_line = || {
             record
-                .to_line(febraban_cnab::Profile::Febraban, &write_options)
+                .to_line(profile, &write_options)
                 .map(|bytes| bytes.iter().map(|&b| char::from(b)).collect::<String>())
                 .unwrap_or_default()
         };
         match &record {
             Record::FileHeader(header) => {
-                if file_ispb.is_none() {
-                    file_ispb = participants::ispb_of(header.bank).map(str::to_owned);
-                }
+                file_bank_ispb = participants::ispb_of(header.bank).map(str::to_owned);
             }
             Record::PaymentBatchHeader(header) => {
                 emit(&mut pending, &mut count)?;
                 payer = Payer {
-                    ispb: file_ispb.clone(),
+                    ispb: context.debtor_ispb.clone().or_else(|| file_bank_ispb.clone()),
                     document: document(header.company_document_type, header.company_document),
                     name: text(&header.company_name),
                     branch: header.agency.filter(|a| *a > 0).map(|a| a.to_string()),
@@ -374,18 +397,12 @@ pub fn cnab240(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
             }
             Record::SegmentA(a) => {
                 emit(&mut pending, &mut count)?;
-                let mut fields = Map::new();
+                let mut fields = payer_fields(&payer);
                 let mut put = |name: &str, value: Option<String>| {
                     if let Some(value) = value {
                         fields.insert(name.to_owned(), Value::from(value));
                     }
                 };
-                put("debtor_ispb", payer.ispb.clone());
-                put("debtor_document", payer.document.clone());
-                put("debtor_name", payer.name.clone());
-                put("debtor_branch", payer.branch.clone());
-                put("debtor_account_no", payer.account.clone());
-                put("debtor_account_type", payer.account.as_ref().map(|_| "CACC".to_owned()));
                 put("creditor_ispb", participants::ispb_of(a.payee_bank).map(str::to_owned));
                 put("creditor_name", text(&a.payee_name));
                 put("creditor_branch", a.payee_agency.filter(|n| *n > 0).map(|n| n.to_string()));
@@ -428,21 +445,115 @@ pub fn cnab240(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
                     raw.push_str(&raw_line());
                 }
             }
-            Record::SegmentJ(_) | Record::SegmentJ52(_) | Record::SegmentJ52Pix(_) => {
-                return Err(ParseError::at(
-                    line,
-                    "boleto and Pix QR code payments (segments J and J-52) cannot be imported yet; transfers (A and B) can",
-                ));
+            Record::SegmentJ(j) => {
+                // A boleto or Pix QR code paid by the company: the issuer's bank is the
+                // barcode's first three digits.
+                emit(&mut pending, &mut count)?;
+                let mut fields = payer_fields(&payer);
+                let issuer = j.barcode.get(..3).and_then(|code| code.parse::<u64>().ok()).filter(|code| *code > 0);
+                let mut put = |name: &str, value: Option<String>| {
+                    if let Some(value) = value {
+                        fields.insert(name.to_owned(), Value::from(value));
+                    }
+                };
+                put("creditor_ispb", issuer.and_then(participants::ispb_of).map(str::to_owned));
+                put("creditor_name", text(&j.payee_name));
+                put("external_id", text(&j.your_number));
+                if let Some(date) = j.payment_date {
+                    put("scheduled_date", Some(format!("{date}T00:00:00Z")));
+                }
+                let amount = if j.amount > 0 { j.amount } else { j.face_amount };
+                fields.insert("amount".to_owned(), Value::from(i64::try_from(amount).unwrap_or(i64::MAX)));
+                let barcode: String = j.barcode.chars().filter(|c| *c != '0').collect();
+                if !barcode.is_empty() {
+                    fields.insert(
+                        "additional_info".to_owned(),
+                        serde_json::json!([{ "key": "barcode", "value": j.barcode.as_str() }]),
+                    );
+                }
+                pending = Some((line, raw_line(), fields));
             }
-            Record::CobrancaBatchHeader(_)
-            | Record::SegmentP(_)
-            | Record::SegmentQ(_)
-            | Record::SegmentR(_)
-            | Record::SegmentT(_)
-            | Record::SegmentU(_) => {
+            Record::SegmentJ52(j52) => {
+                if let Some((_, raw, fields)) = pending.as_mut() {
+                    if let Some(document) = document(j52.payee_document_type, j52.payee_document) {
+                        fields.insert("creditor_document".to_owned(), Value::from(document));
+                    }
+                    raw.push('\n');
+                    raw.push_str(&raw_line());
+                }
+            }
+            Record::SegmentJ52Pix(j52) => {
+                if let Some((_, raw, fields)) = pending.as_mut() {
+                    if let Some(document) = document(j52.payee_document_type, j52.payee_document) {
+                        fields.insert("creditor_document".to_owned(), Value::from(document));
+                    }
+                    if let Some(txid) = text(&j52.txid) {
+                        fields.insert("tx_id".to_owned(), Value::from(txid));
+                    }
+                    if let Some(key) = text(&j52.key_or_url) {
+                        let info = fields.entry("additional_info").or_insert_with(|| Value::Array(Vec::new()));
+                        if let Some(items) = info.as_array_mut() {
+                            items.push(serde_json::json!({ "key": "pix_key_or_url", "value": key }));
+                        }
+                    }
+                    raw.push('\n');
+                    raw.push_str(&raw_line());
+                }
+            }
+            Record::CobrancaBatchHeader(header) => {
+                emit(&mut pending, &mut count)?;
+                // The company collects: it is the creditor, at the file's bank.
+                payer = Payer {
+                    ispb: file_bank_ispb.clone(),
+                    document: document(header.company_document_type, header.company_document),
+                    name: text(&header.company_name),
+                    branch: None,
+                    account: None,
+                };
+            }
+            Record::SegmentP(p) => {
+                emit(&mut pending, &mut count)?;
+                let mut fields = Map::new();
+                let mut put = |name: &str, value: Option<String>| {
+                    if let Some(value) = value {
+                        fields.insert(name.to_owned(), Value::from(value));
+                    }
+                };
+                put("creditor_ispb", payer.ispb.clone());
+                put("creditor_document", payer.document.clone());
+                put("creditor_name", payer.name.clone());
+                // A remessa does not say where the pagador banks.
+                put("debtor_ispb", context.debtor_ispb.clone().or_else(|| file_bank_ispb.clone()));
+                put("external_id", text(&p.document_number).or_else(|| text(&p.our_number)));
+                put("description", text(&p.document_number).map(|number| format!("Boleto {number}")));
+                if let Some(date) = p.due_date {
+                    put("scheduled_date", Some(format!("{date}T00:00:00Z")));
+                }
+                fields.insert("amount".to_owned(), Value::from(i64::try_from(p.amount).unwrap_or(i64::MAX)));
+                pending = Some((line, raw_line(), fields));
+            }
+            Record::SegmentQ(q) => {
+                if let Some((_, raw, fields)) = pending.as_mut() {
+                    if let Some(document) = document(q.payer_document_type, q.payer_document) {
+                        fields.insert("debtor_document".to_owned(), Value::from(document));
+                    }
+                    if let Some(name) = text(&q.payer_name) {
+                        fields.insert("debtor_name".to_owned(), Value::from(name));
+                    }
+                    raw.push('\n');
+                    raw.push_str(&raw_line());
+                }
+            }
+            Record::SegmentR(_) => {
+                if let Some((_, raw, _)) = pending.as_mut() {
+                    raw.push('\n');
+                    raw.push_str(&raw_line());
+                }
+            }
+            Record::SegmentT(_) | Record::SegmentU(_) => {
                 return Err(ParseError::at(
                     line,
-                    "cobrança batches cannot be imported yet; payment transfers (A and B) can",
+                    "this is a cobrança retorno (segments T and U): it reports what became of boletos; only a remessa creates payments",
                 ));
             }
             _ => emit(&mut pending, &mut count)?,
@@ -450,7 +561,7 @@ pub fn cnab240(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
     }
     emit(&mut pending, &mut count)?;
     if count == 0 {
-        return Err(ParseError::file("the file holds no payment (segment A)"));
+        return Err(ParseError::file("the file holds no payment (segments A, J or P)"));
     }
     Ok(count)
 }
