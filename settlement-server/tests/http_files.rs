@@ -333,3 +333,47 @@ async fn a_cnab240_export_is_a_valid_pix_file_that_imports_back() {
     target.stop().await;
     source.stop().await;
 }
+
+#[tokio::test]
+async fn a_cnab400_export_is_a_bradesco_remessa_that_imports_back() {
+    let source = Server::start().await;
+    for n in 0..3 {
+        let mut body = common::payment_body();
+        body["external_id"] = serde_json::json!(format!("BOL-{n}"));
+        body["creditor_ispb"] = serde_json::json!("60746948");
+        body["amount"] = serde_json::json!(3000 + n);
+        source.created_id(&body).await;
+    }
+    let response = export(&source, "?format=cnab400&creditor_ispb=60746948").await;
+    assert_eq!(response.status(), 200);
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let report = febraban_cnab::cnab400::validate(bytes.as_slice(), febraban_cnab::ReadOptions::default());
+    assert!(report.is_valid(), "{:?}", report.problems.iter().map(ToString::to_string).collect::<Vec<_>>());
+    assert_eq!((report.summary.bank, report.summary.payments, report.summary.total_amount), (Some(237), 3, 9003));
+
+    let target = Server::start().await;
+    // The pagador's institution is not in a remessa: the upload says it.
+    let form = Form::new()
+        .part("file", Part::bytes(bytes).file_name("cobranca.rem"))
+        .text("file_type", "CNAB400")
+        .text("debtor_ispb", "12345678");
+    let import: Value = target
+        .request(Method::POST, "/api/v1/files/import")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    target.request(Method::POST, &format!("/api/v1/files/imports/{}/process", import["id"])).send().await.unwrap();
+    let done = wait_until_done(&target, import["id"].as_i64().unwrap()).await;
+    assert_eq!(done["success_rate"], 100.0, "{done}");
+    let key = |rows: Vec<Entry>| {
+        rows.into_iter().map(|(d, c, doc, _, amount, id)| (d, c, doc, amount, id)).collect::<Vec<_>>()
+    };
+    assert_eq!(key(ledger(&target).await), key(ledger(&source).await));
+    assert_eq!(error_of(export(&source, "?format=cnab400").await).await.0, 400);
+    target.stop().await;
+    source.stop().await;
+}

@@ -270,6 +270,8 @@ enum ExportFormat {
     Json,
     /// A Pix transfer file from the bank with this COMPE code.
     Cnab240(u64),
+    /// A Bradesco cobrança remessa.
+    Cnab400,
 }
 
 /// Payments per query while an export streams.
@@ -299,8 +301,15 @@ fn export_filter(query: &HashMap<String, String>) -> Result<(ExportFormat, Payme
             })?;
             ExportFormat::Cnab240(compe)
         }
+        // A cobrança remessa is the collecting bank's: its payments all arrive there.
         Some("cnab400") => {
-            return Err(ApiError::validation("format cnab400 cannot be exported yet; cnab240, csv and json can"));
+            let bradesco = participants::ispb_of(febraban_cnab::cnab400::BRADESCO).unwrap_or_default();
+            if query.get("creditor_ispb").map(String::as_str) != Some(bradesco) {
+                return Err(ApiError::validation(format!(
+                    "format cnab400 writes a Bradesco cobrança remessa: it needs creditor_ispb={bradesco}"
+                )));
+            }
+            ExportFormat::Cnab400
         }
         Some(_) => return Err(ApiError::validation("format must be one of csv, json, cnab240, cnab400")),
     };
@@ -328,7 +337,7 @@ fn export_filter(query: &HashMap<String, String>) -> Result<(ExportFormat, Payme
 /// document's filters; at most `max_records` (default 1000, at most 100,000), oldest first.
 #[utoipa::path(get, path = "/api/v1/files/export", tag = "files",
     params(
-        ("format" = Option<String>, Query, description = "csv (default), json, cnab240 (a Pix transfer file; needs debtor_ispb); cnab400 is not available yet"),
+        ("format" = Option<String>, Query, description = "csv (default), json, cnab240 (a Pix transfer file; needs debtor_ispb), cnab400 (a Bradesco cobrança remessa; needs creditor_ispb 60746948)"),
         ("status" = Option<PaymentStatus>, Query, description = "Only this status"),
         ("from" = Option<String>, Query, description = "Created on or after this day (YYYY-MM-DD, UTC)"),
         ("to" = Option<String>, Query, description = "Created on or before this day (YYYY-MM-DD, UTC)"),
@@ -355,7 +364,7 @@ pub async fn export(
     let (extension, content_type) = match format {
         ExportFormat::Csv => ("csv", "text/csv; charset=utf-8"),
         ExportFormat::Json => ("json", "application/json"),
-        ExportFormat::Cnab240(_) => ("rem", "text/plain; charset=iso-8859-1"),
+        ExportFormat::Cnab240(_) | ExportFormat::Cnab400 => ("rem", "text/plain; charset=iso-8859-1"),
     };
     let filename = format!("export_{}.{extension}", now.format(stamp).unwrap_or_default());
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
@@ -364,7 +373,7 @@ pub async fn export(
         let opening = match format {
             ExportFormat::Csv => export::csv_header(),
             ExportFormat::Json => "[".to_owned(),
-            ExportFormat::Cnab240(_) => String::new(),
+            ExportFormat::Cnab240(_) | ExportFormat::Cnab400 => String::new(),
         };
         if sender.send(Ok(Bytes::from(opening))).await.is_err() {
             return;
@@ -375,6 +384,7 @@ pub async fn export(
             Err(std::io::Error::other(error))
         };
         let mut cnab: Option<export::cnab240::Cnab240Export> = None;
+        let mut remessa = export::cnab400::Cnab400Export::default();
         let (mut after, mut left, mut first) = (0, max_records, true);
         while left > 0 {
             let limit = u32::try_from(left.min(i64::from(EXPORT_PAGE))).unwrap_or(EXPORT_PAGE);
@@ -400,6 +410,21 @@ pub async fn export(
                         text.push_str(&export::json_element(payment).to_string());
                     }
                     text.into_bytes()
+                }
+                ExportFormat::Cnab400 => {
+                    // The header names the company, known from the first payment.
+                    let header = if first { remessa.header(page.first(), now) } else { Ok(Vec::new()) };
+                    first = false;
+                    match header.and_then(|mut bytes| {
+                        bytes.extend(remessa.details(&page)?);
+                        Ok(bytes)
+                    }) {
+                        Ok(bytes) => bytes,
+                        Err(error) => {
+                            let _ = sender.send(fail(error)).await;
+                            return;
+                        }
+                    }
                 }
                 ExportFormat::Cnab240(compe) => {
                     let writer = match cnab.take() {
@@ -431,6 +456,13 @@ pub async fn export(
                     None => export::cnab240::Cnab240Export::new(compe, None),
                 };
                 writer.and_then(export::cnab240::Cnab240Export::finish).map_err(|e| e.to_string())
+            }
+            ExportFormat::Cnab400 => {
+                let header = if first { remessa.header(None, now) } else { Ok(Vec::new()) };
+                header.and_then(|mut bytes| {
+                    bytes.extend(remessa.trailer()?);
+                    Ok(bytes)
+                })
             }
             ExportFormat::Csv => Ok(Vec::new()),
         };
