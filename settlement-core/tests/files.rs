@@ -118,7 +118,7 @@ async fn two_workers_never_make_two_payments_of_one_record() {
         let (service, _) = services(store);
         let dir = tempfile::tempdir().unwrap();
         let mut csv = String::from("debtor_ispb,creditor_ispb,amount\n");
-        for n in 0..1_200 {
+        for n in 0..11_000 {
             csv.push_str(&format!("12345678,87654321,{}\n", n + 1));
         }
         let import =
@@ -131,9 +131,9 @@ async fn two_workers_never_make_two_payments_of_one_record() {
         a.await.unwrap();
         b.await.unwrap();
         let done = service.file_import(import.id).await.unwrap();
-        assert_eq!((done.status, done.processed_records), (ImportStatus::Completed, 1_200), "{backend}");
+        assert_eq!((done.status, done.processed_records), (ImportStatus::Completed, 11_000), "{backend}");
         let (_, payments) = service.payments(&PaymentFilter { limit: 1, ..Default::default() }).await.unwrap();
-        assert_eq!(payments, 1_200, "{backend}: one payment per record");
+        assert_eq!(payments, 11_000, "{backend}: one payment per record");
     }
 }
 

@@ -15,7 +15,7 @@ use crate::store::{ImportInserted, NewImport, RecordOutcome, Store};
 /// Records sent to the store at a time while a file is read.
 const CHUNK: usize = 1000;
 /// Records turned into payments per transaction.
-pub const PROCESS_CHUNK: u32 = 2000;
+pub const PROCESS_CHUNK: u32 = 5000;
 
 /// An uploaded file, spooled to disk.
 #[derive(Debug, Clone)]
