@@ -291,6 +291,34 @@ struct Payer {
     account: Option<String>,
 }
 
+/// A payment being read from a CNAB file: its first line, its lines, its fields.
+type Pending = (u64, String, Map<String, Value>);
+
+/// Sends the payment being read, if any, to the sink.
+fn emit_pending(pending: &mut Option<Pending>, count: &mut u64, sink: &mut Sink<'_>) -> Result<(), ParseError> {
+    if let Some((line, raw, fields)) = pending.take() {
+        *count += 1;
+        sink(ParsedRecord { line_number: line, raw_data: raw, fields: Value::Object(fields) })
+            .map_err(|()| ParseError::at(line, "stopped"))?;
+    }
+    Ok(())
+}
+
+/// A CNAB file, buffered for a pass.
+fn open_cnab(path: &std::path::Path) -> Result<BufReader<std::fs::File>, ParseError> {
+    std::fs::File::open(path)
+        .map(|file| BufReader::with_capacity(256 * 1024, file))
+        .map_err(|e| ParseError::file(format!("cannot read the file: {e}")))
+}
+
+/// The first problem of a CNAB file that does not validate strictly, and how many more.
+fn refuse_invalid(report: &febraban_cnab::Report) -> Result<(), ParseError> {
+    let Some(first) = report.problems.first() else { return Ok(()) };
+    let more = report.problems.len() - 1;
+    let message = if more > 0 { format!("{} (and {more} more problems)", first.kind) } else { first.kind.to_string() };
+    Err(ParseError::at(first.line as u64, message))
+}
+
 /// The debtor fields of a payment the batch's company makes.
 fn payer_fields(payer: &Payer) -> Map<String, Value> {
     let mut fields = Map::new();
@@ -336,35 +364,19 @@ fn text(value: &str) -> Option<String> {
 /// company. A retorno (T and U) is refused.
 pub fn cnab240(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_>) -> Result<u64, ParseError> {
     use febraban_cnab::cnab240::Record;
-    let open = || {
-        std::fs::File::open(path)
-            .map(|file| BufReader::with_capacity(256 * 1024, file))
-            .map_err(|e| ParseError::file(format!("cannot read the file: {e}")))
-    };
+    let open = || open_cnab(path);
     // Two passes, each in constant memory: the whole file validates first, so that a file
     // whose trailers do not reconcile stores nothing.
     let report = febraban_cnab::validate(open()?, febraban_cnab::ReadOptions::default());
-    if !report.is_valid() {
-        let first = &report.problems[0];
-        let more = report.problems.len() - 1;
-        let message =
-            if more > 0 { format!("{} (and {more} more problems)", first.kind) } else { first.kind.to_string() };
-        return Err(ParseError::at(first.line as u64, message));
-    }
+    refuse_invalid(&report)?;
     let mut payer = Payer::default();
     // The file's bank: where the company's account is.
     let mut file_bank_ispb: Option<String> = None;
-    let mut pending: Option<(u64, String, Map<String, Value>)> = None;
+    // A payment spans records (A and B, J and J-52, P and Q, a detail and its Pix record):
+    // it is complete, and goes to the sink, when the next one starts.
+    let mut pending: Option<Pending> = None;
     let mut count = 0;
-    let mut emit =
-        |pending: &mut Option<(u64, String, Map<String, Value>)>, count: &mut u64| -> Result<(), ParseError> {
-            if let Some((line, raw, fields)) = pending.take() {
-                *count += 1;
-                sink(ParsedRecord { line_number: line, raw_data: raw, fields: Value::Object(fields) })
-                    .map_err(|()| ParseError::at(line, "stopped"))?;
-            }
-            Ok(())
-        };
+    let mut emit = |pending: &mut Option<Pending>, count: &mut u64| emit_pending(pending, count, sink);
     let write_options = febraban_cnab::WriteOptions::default();
     // How the bank lays out what the FEBRABAN layout leaves open (Itaú's J-52 TXID).
     let mut profile = febraban_cnab::Profile::Febraban;
@@ -573,32 +585,16 @@ pub fn cnab240(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
 /// `debtor_ispb` when given, else the collecting bank's.
 pub fn cnab400(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_>) -> Result<u64, ParseError> {
     use febraban_cnab::cnab400::{Cnab400, Record};
-    let open = || {
-        std::fs::File::open(path)
-            .map(|file| BufReader::with_capacity(256 * 1024, file))
-            .map_err(|e| ParseError::file(format!("cannot read the file: {e}")))
-    };
+    let open = || open_cnab(path);
     let report = febraban_cnab::cnab400::validate(open()?, febraban_cnab::ReadOptions::default());
-    if !report.is_valid() {
-        let first = &report.problems[0];
-        let more = report.problems.len() - 1;
-        let message =
-            if more > 0 { format!("{} (and {more} more problems)", first.kind) } else { first.kind.to_string() };
-        return Err(ParseError::at(first.line as u64, message));
-    }
+    refuse_invalid(&report)?;
     let write_options = febraban_cnab::WriteOptions::default();
     let mut company: (Option<String>, Option<String>) = (None, None); // ISPB, name
-    let mut pending: Option<(u64, String, Map<String, Value>)> = None;
+    // A payment spans records (A and B, J and J-52, P and Q, a detail and its Pix record):
+    // it is complete, and goes to the sink, when the next one starts.
+    let mut pending: Option<Pending> = None;
     let mut count = 0;
-    let mut emit =
-        |pending: &mut Option<(u64, String, Map<String, Value>)>, count: &mut u64| -> Result<(), ParseError> {
-            if let Some((line, raw, fields)) = pending.take() {
-                *count += 1;
-                sink(ParsedRecord { line_number: line, raw_data: raw, fields: Value::Object(fields) })
-                    .map_err(|()| ParseError::at(line, "stopped"))?;
-            }
-            Ok(())
-        };
+    let mut emit = |pending: &mut Option<Pending>, count: &mut u64| emit_pending(pending, count, sink);
     let reader = febraban_cnab::Reader::with_format(open()?, febraban_cnab::ReadOptions::default(), Cnab400::default());
     for item in reader {
         let (line, record) = item.map_err(|e| ParseError::at(e.line as u64, e.kind.to_string()))?;
