@@ -17,6 +17,7 @@ pub mod error;
 pub mod files;
 pub mod payment;
 pub mod qrcode;
+pub mod recurrence;
 pub mod service;
 pub mod store;
 pub mod time_format;
