@@ -82,6 +82,14 @@ impl App {
         let upload_dir = settings.data_dir.join("uploads");
         std::fs::create_dir_all(&upload_dir)
             .map_err(|e| StartError::Io(format!("upload directory {}: {e}", upload_dir.display())))?;
+        // Spools a killed server left behind: their uploads never answered, so nothing refers to them.
+        if let Ok(entries) = std::fs::read_dir(&upload_dir) {
+            for entry in entries.flatten() {
+                if entry.path().extension().is_some_and(|extension| extension == "upload") {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
         let state = AppState {
             settlement: Settlement::new(store, Arc::new(SystemClock)).with_public_url(public_url),
             verifier: Arc::new(verifier),

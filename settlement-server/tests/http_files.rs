@@ -377,3 +377,18 @@ async fn a_cnab400_export_is_a_bradesco_remessa_that_imports_back() {
     target.stop().await;
     source.stop().await;
 }
+
+#[tokio::test]
+async fn spools_a_killed_server_left_are_removed_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("uploads")).unwrap();
+    std::fs::write(dir.path().join("uploads/0123.upload"), b"half a file").unwrap();
+    std::fs::write(dir.path().join("uploads/keep.txt"), b"not ours").unwrap();
+    let server = Server::start_with(common::settings(dir.path()), dir).await;
+    let left: Vec<String> = std::fs::read_dir(server.dir.path().join("uploads"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["keep.txt"]);
+    server.stop().await;
+}
