@@ -115,6 +115,17 @@ pub enum CoreError {
         /// Its status.
         status: &'static str,
     },
+    /// No such schedule.
+    #[error("schedule not found")]
+    ScheduleNotFound,
+    /// The schedule's state table does not allow this.
+    #[error("cannot {action} a schedule in {from} status")]
+    ScheduleTransition {
+        /// What was asked (`pause`, `resume`, `cancel`, `update`).
+        action: &'static str,
+        /// The schedule's status.
+        from: crate::schedule::ScheduleStatus,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -129,7 +140,8 @@ impl CoreError {
             CoreError::DuplicateTxid { .. } => "DUPLICATE_TXID",
             CoreError::QrCodeTransition(_) => "INVALID_TRANSITION",
             CoreError::QrCodeUsed(_) => "QR_CODE_USED",
-            CoreError::ImportNotFound => "NOT_FOUND",
+            CoreError::ImportNotFound | CoreError::ScheduleNotFound => "NOT_FOUND",
+            CoreError::ScheduleTransition { .. } => "INVALID_TRANSITION",
             CoreError::DuplicateFile { .. } => "DUPLICATE_FILE",
             CoreError::FileTypeMismatch { .. } => "VALIDATION_ERROR",
             CoreError::FileUnreadable(_) => "FILE_UNREADABLE",

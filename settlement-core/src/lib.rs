@@ -18,6 +18,7 @@ pub mod files;
 pub mod payment;
 pub mod qrcode;
 pub mod recurrence;
+pub mod schedule;
 pub mod service;
 pub mod store;
 pub mod time_format;

@@ -14,6 +14,7 @@ use crate::store::{CreditInserted, IdempotencyClaim, Inserted, QrLookup, QrUse, 
 
 pub mod files;
 pub mod qr_codes;
+pub mod schedules;
 
 use crate::types::{EndToEndId, Ispb};
 pub use qr_codes::{
@@ -47,6 +48,10 @@ pub struct Settlement<S> {
     /// Where dynamic QR codes' charges are served: `host[:port][/path]`, no scheme (the
     /// payload's location), to which `/pix/qr/v2/{token}` is added.
     location_base: Arc<str>,
+    /// The time zone of schedules that name none (IANA).
+    time_zone: Arc<str>,
+    /// Failed runs in a row after which a schedule pauses.
+    schedule_failure_limit: i64,
 }
 
 impl<S: std::fmt::Debug> std::fmt::Debug for Settlement<S> {
@@ -61,7 +66,22 @@ const RETRIES: usize = 3;
 impl<S: Store> Settlement<S> {
     /// Services over `store`, reading time from `clock`.
     pub fn new(store: S, clock: Arc<dyn Clock>) -> Self {
-        Settlement { store, clock, location_base: Arc::from("127.0.0.1:8080") }
+        Settlement {
+            store,
+            clock,
+            location_base: Arc::from("127.0.0.1:8080"),
+            time_zone: Arc::from("UTC"),
+            schedule_failure_limit: 3,
+        }
+    }
+
+    /// The same services, with schedules that name no time zone in `zone` (IANA), and pausing a
+    /// schedule after `failures` failed runs in a row.
+    #[must_use]
+    pub fn with_schedules(mut self, zone: &str, failures: u32) -> Self {
+        self.time_zone = Arc::from(zone);
+        self.schedule_failure_limit = i64::from(failures.max(1));
+        self
     }
 
     /// The same services, serving dynamic QR codes' charges under `base_url` (`https://pix.example.com`).

@@ -15,6 +15,7 @@ use crate::files::{FileImport, FileType, ImportFilter, ImportRecord, ParsedRecor
 use crate::payment::NewPayment as PaymentToCreate;
 use crate::payment::{NewPayment, Payment, PaymentFilter, StatusUpdate};
 use crate::qrcode::{NewQrCode, QrCode, QrCodeFilter};
+use crate::schedule::{Schedule, ScheduleRule, ScheduleStatus, ScheduleType};
 
 /// A failure of the store itself (not a refusal of the domain).
 #[derive(Debug, thiserror::Error)]
@@ -268,9 +269,124 @@ pub trait FileStore {
     fn complete_import(&self, id: i64, at: OffsetDateTime) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
+/// Filters and page of `GET /schedules`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScheduleFilter {
+    /// Only this status.
+    pub status: Option<ScheduleStatus>,
+    /// Only this type.
+    pub kind: Option<ScheduleType>,
+    /// Only schedules due (active, `next_run_at` passed) at this time, or only those not due.
+    pub due: Option<(bool, OffsetDateTime)>,
+    /// Page size, 1 to 100.
+    pub limit: u32,
+    /// Rows to skip.
+    pub offset: u64,
+}
+
+/// What one occurrence of a schedule did, to record with the schedule's advance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRecord {
+    /// The occurrence's number, from 0.
+    pub occurrence: i64,
+    /// When it was due.
+    pub scheduled_for: OffsetDateTime,
+    /// The payment it made, or why it made none.
+    pub payment: Result<PaymentToCreate, String>,
+    /// The schedule's next run after this one (`None`: the series is over).
+    pub next_run_at: Option<OffsetDateTime>,
+    /// Pause the schedule after this run (too many failures in a row).
+    pub pause: bool,
+}
+
+/// A run of a schedule, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct ScheduleRun {
+    /// The occurrence's number, from 1.
+    pub occurrence: i64,
+    /// When it was due.
+    #[serde(with = "crate::time_format::api")]
+    #[schema(value_type = String, format = DateTime)]
+    pub scheduled_for: OffsetDateTime,
+    /// When it ran.
+    #[serde(with = "crate::time_format::api")]
+    #[schema(value_type = String, format = DateTime)]
+    pub ran_at: OffsetDateTime,
+    /// `SUCCESS` or `FAILED`.
+    pub outcome: String,
+    /// The payment it made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_request_id: Option<i64>,
+    /// Why it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Where schedules are kept.
+pub trait ScheduleStore {
+    /// Stores a new schedule: ACTIVE with its next occurrence, or COMPLETED without one.
+    fn insert_schedule(
+        &self,
+        template: i64,
+        rule: &ScheduleRule,
+        next: Option<(i64, OffsetDateTime)>,
+        created_by: &str,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<Schedule, StoreError>> + Send;
+
+    /// One schedule.
+    fn schedule(&self, id: i64) -> impl Future<Output = Result<Option<Schedule>, StoreError>> + Send;
+
+    /// A page of schedules, newest first, and how many match.
+    fn schedules(
+        &self,
+        filter: &ScheduleFilter,
+    ) -> impl Future<Output = Result<(Vec<Schedule>, u64), StoreError>> + Send;
+
+    /// Replaces the rule and next run of a schedule still in `from` (one of `allowed`); `None`
+    /// when it was not.
+    #[allow(clippy::too_many_arguments)]
+    fn change_schedule(
+        &self,
+        id: i64,
+        allowed: &[ScheduleStatus],
+        status: ScheduleStatus,
+        rule: Option<&ScheduleRule>,
+        next: Option<(i64, Option<OffsetDateTime>)>,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<Schedule>, StoreError>> + Send;
+
+    /// Up to `limit` ACTIVE schedules due at `now`, oldest first.
+    fn due_schedules(
+        &self,
+        now: OffsetDateTime,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Schedule>, StoreError>> + Send;
+
+    /// In one transaction: records occurrence `run.occurrence` of schedule `id` (once: the pair
+    /// is unique), creates its payment, and advances the schedule, if the schedule is still
+    /// ACTIVE at that occurrence. Returns false, changing nothing, when it was not (another
+    /// worker ran it).
+    fn record_run(
+        &self,
+        schedule: &Schedule,
+        run: &RunRecord,
+        created_by: &str,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// A schedule's runs, in order.
+    fn schedule_runs(
+        &self,
+        id: i64,
+        limit: u32,
+        offset: u64,
+    ) -> impl Future<Output = Result<(Vec<ScheduleRun>, u64), StoreError>> + Send;
+}
+
 /// The storage the services need. Every method is one transaction; every state change is
 /// conditional on the state it was decided from.
-pub trait Store: QrCodeStore + FileStore + Clone + Send + Sync + 'static {
+pub trait Store: QrCodeStore + FileStore + ScheduleStore + Clone + Send + Sync + 'static {
     /// A round trip to the database.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 

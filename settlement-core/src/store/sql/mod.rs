@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 mod files;
 mod qr_codes;
+mod schedules;
 
 use super::{CreditInserted, IdempotencyClaim, Inserted, QrUse, Store, StoreError, Updated};
 use crate::credit::{CreditConfirmation, NewCredit};
@@ -63,6 +64,11 @@ const MIGRATIONS: &[Step] = &[
         version: 4,
         description: "file imports and their records",
         sql: Sql::Both(include_str!("../../../migrations/0004_file_imports.sql")),
+    },
+    Step {
+        version: 5,
+        description: "schedules and their runs",
+        sql: Sql::Both(include_str!("../../../migrations/0005_schedules.sql")),
     },
 ];
 
