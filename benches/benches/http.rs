@@ -44,6 +44,8 @@ fn http(c: &mut Criterion) {
         jwt_audience: None,
         public_url: Some("https://pix.example.com".to_owned()),
         jws_key: None,
+        time_zone: "UTC".to_owned(),
+        schedule_failure_limit: 3,
     };
     let addr = runtime.block_on(async {
         let app = App::build(&settings).await.unwrap();

@@ -21,7 +21,7 @@ use crate::error::ApiError;
 use crate::extract::MAX_BODY;
 use crate::jws::{JWKS_PATH, Signer};
 use crate::metrics::{self, Metrics};
-use crate::routes::{files, health, payments, pix, qr_codes};
+use crate::routes::{files, health, payments, pix, qr_codes, schedules};
 use crate::{openapi, worker};
 
 /// What every handler shares.
@@ -78,6 +78,12 @@ impl App {
         store.migrate().await?;
         let verifier = verifier(settings)?;
         let public_url = settings.public_url.as_deref().unwrap_or("http://127.0.0.1:8080");
+        if jiff::tz::TimeZone::get(&settings.time_zone).is_err() {
+            return Err(StartError::Io(format!(
+                "SETTLEMENT_TIME_ZONE {:?} is not an IANA time zone",
+                settings.time_zone
+            )));
+        }
         let signer = Signer::load(settings, public_url).map_err(StartError::Auth)?;
         let upload_dir = settings.data_dir.join("uploads");
         std::fs::create_dir_all(&upload_dir)
@@ -91,7 +97,9 @@ impl App {
             }
         }
         let state = AppState {
-            settlement: Settlement::new(store, Arc::new(SystemClock)).with_public_url(public_url),
+            settlement: Settlement::new(store, Arc::new(SystemClock))
+                .with_public_url(public_url)
+                .with_schedules(&settings.time_zone, settings.schedule_failure_limit),
             verifier: Arc::new(verifier),
             metrics: Arc::new(Metrics::default()),
             signer: Arc::new(signer),
@@ -123,11 +131,13 @@ impl App {
         let releaser =
             tokio::spawn(worker::release_scheduled(settlement.clone(), self.release_interval, stopped.clone()));
         let importer =
-            tokio::spawn(worker::process_imports(settlement.clone(), self.state.import_work.clone(), stopped));
+            tokio::spawn(worker::process_imports(settlement.clone(), self.state.import_work.clone(), stopped.clone()));
+        let scheduler = tokio::spawn(worker::run_schedules(settlement.clone(), stopped));
         let result = axum::serve(listener, self.router()).with_graceful_shutdown(shutdown).await;
         let _ = stop.send(true);
         let _ = releaser.await;
         let _ = importer.await;
+        let _ = scheduler.await;
         self.state.settlement.store().close().await;
         result
     }
@@ -149,7 +159,7 @@ fn verifier(settings: &Settings) -> Result<Verifier, StartError> {
             tracing::warn!(path = %path.display(), "no SETTLEMENT_JWT_SECRET: generated an HS256 signing secret");
         }
         tracing::info!(
-            "mint a token with: settlement token --data-dir {} --sub you@example.com --scope \"payments.read payments.write payments.status credit.read credit.write qrcodes.read qrcodes.write files.read files.write\"",
+            "mint a token with: settlement token --data-dir {} --sub you@example.com --scope \"payments.read payments.write payments.status credit.read credit.write qrcodes.read qrcodes.write files.read files.write schedules.read schedules.write\"",
             settings.data_dir.display()
         );
     }
@@ -186,7 +196,12 @@ pub fn router(state: AppState) -> Router {
         .route("/files/imports/{id}", get(files::get))
         .route("/files/imports/{id}/records", get(files::records))
         .route("/files/imports/{id}/process", axum::routing::post(files::process))
-        .route("/files/export", get(files::export));
+        .route("/files/export", get(files::export))
+        .route("/schedules", get(schedules::list).post(schedules::create))
+        .route("/schedules/{id}", get(schedules::get).put(schedules::update).delete(schedules::cancel))
+        .route("/schedules/{id}/pause", axum::routing::put(schedules::pause))
+        .route("/schedules/{id}/resume", axum::routing::put(schedules::resume))
+        .route("/schedules/{id}/runs", get(schedules::runs));
     let request_id = HeaderName::from_static("x-request-id");
     let metrics = state.metrics.clone();
     Router::new()

@@ -211,6 +211,10 @@ scopes! {
     FilesRead => "files.read",
     /// `files.write`: import files and process them.
     FilesWrite => "files.write",
+    /// `schedules.read`: read schedules and their runs.
+    SchedulesRead => "schedules.read",
+    /// `schedules.write`: create, change, pause, resume and cancel schedules.
+    SchedulesWrite => "schedules.write",
 }
 
 /// A verified caller holding scope `S`: 401 without a valid token, 403 without the scope.

@@ -36,6 +36,12 @@ pub struct Settings {
     /// or a path; default: generated once into DATA_DIR/jws-es256.pem.
     #[arg(long, env = "SETTLEMENT_JWS_KEY", hide_env_values = true)]
     pub jws_key: Option<String>,
+    /// The time zone (IANA) of schedules that name none.
+    #[arg(long, env = "SETTLEMENT_TIME_ZONE", default_value = "UTC")]
+    pub time_zone: String,
+    /// Failed runs in a row after which a schedule pauses.
+    #[arg(long, env = "SETTLEMENT_SCHEDULE_FAILURE_LIMIT", default_value_t = 3)]
+    pub schedule_failure_limit: u32,
 }
 
 /// The signing secret's file in the data directory.

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{files, health, payments, pix, qr_codes};
+use crate::routes::{files, health, payments, pix, qr_codes, schedules};
 
 /// The API.
 #[derive(OpenApi)]
@@ -19,10 +19,12 @@ use crate::routes::{files, health, payments, pix, qr_codes};
         qr_codes::validate, qr_codes::decode, qr_codes::picture,
         pix::charge, pix::jwks,
         files::import, files::list, files::get, files::records, files::process, files::export,
+        schedules::create, schedules::list, schedules::get, schedules::update, schedules::cancel,
+        schedules::pause, schedules::resume, schedules::runs,
     ),
     components(schemas(crate::error::Envelope, crate::error::ErrorBody)),
     modifiers(&BearerAuth),
-    tags((name = "health"), (name = "payments"), (name = "credit"), (name = "qr-codes"), (name = "pix"), (name = "files")),
+    tags((name = "health"), (name = "payments"), (name = "credit"), (name = "qr-codes"), (name = "pix"), (name = "files"), (name = "schedules")),
 )]
 pub struct ApiDoc;
 

@@ -1,5 +1,5 @@
-//! Background work: releasing `SCHEDULED` payments when their date arrives, and turning
-//! imported files' records into payments.
+//! Background work: releasing `SCHEDULED` payments when their date arrives, turning imported
+//! files' records into payments, and running due schedules.
 
 use std::time::Duration;
 
@@ -56,6 +56,30 @@ pub async fn process_imports(
         }
         tokio::select! {
             _ = work.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// Every second, runs the due occurrences of schedules, each once (the claim and the payment
+/// commit together), until none is due; missed occurrences run in order.
+pub async fn run_schedules(settlement: Settlement<SqlStore>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        loop {
+            if *shutdown.borrow() {
+                return;
+            }
+            match settlement.run_due_schedules().await {
+                Ok(0) => break,
+                Ok(ran) => tracing::info!(ran, "schedule occurrences run"),
+                Err(error) => {
+                    tracing::warn!(%error, "running schedules failed; retrying");
+                    break;
+                }
+            }
+        }
+        tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
             _ = shutdown.changed() => return,
         }

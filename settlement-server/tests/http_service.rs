@@ -225,6 +225,11 @@ async fn the_openapi_document_lists_every_endpoint() {
         ("/api/v1/files/imports/{id}/records", vec!["get"]),
         ("/api/v1/files/imports/{id}/process", vec!["post"]),
         ("/api/v1/files/export", vec!["get"]),
+        ("/api/v1/schedules", vec!["get", "post"]),
+        ("/api/v1/schedules/{id}", vec!["get", "put", "delete"]),
+        ("/api/v1/schedules/{id}/pause", vec!["put"]),
+        ("/api/v1/schedules/{id}/resume", vec!["put"]),
+        ("/api/v1/schedules/{id}/runs", vec!["get"]),
     ];
     for (path, methods) in expected {
         for method in methods {

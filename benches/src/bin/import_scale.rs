@@ -27,6 +27,8 @@ fn settings(dir: &str) -> Settings {
         jwt_audience: None,
         public_url: None,
         jws_key: None,
+        time_zone: "UTC".to_owned(),
+        schedule_failure_limit: 3,
     }
 }
 

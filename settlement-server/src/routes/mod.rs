@@ -6,3 +6,4 @@ pub mod pagination;
 pub mod payments;
 pub mod pix;
 pub mod qr_codes;
+pub mod schedules;

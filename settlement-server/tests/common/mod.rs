@@ -12,7 +12,7 @@ use settlement_server::{App, Settings, auth};
 use tokio::sync::oneshot;
 
 pub(crate) const SECRET: &str = "integration-test-secret";
-pub(crate) const ALL_SCOPES: &str = "payments.read payments.write payments.status credit.read credit.write qrcodes.read qrcodes.write files.read files.write";
+pub(crate) const ALL_SCOPES: &str = "payments.read payments.write payments.status credit.read credit.write qrcodes.read qrcodes.write files.read files.write schedules.read schedules.write";
 
 pub(crate) struct Server {
     pub(crate) addr: SocketAddr,
@@ -32,6 +32,8 @@ pub(crate) fn settings(dir: &std::path::Path) -> Settings {
         jwt_audience: None,
         public_url: Some("https://pix.example.com".to_owned()),
         jws_key: None,
+        time_zone: "UTC".to_owned(),
+        schedule_failure_limit: 3,
     }
 }
 
