@@ -131,3 +131,35 @@ async fn failing_runs_are_recorded_and_pause_the_schedule() {
         assert!(runs[0].error.as_deref().unwrap().contains("is CANCELLED"), "{:?}", runs[0].error);
     }
 }
+
+#[tokio::test]
+async fn runs_cut_short_at_any_point_repeat_nothing() {
+    for (backend, store, _keep) in stores().await {
+        let (service, clock) = services(store);
+        let template = created(service.create_payment(request(), "alice", None).await);
+        let daily = service.create_schedule(schedule("DAILY", template.id), "alice").await.unwrap();
+        clock.advance(time::Duration::days(38)); // 31 occurrences due
+        // Each pass is abandoned after a few hundred microseconds, wherever it is: between the
+        // claim and the commit, its transaction is dropped and rolls back.
+        for cut in 0..40u64 {
+            let budget = std::time::Duration::from_micros(100 + cut * 97 % 2_000);
+            let _ = tokio::time::timeout(budget, service.run_due_schedules()).await;
+        }
+        loop {
+            if service.run_due_schedules().await.unwrap() == 0 {
+                break;
+            }
+        }
+        let done = service.schedule(daily.id).await.unwrap();
+        assert_eq!(done.run_count, 31, "{backend}");
+        let (runs, total) = service.schedule_runs(daily.id, 100, 0).await.unwrap();
+        assert_eq!(total, 31);
+        assert_eq!(
+            runs.iter().map(|run| run.occurrence).collect::<Vec<_>>(),
+            (1..=31).collect::<Vec<_>>(),
+            "{backend}"
+        );
+        let (_, payments) = service.payments(&PaymentFilter { limit: 1, ..Default::default() }).await.unwrap();
+        assert_eq!(payments, 32, "{backend}: the template and one payment per occurrence");
+    }
+}

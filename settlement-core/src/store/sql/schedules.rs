@@ -209,6 +209,22 @@ impl ScheduleStore for SqlStore {
     ) -> Result<bool, StoreError> {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
+        // On PostgreSQL, servers sharing the database skip a schedule another is running
+        // rather than wait for it (SQLite has one writer at a time already).
+        if self.backend == super::Backend::Postgres {
+            let free = sqlx::query(
+                "SELECT id FROM schedules WHERE id = $1 AND status = 'ACTIVE' AND next_occurrence = $2 \
+                 FOR UPDATE SKIP LOCKED",
+            )
+            .bind(schedule.id)
+            .bind(run.occurrence)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if free.is_none() {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+        }
         // The occurrence is claimed first: a second claim of the same one finds it taken
         // (ON CONFLICT, so PostgreSQL's transaction survives) and changes nothing.
         let claimed = sqlx::query(
