@@ -35,6 +35,11 @@ impl ManualClock {
         let mut now = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         *now += by;
     }
+
+    /// Moves the clock to `at`.
+    pub fn set(&self, at: OffsetDateTime) {
+        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = truncate(at);
+    }
 }
 
 impl Clock for ManualClock {

@@ -12,6 +12,7 @@ use crate::payment::{Payment, PaymentFilter, PaymentRequest, PaymentStatus, Stat
 use crate::qrcode::QrCodeStatus;
 use crate::store::{CreditInserted, IdempotencyClaim, Inserted, QrLookup, QrUse, Store, StoreError, Updated};
 
+pub mod automatic;
 pub mod files;
 pub mod qr_codes;
 pub mod schedules;

@@ -384,9 +384,170 @@ pub trait ScheduleStore {
     ) -> impl Future<Output = Result<(Vec<ScheduleRun>, u64), StoreError>> + Send;
 }
 
+/// The authorizations or automatic payments of an owner's wallet, filtered and paged as the
+/// list endpoint asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutomaticFilter {
+    /// The payer.
+    pub owner: String,
+    /// The payer's wallet.
+    pub wallet: uuid::Uuid,
+    /// Only these statuses, by their API names from the closed enums (all when empty).
+    pub statuses: Vec<&'static str>,
+    /// Newest first.
+    pub descending: bool,
+    /// Page size.
+    pub size: u32,
+    /// Rows to skip.
+    pub offset: u64,
+}
+
+/// Where Pix Automático's records are kept.
+pub trait AutomaticStore {
+    /// The owner's wallet: `requested` when it is the owner's (`None` when it is not), else
+    /// the owner's default, created on first use.
+    fn wallet(
+        &self,
+        owner: &str,
+        requested: Option<uuid::Uuid>,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<uuid::Uuid>, StoreError>> + Send;
+
+    /// A new wallet of the owner.
+    fn create_wallet(
+        &self,
+        owner: &str,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<uuid::Uuid, StoreError>> + Send;
+
+    /// The owner's wallets, the default first, and which is the default.
+    fn wallets(&self, owner: &str) -> impl Future<Output = Result<Vec<(uuid::Uuid, bool)>, StoreError>> + Send;
+
+    /// Withdraws what `user` granted `product`; false when there was nothing.
+    fn revoke_product(&self, product: uuid::Uuid, user: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Records that `user` lets `product` act for them.
+    fn grant_product(
+        &self,
+        product: uuid::Uuid,
+        user: &str,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Whether `user` lets `product` act for them.
+    fn product_granted(&self, product: uuid::Uuid, user: &str)
+    -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Records a state-changing request's nonce; false when the subject used it within the
+    /// 24 hours before `at`.
+    fn use_nonce(
+        &self,
+        subject: &str,
+        nonce: uuid::Uuid,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Stores a PENDING authorization.
+    fn insert_authorization(
+        &self,
+        owner: &str,
+        wallet: uuid::Uuid,
+        new: &crate::automatic::model::NewAuthorization,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<crate::automatic::model::Authorization, StoreError>> + Send;
+
+    /// A page of an owner's wallet's authorizations, by creation, and how many match.
+    fn authorizations(
+        &self,
+        filter: &AutomaticFilter,
+    ) -> impl Future<Output = Result<(Vec<crate::automatic::model::Authorization>, u64), StoreError>> + Send;
+
+    /// One authorization and its owner and wallet.
+    fn authorization(
+        &self,
+        id: uuid::Uuid,
+    ) -> impl Future<Output = Result<Option<(crate::automatic::model::Authorization, String, uuid::Uuid)>, StoreError>> + Send;
+
+    /// Moves an authorization from `from` to `to`; `None` when it was not in `from`.
+    fn set_authorization_status(
+        &self,
+        id: uuid::Uuid,
+        from: crate::automatic::AuthorizationStatus,
+        to: crate::automatic::AuthorizationStatus,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<crate::automatic::model::Authorization>, StoreError>> + Send;
+
+    /// PENDING authorizations whose request expired by `now` become EXPIRED; how many.
+    fn expire_authorizations(&self, now: OffsetDateTime) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Stores a CREATED automatic payment for `(cycle, attempt)`; `None` when that cycle and
+    /// attempt has one.
+    #[allow(clippy::too_many_arguments)]
+    fn insert_automatic_payment(
+        &self,
+        authorization: &crate::automatic::model::Authorization,
+        owner: &str,
+        wallet: uuid::Uuid,
+        due_date: &str,
+        cycle_attempt: (i64, i64),
+        value: i64,
+        purpose: crate::automatic::model::SchedulingPurpose,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<crate::automatic::model::AutomaticPayment>, StoreError>> + Send;
+
+    /// One automatic payment and its owner and wallet.
+    fn automatic_payment(
+        &self,
+        id: uuid::Uuid,
+    ) -> impl Future<
+        Output = Result<Option<(crate::automatic::model::AutomaticPayment, String, uuid::Uuid)>, StoreError>,
+    > + Send;
+
+    /// The payments of one cycle of an authorization, by attempt.
+    fn cycle_payments(
+        &self,
+        authorization: &crate::automatic::model::Authorization,
+        cycle: i64,
+    ) -> impl Future<Output = Result<Vec<crate::automatic::model::AutomaticPayment>, StoreError>> + Send;
+
+    /// A page of an owner's wallet's automatic payments, by creation, and how many match.
+    fn automatic_payments(
+        &self,
+        filter: &AutomaticFilter,
+    ) -> impl Future<Output = Result<(Vec<crate::automatic::model::AutomaticPayment>, u64), StoreError>> + Send;
+
+    /// Moves an automatic payment from one of `from` to `to`; `None` when it was in none (or,
+    /// moving to WAITING_CANCELLATION, when it was settled already).
+    fn set_automatic_payment_status(
+        &self,
+        id: uuid::Uuid,
+        from: &[crate::automatic::AutomaticPaymentStatus],
+        to: crate::automatic::AutomaticPaymentStatus,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<crate::automatic::model::AutomaticPayment>, StoreError>> + Send;
+
+    /// Up to `limit` unsettled automatic payments that stand (CREATED or CANCELLATION_FAILED)
+    /// due on or before `today`, and their owners.
+    fn due_automatic_payments(
+        &self,
+        today: &str,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<(crate::automatic::model::AutomaticPayment, String)>, StoreError>> + Send;
+
+    /// In one transaction: the payment request (or the reason there is none) and the automatic
+    /// payment's settlement, once: false, changing nothing, when it was settled already.
+    fn settle_automatic_payment(
+        &self,
+        payment: &crate::automatic::model::AutomaticPayment,
+        request: &Result<PaymentToCreate, String>,
+        created_by: &str,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
 /// The storage the services need. Every method is one transaction; every state change is
 /// conditional on the state it was decided from.
-pub trait Store: QrCodeStore + FileStore + ScheduleStore + Clone + Send + Sync + 'static {
+pub trait Store: QrCodeStore + FileStore + ScheduleStore + AutomaticStore + Clone + Send + Sync + 'static {
     /// A round trip to the database.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 

@@ -12,6 +12,7 @@ use sqlx::{AnyPool, Executor, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+mod automatic;
 mod files;
 mod qr_codes;
 mod schedules;
@@ -69,6 +70,11 @@ const MIGRATIONS: &[Step] = &[
         version: 5,
         description: "schedules and their runs",
         sql: Sql::Both(include_str!("../../../migrations/0005_schedules.sql")),
+    },
+    Step {
+        version: 6,
+        description: "pix automático: wallets, product grants, authorizations, automatic payments, nonces",
+        sql: Sql::Both(include_str!("../../../migrations/0006_automatic.sql")),
     },
 ];
 

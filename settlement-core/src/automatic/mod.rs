@@ -3,12 +3,14 @@
 //! frequency, the instruction window, the retry policy and the cancellation cut-off. The
 //! Central Bank's names are in parentheses (API Pix `rec`/`cobr`, domain/pix-api.md §10).
 
-use std::fmt;
+pub mod model;
+pub mod refusal;
 
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
+/// Declares a closed set of states with their API names.
 macro_rules! states {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident => $text:literal,)* }) => {
         $(#[$doc])*
@@ -34,13 +36,15 @@ macro_rules! states {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
     };
 }
+
+pub(crate) use states;
 
 states! {
     /// Where a payer's authorization is (`rec`).
@@ -210,8 +214,8 @@ pub fn in_instruction_window(today: Date, due: Date) -> bool {
     (2..=10).contains(&(due - today).get_days())
 }
 
-/// Brasília's zone, where the cut-offs are read.
-fn sao_paulo() -> TimeZone {
+/// Brasília's zone, where the cut-offs and due dates are read.
+pub fn sao_paulo() -> TimeZone {
     TimeZone::get("America/Sao_Paulo").unwrap_or(TimeZone::UTC)
 }
 
