@@ -21,8 +21,13 @@ use crate::error::ApiError;
 use crate::extract::MAX_BODY;
 use crate::jws::{JWKS_PATH, Signer};
 use crate::metrics::{self, Metrics};
-use crate::routes::{files, health, payments, pix, qr_codes, schedules};
+use crate::routes::{automatic, files, health, payments, pix, qr_codes, schedules};
 use crate::{openapi, worker};
+
+/// The documented list of automatic Pix payments, and its group.
+const AUTOMATIC_PAYMENTS: &str = "/pix/scheduled-payments/automatic-payments";
+/// The authorizations behind them.
+const AUTHORIZATIONS: &str = "/pix/scheduled-payments/automatic-authorizations";
 
 /// What every handler shares.
 #[derive(Clone, Debug)]
@@ -132,12 +137,14 @@ impl App {
             tokio::spawn(worker::release_scheduled(settlement.clone(), self.release_interval, stopped.clone()));
         let importer =
             tokio::spawn(worker::process_imports(settlement.clone(), self.state.import_work.clone(), stopped.clone()));
-        let scheduler = tokio::spawn(worker::run_schedules(settlement.clone(), stopped));
+        let scheduler = tokio::spawn(worker::run_schedules(settlement.clone(), stopped.clone()));
+        let automatic = tokio::spawn(worker::run_automatic(settlement.clone(), stopped));
         let result = axum::serve(listener, self.router()).with_graceful_shutdown(shutdown).await;
         let _ = stop.send(true);
         let _ = releaser.await;
         let _ = importer.await;
         let _ = scheduler.await;
+        let _ = automatic.await;
         self.state.settlement.store().close().await;
         result
     }
@@ -201,7 +208,23 @@ pub fn router(state: AppState) -> Router {
         .route("/schedules/{id}", get(schedules::get).put(schedules::update).delete(schedules::cancel))
         .route("/schedules/{id}/pause", axum::routing::put(schedules::pause))
         .route("/schedules/{id}/resume", axum::routing::put(schedules::resume))
-        .route("/schedules/{id}/runs", get(schedules::runs));
+        .route("/schedules/{id}/runs", get(schedules::runs))
+        .route(AUTOMATIC_PAYMENTS, get(automatic::list_payments).post(automatic::create_payment))
+        .route(&format!("{AUTOMATIC_PAYMENTS}/{{id}}"), get(automatic::get_payment).delete(automatic::cancel_payment))
+        .route(&format!("{AUTOMATIC_PAYMENTS}/{{id}}/status"), axum::routing::put(automatic::confirm_payment))
+        .route(AUTHORIZATIONS, get(automatic::list_authorizations).post(automatic::create_authorization))
+        .route(
+            &format!("{AUTHORIZATIONS}/{{id}}"),
+            get(automatic::get_authorization).delete(automatic::cancel_authorization),
+        )
+        .route(&format!("{AUTHORIZATIONS}/{{id}}/approve"), axum::routing::put(automatic::approve_authorization))
+        .route(&format!("{AUTHORIZATIONS}/{{id}}/reject"), axum::routing::put(automatic::reject_authorization))
+        .route(&format!("{AUTHORIZATIONS}/{{id}}/status"), axum::routing::put(automatic::confirm_authorization))
+        .route("/pix/wallets", get(automatic::wallets).post(automatic::create_wallet))
+        .route(
+            "/pix/product-grants/{product_uuid}",
+            axum::routing::put(automatic::grant_product).delete(automatic::revoke_product),
+        );
     let request_id = HeaderName::from_static("x-request-id");
     let metrics = state.metrics.clone();
     Router::new()

@@ -215,6 +215,13 @@ scopes! {
     SchedulesRead => "schedules.read",
     /// `schedules.write`: create, change, pause, resume and cancel schedules.
     SchedulesWrite => "schedules.write",
+    /// `automatic.read`: read Pix Automático authorizations, payments and wallets.
+    AutomaticRead => "automatic.read",
+    /// `automatic.write`: ask, answer and cancel authorizations; send and cancel payments.
+    AutomaticWrite => "automatic.write",
+    /// `automatic.status`: the payer's institution confirms authorizations' and cancellations'
+    /// round trips.
+    AutomaticStatus => "automatic.status",
 }
 
 /// A verified caller holding scope `S`: 401 without a valid token, 403 without the scope.

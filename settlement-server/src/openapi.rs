@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{files, health, payments, pix, qr_codes, schedules};
+use crate::routes::{automatic, files, health, payments, pix, qr_codes, schedules};
 
 /// The API.
 #[derive(OpenApi)]
@@ -21,10 +21,15 @@ use crate::routes::{files, health, payments, pix, qr_codes, schedules};
         files::import, files::list, files::get, files::records, files::process, files::export,
         schedules::create, schedules::list, schedules::get, schedules::update, schedules::cancel,
         schedules::pause, schedules::resume, schedules::runs,
+        automatic::list_payments, automatic::create_payment, automatic::get_payment, automatic::cancel_payment,
+        automatic::confirm_payment, automatic::create_authorization, automatic::list_authorizations,
+        automatic::get_authorization, automatic::approve_authorization, automatic::reject_authorization,
+        automatic::cancel_authorization, automatic::confirm_authorization, automatic::wallets,
+        automatic::create_wallet, automatic::grant_product, automatic::revoke_product,
     ),
     components(schemas(crate::error::Envelope, crate::error::ErrorBody)),
     modifiers(&BearerAuth),
-    tags((name = "health"), (name = "payments"), (name = "credit"), (name = "qr-codes"), (name = "pix"), (name = "files"), (name = "schedules")),
+    tags((name = "health"), (name = "payments"), (name = "credit"), (name = "qr-codes"), (name = "pix"), (name = "files"), (name = "schedules"), (name = "pix-automatic")),
 )]
 pub struct ApiDoc;
 

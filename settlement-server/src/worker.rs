@@ -85,3 +85,32 @@ pub async fn run_schedules(settlement: Settlement<SqlStore>, mut shutdown: watch
         }
     }
 }
+
+/// Every second, expires unanswered authorization requests and settles the automatic payments
+/// that fell due, each once (the payment request and the settlement commit together).
+pub async fn run_automatic(settlement: Settlement<SqlStore>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        match settlement.expire_authorizations().await {
+            Ok(0) => {}
+            Ok(expired) => tracing::info!(expired, "authorization requests expired"),
+            Err(error) => tracing::warn!(error = %error, "expiring authorizations failed"),
+        }
+        loop {
+            if *shutdown.borrow() {
+                return;
+            }
+            match settlement.settle_due_automatic_payments().await {
+                Ok(0) => break,
+                Ok(settled) => tracing::info!(settled, "automatic payments settled"),
+                Err(error) => {
+                    tracing::warn!(error = %error, "settling automatic payments failed; retrying");
+                    break;
+                }
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! The handlers, one module per endpoint group.
 
+pub mod automatic;
 pub mod files;
 pub mod health;
 pub mod pagination;
