@@ -1,6 +1,7 @@
 //! The service over loopback HTTP, against its SQLite store: `POST /payments`,
-//! `GET /payments/{id}`, `POST /qr-codes` and the signed charge at a dynamic code's location,
-//! next to `GET /health` (no database, no auth) measured in the same run.
+//! `GET /payments/{id}`, `POST /qr-codes`, the signed charge at a dynamic code's location and a
+//! page of the automatic-payments list, next to `GET /health` (no database, no auth) measured in
+//! the same run.
 //! Each iteration sends 16 requests at once, so criterion's throughput is requests per second
 //! with 16 in flight.
 
@@ -57,7 +58,7 @@ fn http(c: &mut Criterion) {
     let token = auth::mint(
         SECRET.as_bytes(),
         "bench",
-        "payments.read payments.write qrcodes.read qrcodes.write",
+        "payments.read payments.write qrcodes.read qrcodes.write automatic.read automatic.write automatic.status",
         Duration::from_secs(3600),
         None,
         None,
@@ -83,6 +84,38 @@ fn http(c: &mut Criterion) {
         location[location.find("/pix/").unwrap()..].to_owned()
     });
 
+    // 10 weekly authorizations starting in 3 days, each with its 2 cycles inside the
+    // instruction window: 20 automatic payments, one full page of the documented list.
+    let automatic = "/api/v1/pix/scheduled-payments/automatic-payments";
+    runtime.block_on(async {
+        let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("America/Sao_Paulo").unwrap()).date();
+        let day = |n: i64| today.checked_add(jiff::Span::new().days(n)).unwrap().to_string();
+        let send = |method: reqwest::Method, path: String, body: Value| {
+            let nonce = uuid::Uuid::new_v4().to_string();
+            client.request(method, url(&path)).bearer_auth(&token).header("nonce", nonce).json(&body).send()
+        };
+        for n in 0..10 {
+            let authorization = json!({
+                "journey": "JOURNEY_1", "frequency": "WEEKLY", "start_date": day(3), "value": 4990 + n,
+                "owner_ispb": "12345678", "beneficiary_ispb": "87654321", "beneficiary_document": "11222333000181",
+                "beneficiary_name": "Academia Boa Forma", "owner_document": "12345678909",
+                "contract_number": format!("CONTRATO-{n}"), "contract_description": "Mensalidade",
+                "request_expiration_date": "2099-01-01T00:00:00Z"
+            });
+            let paths = "/api/v1/pix/scheduled-payments/automatic-authorizations";
+            let created: Value =
+                send(reqwest::Method::POST, paths.to_owned(), authorization).await.unwrap().json().await.unwrap();
+            let id = created["id"].as_str().unwrap();
+            send(reqwest::Method::PUT, format!("{paths}/{id}/approve"), json!({})).await.unwrap();
+            send(reqwest::Method::PUT, format!("{paths}/{id}/status"), json!({"status": "APPROVED"})).await.unwrap();
+            for due in [day(3), day(10)] {
+                let payment = json!({"authorization_id": id, "due_date": due, "value": 4990 + n});
+                let response = send(reqwest::Method::POST, automatic.to_owned(), payment).await.unwrap();
+                assert_eq!(response.status(), 201);
+            }
+        }
+    });
+
     let mut group = c.benchmark_group("http");
     group.throughput(Throughput::Elements(IN_FLIGHT as u64));
     group.measurement_time(Duration::from_secs(10));
@@ -105,6 +138,10 @@ fn http(c: &mut Criterion) {
         b.iter(|| batch(&|| client.post(url("/api/v1/qr-codes")).bearer_auth(&token).json(&qr_body), 201))
     });
     group.bench_function("GET /pix/qr/v2/{token} (JWS)", |b| b.iter(|| batch(&|| client.get(url(&location)), 200)));
+    let nonce = "9b2f1c4e-5d6a-4b7c-8d9e-0f1a2b3c4d5e";
+    group.bench_function("GET automatic-payments (page of 20)", |b| {
+        b.iter(|| batch(&|| client.get(url(automatic)).bearer_auth(&token).header("nonce", nonce), 200))
+    });
     group.finish();
 }
 

@@ -131,7 +131,10 @@ async fn a_monthly_authorization_over_a_year_yields_one_payment_per_cycle() {
                     "{backend}"
                 ),
             }
-            service.settle_due_automatic_payments().await.unwrap();
+            // Two workers race for what is due.
+            let (one, other) = (service.clone(), service.clone());
+            let (a, b) = tokio::join!(one.settle_due_automatic_payments(), other.settle_due_automatic_payments());
+            assert!(a.unwrap() + b.unwrap() <= 1, "{backend}: one cycle a day at most, settled once");
         }
         // The 31st, or the month's last day when it is shorter.
         let expected = [
@@ -441,5 +444,41 @@ async fn two_users_and_a_product_never_see_each_others_records() {
         assert!(service.automatic_actor("platform", for_bob).await.is_err(), "bob granted nothing");
         assert!(service.revoke_product("alice", product).await.unwrap());
         assert!(service.automatic_actor("platform", for_alice(true)).await.is_err());
+    }
+}
+
+#[tokio::test]
+async fn settling_cut_short_at_any_point_repeats_nothing() {
+    for (backend, store, _keep) in stores().await {
+        let (service, clock) = services(store);
+        let mut ids = Vec::new();
+        for user in 0..8 {
+            let actor = actor(&service, &format!("user-{user}")).await;
+            let authorization =
+                approved(&service, &actor, authorization_request("WEEKLY", "2026-01-27", "NAO_PERMITE")).await;
+            // Both cycles inside the instruction window (3 and 10 days ahead).
+            for due in ["2026-01-27", "2026-02-03"] {
+                let request = payment(&authorization, due, 9990, "SCHEDULING");
+                ids.push(service.create_automatic_payment(&actor, request).await.unwrap().id);
+            }
+        }
+        morning_of(&clock, "2026-02-06");
+        // Each pass is abandoned after a few hundred microseconds, wherever it is: a transaction
+        // dropped between the payment request and the settlement rolls both back.
+        for cut in 0..40u64 {
+            let budget = std::time::Duration::from_micros(100 + cut * 97 % 2_000);
+            let _ = tokio::time::timeout(budget, service.settle_due_automatic_payments()).await;
+        }
+        while service.settle_due_automatic_payments().await.unwrap() > 0 {}
+        let (_, requests) = service.payments(&PaymentFilter { limit: 1, ..Default::default() }).await.unwrap();
+        assert_eq!(requests, 16, "{backend}: one payment request per automatic payment");
+        let mut linked = std::collections::HashSet::new();
+        for user in 0..8 {
+            let actor = actor(&service, &format!("user-{user}")).await;
+            for payment in service.automatic_payments(&filter(&actor)).await.unwrap().0 {
+                assert!(linked.insert(payment.payment_request_id.expect("settled")), "{backend}: each its own");
+            }
+        }
+        assert_eq!(linked.len(), ids.len());
     }
 }
