@@ -49,6 +49,11 @@ fn with<T>(value: Option<T>, error: AutomaticError) -> Result<T, AutomaticError>
     value.ok_or(error)
 }
 
+/// A stored value the service does not know: written by something else.
+fn corrupt(what: &str, value: &str) -> AutomaticError {
+    AutomaticError::Store(crate::store::StoreError::Corrupt(format!("{what} {value:?}")))
+}
+
 /// São Paulo's date at `now`: due dates and the instruction window are read there.
 fn local_date(now: OffsetDateTime) -> Date {
     to_timestamp(now).to_zoned(sao_paulo()).date()
@@ -153,7 +158,7 @@ impl<S: Store> Settlement<S> {
         to: AuthorizationStatus,
     ) -> Result<Authorization, AutomaticError> {
         let (current, _, _) = with(self.store.authorization(id).await?, AutomaticError::AuthorizationNotFound)?;
-        let from = current.state().ok_or_else(|| AutomaticError::invalid("status", Rule::OneOf("a known status")))?;
+        let from = current.state().ok_or_else(|| corrupt("authorization status", &current.status))?;
         let waiting = matches!(
             from,
             AuthorizationStatus::WaitingApproval
@@ -171,7 +176,7 @@ impl<S: Store> Settlement<S> {
         current: &Authorization,
         to: AuthorizationStatus,
     ) -> Result<Authorization, AutomaticError> {
-        let from = current.state().ok_or_else(|| AutomaticError::invalid("status", Rule::OneOf("a known status")))?;
+        let from = current.state().ok_or_else(|| corrupt("authorization status", &current.status))?;
         if !from.can_become(to) {
             return Err(AutomaticError::AuthorizationTransition { from, to });
         }
@@ -238,8 +243,15 @@ impl<S: Store> Settlement<S> {
                 now,
             )
             .await?;
-        // Two requests for the same cycle at once: the other took this attempt.
-        with(inserted, AutomaticError::invalid("due_date", Rule::CycleTaken("?".to_owned())))
+        match inserted {
+            Some(payment) => Ok(payment),
+            // Two requests for the same cycle at once: the other took this attempt.
+            None => {
+                let payments = self.store.cycle_payments(&authorization, cycle).await?;
+                let standing = payments.iter().rfind(|p| p.is_live()).map(|p| p.id.to_string()).unwrap_or_default();
+                Err(AutomaticError::invalid("due_date", Rule::CycleTaken(standing)))
+            }
+        }
     }
 
     /// SCHEDULING: a due date of the recurrence, inside its dates and the instruction window, a
@@ -260,9 +272,8 @@ impl<S: Store> Settlement<S> {
             };
             return Err(AutomaticError::invalid("due_date", rule));
         }
-        let frequency = authorization
-            .cadence()
-            .ok_or_else(|| AutomaticError::invalid("frequency", Rule::OneOf("a known frequency")))?;
+        let frequency =
+            authorization.cadence().ok_or_else(|| corrupt("authorization frequency", &authorization.frequency))?;
         let cycle = frequency.cycle_of(start, due).ok_or_else(|| {
             AutomaticError::invalid(
                 "due_date",
@@ -289,18 +300,18 @@ impl<S: Store> Settlement<S> {
         Ok(cycle)
     }
 
-    /// The cycle whose due date is `back` days before `date` (the latest first) and its payments,
+    /// The cycle whose due date is `back` days before `day` (the latest first) and its payments,
     /// for the first of `back` whose cycle has any.
     async fn cycle_before(
         &self,
         authorization: &Authorization,
-        date: Date,
+        day: Date,
         back: std::ops::RangeInclusive<i64>,
     ) -> Result<Option<(i64, Date, Vec<AutomaticPayment>)>, AutomaticError> {
-        let start = crate::automatic::model::date("start_date", &authorization.start_date)?;
+        let start = date("start_date", &authorization.start_date)?;
         let Some(frequency) = authorization.cadence() else { return Ok(None) };
         for days in back {
-            let Ok(due) = date.checked_sub(days.days()) else { continue };
+            let Ok(due) = day.checked_sub(days.days()) else { continue };
             let Some(cycle) = frequency.cycle_of(start, due) else { continue };
             let payments = self.store.cycle_payments(authorization, i64::from(cycle)).await?;
             if payments.iter().any(AutomaticPayment::is_live) {
@@ -315,14 +326,14 @@ impl<S: Store> Settlement<S> {
     async fn check_new_attempt(
         &self,
         authorization: &Authorization,
-        date: Date,
+        day: Date,
         today: Date,
         value: i64,
     ) -> Result<i64, AutomaticError> {
-        if date <= today {
+        if day <= today {
             return Err(AutomaticError::invalid("due_date", Rule::NotFuture));
         }
-        let Some((cycle, due, payments)) = self.cycle_before(authorization, date, 1..=7).await? else {
+        let Some((cycle, due, payments)) = self.cycle_before(authorization, day, 1..=7).await? else {
             return Err(AutomaticError::invalid("due_date", Rule::NothingToRetry));
         };
         let live: Vec<&AutomaticPayment> = payments.iter().filter(|p| p.is_live()).collect();
@@ -334,7 +345,7 @@ impl<S: Store> Settlement<S> {
             .filter(|p| p.purpose() == Some(SchedulingPurpose::NewAttempt))
             .filter_map(|p| p.due_date.parse().ok())
             .collect();
-        check_new_attempt(authorization.retries(), due, &tried, date)
+        check_new_attempt(authorization.retries(), due, &tried, day)
             .map_err(|refusal| AutomaticError::invalid("scheduling_purpose", Rule::Retry(refusal)))?;
         let original = live.first().map_or(value, |p| p.value);
         if value != original {
@@ -348,19 +359,19 @@ impl<S: Store> Settlement<S> {
     async fn check_resend(
         &self,
         authorization: &Authorization,
-        date: Date,
+        day: Date,
         today: Date,
         value: i64,
     ) -> Result<i64, AutomaticError> {
-        if date < today {
+        if day < today {
             return Err(AutomaticError::invalid("due_date", Rule::NotFuture));
         }
         // The attempt re-sent is the cycle's latest: an original (0 days) or a new attempt (1-7).
-        let Some((cycle, _, payments)) = self.cycle_before(authorization, date, 0..=7).await? else {
+        let Some((cycle, _, payments)) = self.cycle_before(authorization, day, 0..=7).await? else {
             return Err(AutomaticError::invalid("due_date", Rule::NothingToRetry));
         };
         let latest = payments.iter().rfind(|p| p.is_live());
-        let Some(latest) = latest.filter(|p| p.due_date.parse::<Date>().ok() == Some(date)) else {
+        let Some(latest) = latest.filter(|p| p.due_date.parse::<Date>().ok() == Some(day)) else {
             return Err(AutomaticError::invalid("due_date", Rule::NothingToRetry));
         };
         if !latest.failed() {
