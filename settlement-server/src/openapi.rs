@@ -28,7 +28,7 @@ use crate::routes::{automatic, files, health, payments, pix, qr_codes, schedules
         automatic::create_wallet, automatic::grant_product, automatic::revoke_product,
     ),
     components(schemas(crate::error::Envelope, crate::error::ErrorBody)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonErrors),
     tags((name = "health"), (name = "payments"), (name = "credit"), (name = "qr-codes"), (name = "pix"), (name = "files"), (name = "schedules"), (name = "pix-automatic")),
 )]
 pub struct ApiDoc;
@@ -42,6 +42,60 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
+    }
+}
+
+/// The refusals any operation may give, documented on each with the error envelope, so that a
+/// client (and a schema checker) knows every status it can meet: 400 for any operation with
+/// parameters or a body, 401 and 403 for those that need a token, 404 for those with a path
+/// parameter, 413 for those with a body, and 503 for those that reach the database.
+struct CommonErrors;
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{Operation, ParameterIn};
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+
+        let refusal = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("Envelope"))).build(),
+                )
+                .build()
+        };
+        let add = |operation: &mut Operation| {
+            let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+            let parameters = operation.parameters.as_deref().unwrap_or_default();
+            let in_path = parameters.iter().any(|p| p.parameter_in == ParameterIn::Path);
+            let body = operation.request_body.is_some();
+            let mut codes = Vec::new();
+            if body || !parameters.is_empty() {
+                codes.push(("400", "The request breaks a rule; the message names the field"));
+            }
+            if secured {
+                codes.push(("401", "No valid token"));
+                codes.push(("403", "The token lacks the scope, or the caller may not act on this"));
+                codes.push(("503", "The database is unavailable; retry later"));
+            }
+            if in_path {
+                codes.push(("404", "Not found"));
+            }
+            if body {
+                codes.push(("413", "The body is over its limit"));
+            }
+            for (code, description) in codes {
+                operation.responses.responses.entry(code.to_owned()).or_insert_with(|| refusal(description).into());
+            }
+        };
+        for item in openapi.paths.paths.values_mut() {
+            for operation in
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+            {
+                add(operation);
+            }
+        }
     }
 }
 

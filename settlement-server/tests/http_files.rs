@@ -392,3 +392,18 @@ async fn spools_a_killed_server_left_are_removed_at_start() {
     assert_eq!(left, ["keep.txt"]);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_body_that_is_not_multipart_is_refused_in_the_envelope() {
+    let server = Server::start().await;
+    for request in [
+        server.request(Method::POST, "/api/v1/files/import").json(&serde_json::json!({"file": "x"})),
+        server.request(Method::POST, "/api/v1/files/import"),
+        server.request(Method::POST, "/api/v1/files/import").header("content-type", "multipart/form-data"),
+    ] {
+        let (status, code, message) = error_of(request.send().await.unwrap()).await;
+        assert_eq!((status, code.as_str()), (400, "VALIDATION_ERROR"), "{message}");
+        assert!(message.starts_with("the body must be multipart/form-data"), "{message}");
+    }
+    server.stop().await;
+}

@@ -5,6 +5,7 @@ use std::path::{Path as FilePath, PathBuf};
 
 use axum::Json;
 use axum::body::{Body, Bytes};
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::multipart::{Field, MultipartError};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Multipart, Query, State};
@@ -88,8 +89,15 @@ async fn spool(mut field: Field<'_>, path: &FilePath) -> Result<(u64, String), A
 pub async fn import(
     State(state): State<AppState>,
     Authorized(caller, _): Authorized<FilesWrite>,
-    mut multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<FileImport>), ApiError> {
+    // Not a multipart body at all (no boundary, another content type): the envelope, not axum's text.
+    let mut multipart = multipart.map_err(|rejection| {
+        ApiError::validation(format!(
+            "the body must be multipart/form-data with a file part: {}",
+            rejection.body_text()
+        ))
+    })?;
     let mut spooled: Option<(Spool, String, u64, String)> = None;
     let mut file_type: Option<String> = None;
     let mut debtor_ispb: Option<String> = None;
