@@ -13,6 +13,7 @@ use settlement_core::{Settlement, SqlStore, SystemClock};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::Verifier;
@@ -28,6 +29,12 @@ use crate::{openapi, worker};
 const AUTOMATIC_PAYMENTS: &str = "/pix/scheduled-payments/automatic-payments";
 /// The authorizations behind them.
 const AUTHORIZATIONS: &str = "/pix/scheduled-payments/automatic-authorizations";
+
+/// How long a client has to send its request's headers.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a request body may stall between two chunks (an upload may take long; it may not
+/// stop).
+pub const BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What every handler shares.
 #[derive(Clone, Debug)]
@@ -52,6 +59,10 @@ pub struct App {
     state: AppState,
     /// How often due scheduled payments are released.
     pub release_interval: Duration,
+    /// How long a client has to send its request's headers ([`HEADER_READ_TIMEOUT`]).
+    pub header_read_timeout: Duration,
+    /// How long a request body may stall ([`BODY_IDLE_TIMEOUT`]).
+    pub body_idle_timeout: Duration,
 }
 
 /// Why the service could not start.
@@ -111,7 +122,12 @@ impl App {
             upload_dir,
             import_work: Arc::new(tokio::sync::Notify::new()),
         };
-        Ok(App { state, release_interval: Duration::from_secs(1) })
+        Ok(App {
+            state,
+            release_interval: Duration::from_secs(1),
+            header_read_timeout: HEADER_READ_TIMEOUT,
+            body_idle_timeout: BODY_IDLE_TIMEOUT,
+        })
     }
 
     /// The shared state.
@@ -139,7 +155,8 @@ impl App {
             tokio::spawn(worker::process_imports(settlement.clone(), self.state.import_work.clone(), stopped.clone()));
         let scheduler = tokio::spawn(worker::run_schedules(settlement.clone(), stopped.clone()));
         let automatic = tokio::spawn(worker::run_automatic(settlement.clone(), stopped));
-        let result = axum::serve(listener, self.router()).with_graceful_shutdown(shutdown).await;
+        let router = self.router().layer(RequestBodyTimeoutLayer::new(self.body_idle_timeout));
+        let result = crate::listen::serve(listener, router, self.header_read_timeout, shutdown).await;
         let _ = stop.send(true);
         let _ = releaser.await;
         let _ = importer.await;
@@ -166,7 +183,7 @@ fn verifier(settings: &Settings) -> Result<Verifier, StartError> {
             tracing::warn!(path = %path.display(), "no SETTLEMENT_JWT_SECRET: generated an HS256 signing secret");
         }
         tracing::info!(
-            "mint a token with: settlement token --data-dir {} --sub you@example.com --scope \"payments.read payments.write payments.status credit.read credit.write qrcodes.read qrcodes.write files.read files.write schedules.read schedules.write\"",
+            "mint a token with: settlement token --data-dir {} --sub you@example.com --scope \"payments.read payments.write payments.status credit.read credit.write qrcodes.read qrcodes.write files.read files.write schedules.read schedules.write automatic.read automatic.write automatic.status\"",
             settings.data_dir.display()
         );
     }

@@ -11,6 +11,23 @@ use crate::error::ApiError;
 /// The largest body accepted, in bytes.
 pub const MAX_BODY: usize = 1024 * 1024;
 
+/// Whether reading a body failed because the client stopped sending it (the body idle timeout).
+pub fn body_timed_out(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if error.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
+}
+
+/// 408: the body stalled.
+pub fn body_timeout() -> ApiError {
+    ApiError::new(StatusCode::REQUEST_TIMEOUT, "REQUEST_TIMEOUT", "the request body stopped arriving; send it again")
+}
+
 /// A JSON object body, typed, with the parsed JSON kept (for idempotency digests). Errors name
 /// the field (`amount: invalid type: string "x", expected i64`).
 #[derive(Debug)]
@@ -26,7 +43,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
         let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            if body_timed_out(&rejection) {
+                body_timeout()
+            } else if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "PAYLOAD_TOO_LARGE",

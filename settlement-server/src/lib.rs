@@ -14,6 +14,7 @@ pub mod error;
 pub mod extract;
 pub mod image;
 pub mod jws;
+pub mod listen;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;

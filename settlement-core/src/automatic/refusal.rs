@@ -189,6 +189,9 @@ pub enum AutomaticError {
     /// The body is over the limit.
     #[error("body over {0} bytes")]
     TooLarge(usize),
+    /// The client stopped sending the body.
+    #[error("body stalled")]
+    BodyStalled,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -214,6 +217,7 @@ impl AutomaticError {
             AutomaticError::CancellationClosed { .. } => "CANCELLATION_DEADLINE_PASSED",
             AutomaticError::NonceReused => "NONCE_REUSED",
             AutomaticError::TooLarge(_) => "PAYLOAD_TOO_LARGE",
+            AutomaticError::BodyStalled => "REQUEST_TIMEOUT",
             AutomaticError::Store(StoreError::Unavailable(_)) => "SERVICE_UNAVAILABLE",
             AutomaticError::Store(_) => "INTERNAL_ERROR",
         }
@@ -270,6 +274,10 @@ impl AutomaticError {
             AutomaticError::TooLarge(limit) => {
                 (format!("o corpo excede {limit} bytes"), format!("the body is larger than {limit} bytes"))
             }
+            AutomaticError::BodyStalled => (
+                "o corpo da requisição parou de chegar; envie de novo".to_owned(),
+                "the request body stopped arriving; send it again".to_owned(),
+            ),
             AutomaticError::Store(StoreError::Unavailable(_)) => (
                 "o banco de dados está indisponível; tente novamente".to_owned(),
                 "the database is unavailable; retry later".to_owned(),
@@ -458,6 +466,7 @@ mod tests {
             AutomaticError::CancellationClosed { deadline: "2026-01-01T01:00:00Z".into() },
             AutomaticError::NonceReused,
             AutomaticError::TooLarge(1024),
+            AutomaticError::BodyStalled,
             AutomaticError::Store(StoreError::Unavailable("down".into())),
             AutomaticError::Store(StoreError::Corrupt("x".into())),
         ]);

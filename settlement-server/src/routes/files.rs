@@ -45,7 +45,9 @@ fn too_large() -> ApiError {
 }
 
 fn multipart_error(error: MultipartError) -> ApiError {
-    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+    if crate::extract::body_timed_out(&error) {
+        crate::extract::body_timeout()
+    } else if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
         too_large()
     } else {
         ApiError::validation(format!("multipart body: {}", error.body_text()))

@@ -44,8 +44,14 @@ impl Server {
     }
 
     pub(crate) async fn start_with(settings: Settings, dir: tempfile::TempDir) -> Server {
+        Server::start_tuned(settings, dir, |_| {}).await
+    }
+
+    /// A server whose app `tune` adjusts (its timeouts) before it serves.
+    pub(crate) async fn start_tuned(settings: Settings, dir: tempfile::TempDir, tune: impl FnOnce(&mut App)) -> Server {
         let mut app = App::build(&settings).await.unwrap();
         app.release_interval = Duration::from_millis(200);
+        tune(&mut app);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();

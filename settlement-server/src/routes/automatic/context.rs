@@ -44,6 +44,7 @@ fn status_of(code: &str) -> StatusCode {
         "INSUFFICIENT_SCOPE" | "FORBIDDEN" => StatusCode::FORBIDDEN,
         "NOT_FOUND" => StatusCode::NOT_FOUND,
         "PAYLOAD_TOO_LARGE" => StatusCode::PAYLOAD_TOO_LARGE,
+        "REQUEST_TIMEOUT" => StatusCode::REQUEST_TIMEOUT,
         "SERVICE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
         "INTERNAL_ERROR" => StatusCode::INTERNAL_SERVER_ERROR,
         // Transitions, the cancellation cut-off, reused nonces: conflicts with the state.
@@ -187,7 +188,9 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Body<T> {
         let refuse =
             |field: &str, detail: String| Localized::new(AutomaticError::invalid(field, Rule::Json(detail)), lang);
         let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            if crate::extract::body_timed_out(&rejection) {
+                Localized::new(AutomaticError::BodyStalled, lang)
+            } else if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 Localized::new(AutomaticError::TooLarge(MAX_BODY), lang)
             } else {
                 refuse("body", rejection.body_text())
