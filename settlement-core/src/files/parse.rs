@@ -109,10 +109,13 @@ pub fn csv<R: Read>(input: R, sink: &mut Sink<'_>) -> Result<u64, ParseError> {
     }
     let mut record = csv::StringRecord::new();
     let mut count = 0;
-    // The reader counts record terminators; line breaks inside quoted fields come on top.
+    // The reader counts line feeds; line breaks inside quoted fields come on top. A lone CR also
+    // ends a record (old Mac files) without a line feed: such a record is the line after the last.
     let mut embedded_breaks = 0;
+    let mut last_line = 1;
     while reader.read_record(&mut record).map_err(|e| csv_error(&e))? {
-        let line = record.position().map_or(0, |p| p.line()) + embedded_breaks;
+        let line = (record.position().map_or(0, |p| p.line()) + embedded_breaks).max(last_line + 1);
+        last_line = line;
         embedded_breaks += record.iter().map(|field| field.matches('\n').count() as u64).sum::<u64>();
         let mut fields = Map::new();
         for (name, value) in names.iter().zip(record.iter()) {
@@ -251,6 +254,14 @@ mod tests {
         );
         let ragged = read(FileType::Csv, "debtor_ispb,creditor_ispb,amount\n1,2\n").unwrap_err();
         assert_eq!(ragged.to_string(), "line 2: this row has 2 fields where the header has 3");
+    }
+
+    #[test]
+    fn lines_ended_by_a_lone_cr_count_as_lines() {
+        // Found by the import_parse fuzz target: records ended by CR alone shared one line number.
+        let text = "debtor_ispb,creditor_ispb,amount\r12345678,87654321,1\r12345678,87654321,2\r12345678,87654321,3\n";
+        let lines: Vec<u64> = read(FileType::Csv, text).unwrap().iter().map(|r| r.line_number).collect();
+        assert_eq!(lines, [2, 3, 4]);
     }
 
     #[test]
