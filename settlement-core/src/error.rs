@@ -154,7 +154,7 @@ impl CoreError {
             CoreError::AlreadyConfirmed(_) => "ALREADY_CONFIRMED",
             CoreError::AmountMismatch { .. } => "AMOUNT_MISMATCH",
             CoreError::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
-            CoreError::Store(StoreError::Unavailable(_)) => "SERVICE_UNAVAILABLE",
+            CoreError::Store(StoreError::Unavailable(_)) => "DATABASE_UNAVAILABLE",
             CoreError::Store(_) => "INTERNAL_ERROR",
         }
     }

@@ -78,7 +78,7 @@ impl From<CoreError> for ApiError {
             "VALIDATION_ERROR" => StatusCode::BAD_REQUEST,
             "NOT_FOUND" => StatusCode::NOT_FOUND,
             "AMOUNT_MISMATCH" | "IDEMPOTENCY_KEY_REUSED" | "FILE_UNREADABLE" => StatusCode::UNPROCESSABLE_ENTITY,
-            "SERVICE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+            "DATABASE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
             "INTERNAL_ERROR" => StatusCode::INTERNAL_SERVER_ERROR,
             // The rest are conflicts with the resource's state: transitions, duplicates, used codes.
             _ => StatusCode::CONFLICT,

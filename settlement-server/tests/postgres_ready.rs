@@ -1,10 +1,12 @@
-//! Readiness over PostgreSQL: the service answers ready while the database answers, and 503
-//! once the database cannot be reached. The server reaches PostgreSQL through a TCP relay the
-//! test cuts. Runs when `SETTLEMENT_TEST_POSTGRES_URL` is set (CI sets it).
+//! Readiness over PostgreSQL: the service answers ready while the database answers, 503 (and
+//! requests 503 `DATABASE_UNAVAILABLE`) once the database cannot be reached, and recovers by
+//! itself when it can again. The server reaches PostgreSQL through a TCP relay the test cuts and
+//! restores. Runs when `SETTLEMENT_TEST_POSTGRES_URL` is set (CI sets it).
 
 mod common;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use common::Server;
@@ -12,8 +14,9 @@ use serde_json::{Value, json};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 
-/// Relays connections to `target` until `cut` is notified, then drops them all.
-async fn relay(target: String, cut: Arc<Notify>) -> std::net::SocketAddr {
+/// Relays connections to `target`; when `cut` is notified, drops them all, and while `down` is
+/// set, drops new ones at once.
+async fn relay(target: String, cut: Arc<Notify>, down: Arc<AtomicBool>) -> std::net::SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -22,6 +25,9 @@ async fn relay(target: String, cut: Arc<Notify>) -> std::net::SocketAddr {
             tokio::select! {
                 accepted = listener.accept() => {
                     let Ok((mut inbound, _)) = accepted else { continue };
+                    if down.load(Ordering::SeqCst) {
+                        continue;
+                    }
                     let target = target.clone();
                     connections.spawn(async move {
                         if let Ok(mut outbound) = TcpStream::connect(&target).await {
@@ -29,10 +35,7 @@ async fn relay(target: String, cut: Arc<Notify>) -> std::net::SocketAddr {
                         }
                     });
                 }
-                _ = cut.notified() => {
-                    connections.abort_all();
-                    return;
-                }
+                _ = cut.notified() => connections.abort_all(),
             }
         }
     });
@@ -49,7 +52,8 @@ async fn ready_turns_503_when_postgres_is_unreachable() {
     let (scheme_and_user, rest) = base.split_once('@').expect("a URL with user@host");
     let (host_port, path) = rest.split_once('/').expect("a URL with a database");
     let cut = Arc::new(Notify::new());
-    let relayed = relay(host_port.to_owned(), cut.clone()).await;
+    let down = Arc::new(AtomicBool::new(false));
+    let relayed = relay(host_port.to_owned(), cut.clone(), down.clone()).await;
     let dir = tempfile::tempdir().unwrap();
     let mut settings = common::settings(dir.path());
     let schema = format!("ready_{}", uuid::Uuid::new_v4().simple());
@@ -65,6 +69,7 @@ async fn ready_turns_503_when_postgres_is_unreachable() {
     let server = Server::start_with(settings, dir).await;
     let ready = server.client.get(server.url("/ready")).send().await.unwrap();
     assert_eq!(ready.status(), 200);
+    down.store(true, Ordering::SeqCst);
     cut.notify_one();
     tokio::time::sleep(Duration::from_millis(100)).await;
     let response = server.client.get(server.url("/ready")).send().await.unwrap();
@@ -73,4 +78,19 @@ async fn ready_turns_503_when_postgres_is_unreachable() {
     // A request that needs the database says so, rather than a 500.
     let payments = server.request(reqwest::Method::GET, "/api/v1/payments").send().await.unwrap();
     assert_eq!(payments.status(), 503);
+    let body: Value = payments.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "DATABASE_UNAVAILABLE", "{body}");
+    // The database comes back: the service recovers by itself.
+    down.store(false, Ordering::SeqCst);
+    let mut recovered = false;
+    for _ in 0..100 {
+        if server.client.get(server.url("/ready")).send().await.unwrap().status() == 200 {
+            recovered = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(recovered, "/ready stayed 503 for 10 s after the database came back");
+    let payments = server.request(reqwest::Method::GET, "/api/v1/payments").send().await.unwrap();
+    assert_eq!(payments.status(), 200);
 }

@@ -218,7 +218,7 @@ impl AutomaticError {
             AutomaticError::NonceReused => "NONCE_REUSED",
             AutomaticError::TooLarge(_) => "PAYLOAD_TOO_LARGE",
             AutomaticError::BodyStalled => "REQUEST_TIMEOUT",
-            AutomaticError::Store(StoreError::Unavailable(_)) => "SERVICE_UNAVAILABLE",
+            AutomaticError::Store(StoreError::Unavailable(_)) => "DATABASE_UNAVAILABLE",
             AutomaticError::Store(_) => "INTERNAL_ERROR",
         }
     }

@@ -45,7 +45,7 @@ fn status_of(code: &str) -> StatusCode {
         "NOT_FOUND" => StatusCode::NOT_FOUND,
         "PAYLOAD_TOO_LARGE" => StatusCode::PAYLOAD_TOO_LARGE,
         "REQUEST_TIMEOUT" => StatusCode::REQUEST_TIMEOUT,
-        "SERVICE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+        "DATABASE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
         "INTERNAL_ERROR" => StatusCode::INTERNAL_SERVER_ERROR,
         // Transitions, the cancellation cut-off, reused nonces: conflicts with the state.
         _ => StatusCode::CONFLICT,
