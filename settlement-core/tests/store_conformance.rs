@@ -36,6 +36,46 @@ async fn external_ids_are_unique() {
 }
 
 #[tokio::test]
+async fn many_creates_at_once_each_get_their_own_answer() {
+    // On SQLite these share commits (group commit): a duplicate in a batch must fail alone.
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        let tasks: Vec<_> = (0..200)
+            .map(|n| {
+                let service = service.clone();
+                tokio::spawn(async move {
+                    let mut request = request();
+                    // Every fourth shares one external_id; the rest are distinct.
+                    request.external_id = Some(if n % 4 == 0 { "SHARED".to_owned() } else { format!("OWN-{n}") });
+                    (n, service.create_payment(request, "alice", None).await)
+                })
+            })
+            .collect();
+        let (mut shared_new, mut shared_duplicates, mut own) = (0, 0, std::collections::HashSet::new());
+        let mut shared_id = None;
+        for task in tasks {
+            match task.await.unwrap() {
+                (n, Ok(Created::New(payment))) if n % 4 == 0 => {
+                    shared_new += 1;
+                    shared_id = Some(payment.id);
+                }
+                (_, Ok(Created::New(payment))) => assert!(own.insert(payment.id), "{backend}: id given twice"),
+                (n, Err(CoreError::DuplicateExternalId { existing_id, .. })) if n % 4 == 0 => {
+                    shared_duplicates += 1;
+                    assert!(existing_id > 0);
+                }
+                (n, other) => panic!("{backend}: {n}: {other:?}"),
+            }
+        }
+        assert_eq!((shared_new, shared_duplicates, own.len()), (1, 49, 150), "{backend}");
+        let (_, total) = service.payments(&PaymentFilter { limit: 1, ..Default::default() }).await.unwrap();
+        assert_eq!(total, 151, "{backend}");
+        let shared = service.payment(shared_id.unwrap()).await.unwrap();
+        assert_eq!(shared.external_id.as_deref(), Some("SHARED"));
+    }
+}
+
+#[tokio::test]
 async fn an_idempotency_key_replays_the_first_response_and_refuses_another_body() {
     for (backend, store, _keep) in stores().await {
         let (service, _) = services(store);

@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{SqlStore, insert_payment_rows, time_of};
+use super::{PaymentRow, SqlStore, insert_payment_rows, time_of};
 use crate::automatic::model::{Authorization, AutomaticPayment, NewAuthorization, SchedulingPurpose};
 use crate::automatic::{AuthorizationStatus, AutomaticPaymentStatus};
 use crate::payment::NewPayment;
@@ -456,8 +456,9 @@ impl AutomaticStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         let outcome = match request {
             Ok(new) => {
-                let unique_id = Uuid::new_v4();
-                let ids = insert_payment_rows(&mut tx, self.backend, &[(new, unique_id)], created_by, at, true).await?;
+                let row = PaymentRow::new(new, created_by, at);
+                let unique_id = row.unique_id;
+                let ids = insert_payment_rows(&mut tx, self.backend, &[row], true).await?;
                 ids.get(&unique_id).copied().ok_or_else(|| "a payment with this external_id exists".to_owned())
             }
             Err(error) => Err(error.clone()),

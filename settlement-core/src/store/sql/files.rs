@@ -6,7 +6,7 @@ use sqlx::{Any, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{Placeholders, SqlStore, insert_payment_rows, is_unique_violation, time_of};
+use super::{PaymentRow, Placeholders, SqlStore, insert_payment_rows, is_unique_violation, time_of};
 use crate::files::{
     FileImport, FileType, ImportFilter, ImportRecord, ImportStatus, ParsedRecord, RecordFilter, RecordStatus,
     success_rate,
@@ -287,9 +287,12 @@ impl FileStore for SqlStore {
     ) -> Result<bool, StoreError> {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
-        let payments: Vec<(&crate::payment::NewPayment, Uuid)> =
-            outcomes.iter().filter_map(|o| o.payment.as_ref().ok()).map(|payment| (payment, Uuid::new_v4())).collect();
-        let ids = insert_payment_rows(&mut tx, self.backend, &payments, created_by, at, true).await?;
+        let payments: Vec<PaymentRow<'_>> = outcomes
+            .iter()
+            .filter_map(|o| o.payment.as_ref().ok())
+            .map(|payment| PaymentRow::new(payment, created_by, at))
+            .collect();
+        let ids = insert_payment_rows(&mut tx, self.backend, &payments, true).await?;
         let (mut failed, mut skipped) = (0i64, 0i64);
         let mut inserted = payments.iter();
         let marks: Vec<(i64, RecordStatus, Option<String>, Option<i64>)> = outcomes
@@ -300,7 +303,7 @@ impl FileStore for SqlStore {
                     (outcome.record_id, RecordStatus::Failed, Some(error.clone()), None)
                 }
                 Ok(payment) => {
-                    let unique_id = inserted.next().map(|(_, id)| *id).unwrap_or_default();
+                    let unique_id = inserted.next().map(|row| row.unique_id).unwrap_or_default();
                     match ids.get(&unique_id) {
                         Some(id) => (outcome.record_id, RecordStatus::Success, None, Some(*id)),
                         None => {

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 mod automatic;
 mod files;
+mod group_commit;
 mod qr_codes;
 mod schedules;
 
@@ -96,6 +97,8 @@ pub struct SqlStore {
     /// SQLite takes one writer at a time and makes the others poll with growing sleeps; queueing
     /// this process's writers here instead hands the lock over at once.
     sqlite_writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// SQLite: new payments written many to a commit.
+    group_commit: Option<group_commit::GroupCommit>,
 }
 
 const PAYMENT_COLUMNS: &str = "id, unique_id, external_id, status, amount, currency, \
@@ -148,7 +151,10 @@ impl SqlStore {
             .connect_with(options)
             .await?;
         let sqlite_file = (backend == Backend::Sqlite).then(|| sqlite_path(&url)).flatten();
-        Ok(SqlStore { pool, backend, sqlite_file, sqlite_writer: Default::default() })
+        let sqlite_writer = std::sync::Arc::new(tokio::sync::Mutex::new(()));
+        let group_commit =
+            (backend == Backend::Sqlite).then(|| group_commit::GroupCommit::start(pool.clone(), sqlite_writer.clone()));
+        Ok(SqlStore { pool, backend, sqlite_file, sqlite_writer, group_commit })
     }
 
     /// Applies the migrations not yet applied (under a lock, so servers starting together
@@ -192,6 +198,47 @@ impl SqlStore {
     /// Closes every connection (at shutdown).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// The payment a new one becomes once stored as `id`.
+pub(super) fn payment_from_new(
+    new: &NewPayment,
+    id: i64,
+    unique_id: Uuid,
+    created_by: &str,
+    at: OffsetDateTime,
+) -> Payment {
+    Payment {
+        id,
+        unique_id,
+        external_id: new.external_id.clone(),
+        status: new.status,
+        amount: new.amount,
+        currency: "BRL".to_owned(),
+        debtor_ispb: new.debtor.ispb.as_str().to_owned(),
+        debtor_document: new.debtor.document.as_ref().map(|d| d.as_str().to_owned()),
+        debtor_name: new.debtor.name.clone(),
+        debtor_account_no: new.debtor.account_no.clone(),
+        debtor_account_type: new.debtor.account_type,
+        debtor_branch: new.debtor.branch.clone(),
+        creditor_ispb: new.creditor.ispb.as_str().to_owned(),
+        creditor_document: new.creditor.document.as_ref().map(|d| d.as_str().to_owned()),
+        creditor_name: new.creditor.name.clone(),
+        creditor_account_no: new.creditor.account_no.clone(),
+        creditor_account_type: new.creditor.account_type,
+        creditor_branch: new.creditor.branch.clone(),
+        description: new.description.clone(),
+        qr_code_data: new.qr_code_data.clone(),
+        tx_id: new.tx_id.clone(),
+        scheduled_date: new.scheduled_date,
+        discounts: new.discounts.clone(),
+        additional_info: new.additional_info.clone(),
+        end_to_end_id: None,
+        processed_at: None,
+        created_by: created_by.to_owned(),
+        created_at: at,
+        updated_at: at,
     }
 }
 
@@ -289,6 +336,21 @@ impl Placeholders {
 /// Payments per multi-row INSERT: 25 parameters each, well under both databases' limits.
 const PAYMENTS_PER_INSERT: usize = 100;
 
+/// One payment to insert: what was asked, the unique id it gets, who asked and when.
+#[derive(Clone, Copy)]
+pub(super) struct PaymentRow<'a> {
+    pub(super) new: &'a NewPayment,
+    pub(super) unique_id: Uuid,
+    pub(super) created_by: &'a str,
+    pub(super) at: OffsetDateTime,
+}
+
+impl<'a> PaymentRow<'a> {
+    pub(super) fn new(new: &'a NewPayment, created_by: &'a str, at: OffsetDateTime) -> Self {
+        PaymentRow { new, unique_id: Uuid::new_v4(), created_by, at }
+    }
+}
+
 /// Inserts payments in `tx`, as few statements as the parameter limits allow; returns the id
 /// of each inserted payment by its unique id. With `skip_duplicate`, a payment whose
 /// `external_id` exists (or comes earlier in `rows`) is left out instead of failing the
@@ -296,9 +358,7 @@ const PAYMENTS_PER_INSERT: usize = 100;
 pub(super) async fn insert_payment_rows(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     backend: Backend,
-    rows: &[(&NewPayment, Uuid)],
-    created_by: &str,
-    at: OffsetDateTime,
+    rows: &[PaymentRow<'_>],
     skip_duplicate: bool,
 ) -> Result<std::collections::HashMap<Uuid, i64>, sqlx::Error> {
     let on_conflict = if skip_duplicate { " ON CONFLICT (external_id) DO NOTHING" } else { "" };
@@ -323,7 +383,7 @@ pub(super) async fn insert_payment_rows(
         sql.push_str(on_conflict);
         sql.push_str(" RETURNING id, unique_id");
         let mut query = sqlx::query(&sql);
-        for (new, unique_id) in chunk {
+        for PaymentRow { new, unique_id, created_by, at } in chunk {
             query = query
                 .bind(unique_id.to_string())
                 .bind(new.external_id.as_deref())
@@ -347,7 +407,7 @@ pub(super) async fn insert_payment_rows(
                 .bind(new.scheduled_date.map(OffsetDateTime::unix_timestamp))
                 .bind(serde_json::to_string(&new.discounts).map_err(encode)?)
                 .bind(serde_json::to_string(&new.additional_info).map_err(encode)?)
-                .bind(created_by)
+                .bind(*created_by)
                 .bind(at.unix_timestamp())
                 .bind(at.unix_timestamp());
         }
@@ -447,6 +507,11 @@ impl Store for SqlStore {
         claim: Option<&IdempotencyClaim>,
         qr: Option<QrUse>,
     ) -> Result<Inserted, StoreError> {
+        // The common case, on SQLite, goes in a shared commit (an idempotency key or a QR code's
+        // use needs its own transaction).
+        if let (Some(group), None, None) = (&self.group_commit, claim, qr) {
+            return group.insert(new, created_by, at).await;
+        }
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         if let Some(claim) = claim {
@@ -479,10 +544,10 @@ impl Store for SqlStore {
                 Err(error) => return Err(error.into()),
             }
         }
-        let unique_id = Uuid::new_v4();
-        let inserted = insert_payment_rows(&mut tx, self.backend, &[(new, unique_id)], created_by, at, false)
-            .await
-            .map(|ids| ids.get(&unique_id).copied());
+        let row = PaymentRow::new(new, created_by, at);
+        let unique_id = row.unique_id;
+        let inserted =
+            insert_payment_rows(&mut tx, self.backend, &[row], false).await.map(|ids| ids.get(&unique_id).copied());
         let id: i64 = match inserted {
             Ok(id) => id.ok_or_else(|| StoreError::Database("the payment insert returned no id".to_owned()))?,
             Err(error) if is_unique_violation(&error) => {
@@ -497,37 +562,7 @@ impl Store for SqlStore {
             }
             Err(error) => return Err(error.into()),
         };
-        let payment = Payment {
-            id,
-            unique_id,
-            external_id: new.external_id.clone(),
-            status: new.status,
-            amount: new.amount,
-            currency: "BRL".to_owned(),
-            debtor_ispb: new.debtor.ispb.as_str().to_owned(),
-            debtor_document: new.debtor.document.as_ref().map(|d| d.as_str().to_owned()),
-            debtor_name: new.debtor.name.clone(),
-            debtor_account_no: new.debtor.account_no.clone(),
-            debtor_account_type: new.debtor.account_type,
-            debtor_branch: new.debtor.branch.clone(),
-            creditor_ispb: new.creditor.ispb.as_str().to_owned(),
-            creditor_document: new.creditor.document.as_ref().map(|d| d.as_str().to_owned()),
-            creditor_name: new.creditor.name.clone(),
-            creditor_account_no: new.creditor.account_no.clone(),
-            creditor_account_type: new.creditor.account_type,
-            creditor_branch: new.creditor.branch.clone(),
-            description: new.description.clone(),
-            qr_code_data: new.qr_code_data.clone(),
-            tx_id: new.tx_id.clone(),
-            scheduled_date: new.scheduled_date,
-            discounts: new.discounts.clone(),
-            additional_info: new.additional_info.clone(),
-            end_to_end_id: None,
-            processed_at: None,
-            created_by: created_by.to_owned(),
-            created_at: at,
-            updated_at: at,
-        };
+        let payment = payment_from_new(new, id, unique_id, created_by, at);
         if let Some(qr) = qr
             && !qr_codes::record_use(&mut tx, qr, at).await?
         {

@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{SqlStore, insert_payment_rows, time_of};
+use super::{PaymentRow, SqlStore, insert_payment_rows, time_of};
 use crate::schedule::{Schedule, ScheduleRule, ScheduleStatus, ScheduleType, format_time};
 use crate::store::{RunRecord, ScheduleFilter, ScheduleRun, ScheduleStore, StoreError};
 
@@ -244,9 +244,9 @@ impl ScheduleStore for SqlStore {
         let run_id: i64 = claimed.try_get("id")?;
         let outcome = match &run.payment {
             Ok(payment) => {
-                let unique_id = Uuid::new_v4();
-                let ids =
-                    insert_payment_rows(&mut tx, self.backend, &[(payment, unique_id)], created_by, at, true).await?;
+                let row = PaymentRow::new(payment, created_by, at);
+                let unique_id = row.unique_id;
+                let ids = insert_payment_rows(&mut tx, self.backend, &[row], true).await?;
                 match ids.get(&unique_id) {
                     Some(id) => Ok(*id),
                     None => Err(format!(

@@ -1,0 +1,401 @@
+//! Load, faults and a checker: the service in a child process on its SQLite store (or on
+//! PostgreSQL), driven by concurrent clients through the payment lifecycle, optionally killed
+//! with SIGKILL mid-run and restarted, then checked against its database.
+//!
+//! ```sh
+//! cargo run --release -p pix-settlement-benches --bin load -- [--clients 64] [--seconds 60]
+//!     [--kill-at SECONDS] [--postgres URL] [--create-only]
+//! ```
+//!
+//! Each client loops (with `--create-only`, it only creates): create a payment (one in ten scheduled a few seconds ahead), read it, and
+//! either cancel it or move it PENDING -> PROCESSING -> COMPLETED (then confirm its credit) or
+//! FAILED. Every answer is recorded: acknowledged (2xx), refused (4xx), or unknown (no answer:
+//! the server was killed). Afterwards the checker reads the database: every acknowledged payment
+//! is there exactly once with its id, nothing is there that no one asked for, each payment's
+//! status is the last one acknowledged or one asked for after it without an answer, credit is
+//! confirmed at most once and never lost once acknowledged, and scheduled payments were released
+//! (background work resumed after a restart). Prints throughput and p50/p99 latency per operation.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use settlement_server::{App, Settings, auth};
+use sqlx::Row;
+
+const SECRET: &str = "load-secret";
+const SCOPES: &str = "payments.read payments.write payments.status credit.read credit.write";
+
+fn settings(dir: &str, database: Option<String>) -> Settings {
+    Settings {
+        data_dir: dir.into(),
+        database_url: database,
+        jwt_secret: Some(SECRET.to_owned()),
+        jwt_public_key: None,
+        jwt_issuer: None,
+        jwt_audience: None,
+        public_url: None,
+        jws_key: None,
+        time_zone: "UTC".to_owned(),
+        schedule_failure_limit: 3,
+    }
+}
+
+/// The child: serves until killed, after printing its port.
+fn serve(dir: &str, database: Option<String>) {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let app = App::build(&settings(dir, database)).await.expect("the app starts");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+        println!("{}", listener.local_addr().expect("an address").port());
+        std::io::stdout().flush().expect("stdout");
+        let stop = async {
+            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM");
+            term.recv().await;
+        };
+        app.serve(listener, stop).await.expect("serving");
+    });
+}
+
+/// Starts a server child on `dir`; returns it and its base URL.
+fn start(dir: &str, database: &Option<String>) -> (Child, String) {
+    let mut command = Command::new(std::env::current_exe().expect("this binary"));
+    command.arg("serve").arg(dir).stdout(Stdio::piped()).stderr(Stdio::null());
+    if let Some(url) = database {
+        command.arg(url);
+    }
+    let mut child = command.spawn().expect("the server starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("its port");
+    let port: u16 = line.trim().parse().expect("a port number");
+    (child, format!("http://127.0.0.1:{port}"))
+}
+
+/// What a request came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Acked,
+    Refused,
+    Unknown,
+}
+
+/// What the clients were told about one payment.
+#[derive(Debug, Default, Clone)]
+struct Ledger {
+    id: Option<i64>,
+    created: Option<Outcome>,
+    scheduled: bool,
+    /// Status changes asked for, in order, and their outcomes.
+    changes: Vec<(String, Outcome)>,
+    credit: Option<Outcome>,
+}
+
+#[derive(Default)]
+struct Shared {
+    ledgers: Mutex<HashMap<String, Ledger>>,
+    latencies: Mutex<HashMap<&'static str, Vec<Duration>>>,
+}
+
+struct Client {
+    http: reqwest::Client,
+    base: Arc<RwLock<String>>,
+    token: String,
+    shared: Arc<Shared>,
+}
+
+impl Client {
+    /// Sends a request, timing it; `None` when no answer came.
+    async fn send(
+        &self,
+        operation: &'static str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Option<(u16, Value)> {
+        let base = self.base.read().expect("base").clone();
+        let mut request = self.http.request(method, format!("{base}{path}")).bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let started = Instant::now();
+        let response = request.send().await.ok()?;
+        let status = response.status().as_u16();
+        let body = response.json::<Value>().await.ok()?;
+        self.shared.latencies.lock().expect("latencies").entry(operation).or_default().push(started.elapsed());
+        Some((status, body))
+    }
+
+    fn record(&self, external_id: &str, change: impl FnOnce(&mut Ledger)) {
+        change(self.shared.ledgers.lock().expect("ledgers").entry(external_id.to_owned()).or_default());
+    }
+
+    async fn change_status(&self, external_id: &str, id: i64, status: &str) -> Outcome {
+        let answer = self
+            .send(
+                "PUT /payments/{id}/status",
+                reqwest::Method::PUT,
+                &format!("/api/v1/payments/{id}/status"),
+                Some(json!({"status": status})),
+            )
+            .await;
+        let outcome = outcome_of(answer.as_ref().map(|(code, _)| *code), 200);
+        self.record(external_id, |ledger| ledger.changes.push((status.to_owned(), outcome)));
+        outcome
+    }
+
+    /// One payment's life (only its creation when `create_only`).
+    async fn lifecycle(&self, external_id: String, n: u64, create_only: bool) {
+        let scheduled = n % 10 == 3;
+        let mut body = json!({
+            "external_id": external_id, "amount": 1000 + (n % 9000) as i64,
+            "debtor_ispb": "12345678", "debtor_document": "12345678909", "debtor_account_no": "123456",
+            "debtor_account_type": "CACC", "creditor_ispb": "87654321", "creditor_document": "98765432100",
+            "creditor_account_no": "654321", "creditor_account_type": "SVGS", "description": "load"
+        });
+        if scheduled {
+            let at = time::OffsetDateTime::now_utc() + time::Duration::seconds(3);
+            body["scheduled_date"] = json!(at.format(&time::format_description::well_known::Rfc3339).expect("a date"));
+        }
+        self.record(&external_id, |ledger| ledger.scheduled = scheduled);
+        let answer = self.send("POST /payments", reqwest::Method::POST, "/api/v1/payments", Some(body)).await;
+        let outcome = outcome_of(answer.as_ref().map(|(code, _)| *code), 201);
+        let id = answer.as_ref().and_then(|(_, body)| body["id"].as_i64()).filter(|_| outcome == Outcome::Acked);
+        self.record(&external_id, |ledger| {
+            ledger.created = Some(outcome);
+            ledger.id = id;
+        });
+        let Some(id) = id else { return };
+        if create_only {
+            return;
+        }
+        self.send("GET /payments/{id}", reqwest::Method::GET, &format!("/api/v1/payments/{id}"), None).await;
+        if scheduled {
+            return; // Released by the server's worker; the checker looks.
+        }
+        match n % 5 {
+            0 => {
+                let answer = self
+                    .send("DELETE /payments/{id}", reqwest::Method::DELETE, &format!("/api/v1/payments/{id}"), None)
+                    .await;
+                let outcome = outcome_of(answer.as_ref().map(|(code, _)| *code), 200);
+                self.record(&external_id, |ledger| ledger.changes.push(("CANCELLED".to_owned(), outcome)));
+            }
+            1 => {
+                if self.change_status(&external_id, id, "PROCESSING").await == Outcome::Acked {
+                    self.change_status(&external_id, id, "FAILED").await;
+                }
+            }
+            _ => {
+                if self.change_status(&external_id, id, "PROCESSING").await == Outcome::Acked
+                    && self.change_status(&external_id, id, "COMPLETED").await == Outcome::Acked
+                {
+                    let amount = 1000 + (n % 9000) as i64;
+                    let answer = self
+                        .send(
+                            "POST /payments/{id}/confirm-credit",
+                            reqwest::Method::POST,
+                            &format!("/api/v1/payments/{id}/confirm-credit"),
+                            Some(json!({"amount": amount, "notes": "load"})),
+                        )
+                        .await;
+                    let outcome = outcome_of(answer.as_ref().map(|(code, _)| *code), 201);
+                    self.record(&external_id, |ledger| ledger.credit = Some(outcome));
+                }
+            }
+        }
+    }
+}
+
+fn outcome_of(code: Option<u16>, expected: u16) -> Outcome {
+    match code {
+        Some(code) if code == expected => Outcome::Acked,
+        Some(code) if code < 500 => Outcome::Refused,
+        _ => Outcome::Unknown,
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// The database's view, checked against the ledgers; returns the problems found.
+async fn check(database: &str, run: &str, ledgers: &HashMap<String, Ledger>) -> Vec<String> {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(database).await.expect("the database");
+    let rows = sqlx::query(
+        "SELECT p.id, p.external_id, p.status, \
+         (SELECT COUNT(*) FROM credit_confirmations c WHERE c.payment_request_id = p.id) AS credits \
+         FROM payments p WHERE p.external_id LIKE $1",
+    )
+    .bind(format!("LOAD-{run}-%"))
+    .fetch_all(&pool)
+    .await
+    .expect("the payments");
+    let mut problems = Vec::new();
+    let mut seen = HashMap::new();
+    for row in &rows {
+        let external_id: String = row.get("external_id");
+        let id: i64 = row.get("id");
+        let status: String = row.get("status");
+        let credits: i64 = row.get("credits");
+        *seen.entry(external_id.clone()).or_insert(0) += 1;
+        let Some(ledger) = ledgers.get(&external_id) else {
+            problems.push(format!("{external_id}: in the database, never asked for"));
+            continue;
+        };
+        match ledger.created {
+            Some(Outcome::Acked) if ledger.id != Some(id) => {
+                problems.push(format!("{external_id}: id {id}, acknowledged as {:?}", ledger.id));
+            }
+            Some(Outcome::Acked | Outcome::Unknown) => {}
+            other => problems.push(format!("{external_id}: stored, though its create was {other:?}")),
+        }
+        // The last acknowledged status, then any asked for after it without an answer.
+        let last_acked = ledger.changes.iter().rposition(|(_, outcome)| *outcome == Outcome::Acked);
+        let mut allowed: Vec<&str> = match last_acked {
+            Some(index) => vec![ledger.changes[index].0.as_str()],
+            None if ledger.scheduled => vec!["SCHEDULED", "PENDING"],
+            None => vec!["PENDING"],
+        };
+        let after = last_acked.map_or(0, |index| index + 1);
+        allowed.extend(ledger.changes[after..].iter().filter(|(_, o)| *o == Outcome::Unknown).map(|(s, _)| s.as_str()));
+        if !allowed.contains(&status.as_str()) {
+            problems.push(format!("{external_id}: {status}, but the clients were told {:?}", ledger.changes));
+        }
+        if credits > 1 {
+            problems.push(format!("{external_id}: credit confirmed {credits} times"));
+        }
+        if ledger.credit == Some(Outcome::Acked) && credits != 1 {
+            problems.push(format!("{external_id}: acknowledged credit confirmation missing"));
+        }
+        if credits > 0 && status != "COMPLETED" {
+            problems.push(format!("{external_id}: credit confirmed on a {status} payment"));
+        }
+        if status == "SCHEDULED" {
+            problems.push(format!("{external_id}: still SCHEDULED after its date: the release worker did not resume"));
+        }
+    }
+    for (external_id, ledger) in ledgers {
+        if ledger.created == Some(Outcome::Acked) && !seen.contains_key(external_id) {
+            problems.push(format!("{external_id}: acknowledged (id {:?}) but missing", ledger.id));
+        }
+    }
+    problems.extend(seen.iter().filter(|(_, n)| **n > 1).map(|(e, n)| format!("{e}: {n} rows")));
+    pool.close().await;
+    problems
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("serve") {
+        return serve(&args[2], args.get(3).cloned());
+    }
+    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let clients: usize = flag("--clients").map_or(64, |v| v.parse().expect("--clients N"));
+    let seconds: u64 = flag("--seconds").map_or(60, |v| v.parse().expect("--seconds N"));
+    let kill_at: Option<u64> = flag("--kill-at").map(|v| v.parse().expect("--kill-at SECONDS"));
+    let postgres = flag("--postgres");
+    let create_only = args.iter().any(|a| a == "--create-only");
+
+    let dir = tempfile::tempdir().expect("a data directory");
+    let dir_path = dir.path().to_string_lossy().into_owned();
+    let database = postgres.clone().unwrap_or_else(|| format!("sqlite://{}/settlement.db", dir_path));
+    let (child, base) = start(&dir_path, &postgres);
+    let child = Arc::new(Mutex::new(child));
+    let base = Arc::new(RwLock::new(base));
+    let token = auth::mint(SECRET.as_bytes(), "load", SCOPES, Duration::from_secs(7200), None, None).expect("a token");
+    let shared = Arc::new(Shared::default());
+    let run = format!("{:x}", time::OffsetDateTime::now_utc().unix_timestamp());
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let started = Instant::now();
+    let (restarts, elapsed) = runtime.block_on(async {
+        let deadline = started + Duration::from_secs(seconds);
+        let http = reqwest::Client::builder().pool_max_idle_per_host(clients).build().expect("a client");
+        let mut tasks = Vec::new();
+        for c in 0..clients {
+            let client =
+                Client { http: http.clone(), base: base.clone(), token: token.clone(), shared: shared.clone() };
+            let run = run.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut n = 0u64;
+                while Instant::now() < deadline {
+                    client.lifecycle(format!("LOAD-{run}-{c}-{n}"), n, create_only).await;
+                    n += 1;
+                }
+            }));
+        }
+        let mut restarts = 0;
+        if let Some(kill_at) = kill_at {
+            tokio::time::sleep(Duration::from_secs(kill_at)).await;
+            let mut process = child.lock().expect("child");
+            process.kill().expect("SIGKILL");
+            process.wait().expect("reaped");
+            eprintln!("killed the server with SIGKILL at {kill_at} s");
+            let (restarted, url) = start(&dir_path, &postgres);
+            *process = restarted;
+            *base.write().expect("base") = url;
+            restarts += 1;
+        }
+        for task in tasks {
+            task.await.expect("a client");
+        }
+        let elapsed = started.elapsed();
+        // Let the last scheduled payments fall due and the release worker run.
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        (restarts, elapsed)
+    });
+    {
+        let process = child.lock().expect("child");
+        let _ = Command::new("kill").arg("-TERM").arg(process.id().to_string()).status();
+    }
+    let _ = child.lock().expect("child").wait();
+
+    let ledgers = shared.ledgers.lock().expect("ledgers").clone();
+    let mut latencies = shared.latencies.lock().expect("latencies").clone();
+    println!(
+        "{clients} clients, {:.1} s, {restarts} SIGKILL restart(s), {}",
+        elapsed.as_secs_f64(),
+        if postgres.is_some() { "PostgreSQL" } else { "SQLite" }
+    );
+    println!("| operation | requests | per second | p50 | p99 |");
+    println!("|---|---|---|---|---|");
+    let mut operations: Vec<_> = latencies.keys().copied().collect();
+    operations.sort();
+    for operation in operations {
+        let times = latencies.get_mut(operation).expect("times");
+        times.sort();
+        println!(
+            "| `{operation}` | {} | {:.0} | {:.2} ms | {:.2} ms |",
+            times.len(),
+            times.len() as f64 / elapsed.as_secs_f64(),
+            percentile(times, 0.5).as_secs_f64() * 1000.0,
+            percentile(times, 0.99).as_secs_f64() * 1000.0
+        );
+    }
+    let count = |f: &dyn Fn(&Ledger) -> bool| ledgers.values().filter(|l| f(l)).count();
+    println!(
+        "payments asked {}, acknowledged {}, unanswered {}",
+        ledgers.len(),
+        count(&|l| l.created == Some(Outcome::Acked)),
+        count(&|l| l.created == Some(Outcome::Unknown))
+    );
+    let problems = runtime.block_on(check(&database, &run, &ledgers));
+    if problems.is_empty() {
+        println!(
+            "checker: every acknowledged payment there once, every status and credit as acknowledged, nothing else"
+        );
+    } else {
+        for problem in problems.iter().take(50) {
+            println!("checker: {problem}");
+        }
+        eprintln!("checker: {} problems", problems.len());
+        std::process::exit(1);
+    }
+}
