@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 #![warn(clippy::unwrap_used)]
 
+pub mod audit;
 pub mod automatic;
 pub mod clock;
 pub mod credit;

@@ -586,6 +586,8 @@ pub struct StatusUpdate {
     pub processed_at: Option<OffsetDateTime>,
     /// Now.
     pub updated_at: OffsetDateTime,
+    /// Who makes the change (the audit trail's actor).
+    pub changed_by: String,
 }
 
 /// What `PUT /payments/{id}/status` returns.

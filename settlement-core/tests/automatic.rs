@@ -5,6 +5,7 @@
 mod common;
 
 use common::{services, stores};
+use settlement_core::audit::AUTOMATIC_WORKER;
 use settlement_core::automatic::model::{
     Authorization, AuthorizationRequest, AutomaticPayment, AutomaticPaymentRequest,
 };
@@ -51,7 +52,7 @@ async fn approved(service: &Service, actor: &Actor, request: AuthorizationReques
     assert_eq!(created.status, "PENDING");
     let waiting = service.answer_authorization(actor, created.id, true).await.unwrap();
     assert_eq!(waiting.status, "WAITING_APPROVAL");
-    service.confirm_authorization(created.id, AuthorizationStatus::Approved).await.unwrap()
+    service.confirm_authorization(created.id, AuthorizationStatus::Approved, "ops").await.unwrap()
 }
 
 fn payment(authorization: &Authorization, due: &str, value: i64, purpose: &str) -> AutomaticPaymentRequest {
@@ -84,7 +85,7 @@ async fn fail_payment_request(service: &Service, payment: &AutomaticPayment) {
     let id = payment.payment_request_id.expect("settled into a payment request");
     for status in ["PROCESSING", "FAILED"] {
         let update = StatusUpdateRequest { status: Some(status.into()), end_to_end_id: None };
-        service.update_status(id, update).await.unwrap();
+        service.update_status(id, update, "ops").await.unwrap();
     }
 }
 
@@ -263,7 +264,7 @@ async fn a_failure_to_send_is_resent_the_same_day_with_the_same_conditions() {
         assert_eq!((failed.settlement.as_deref(), failed.payment_request_id), (Some("FAILED"), None), "{backend}");
         assert!(failed.settlement_error.as_deref().unwrap().contains("WAITING_CANCELLATION"));
         // The cancellation fails; the instruction is re-sent that day, unchanged.
-        service.confirm_authorization(authorization.id, AuthorizationStatus::Approved).await.unwrap();
+        service.confirm_authorization(authorization.id, AuthorizationStatus::Approved, "ops").await.unwrap();
         let resend = |date: &str, value: i64| payment(&authorization, date, value, "RESEND");
         let other_date = service.create_automatic_payment(&alice, resend("2026-02-06", 9990)).await.unwrap_err();
         assert_eq!(rule_of(other_date).1, Rule::NothingToRetry);
@@ -300,7 +301,8 @@ async fn cancellation_closes_at_22_sao_paulo_the_day_before() {
         assert_eq!(waiting.status, "WAITING_CANCELLATION", "{backend}");
         let twice = service.cancel_automatic_payment(&alice, first.id).await.unwrap_err();
         assert!(matches!(twice, AutomaticError::PaymentTransition { .. }), "{twice:?}");
-        let failed = service.confirm_automatic_payment(first.id, AutomaticPaymentStatus::CancellationFailed).await;
+        let failed =
+            service.confirm_automatic_payment(first.id, AutomaticPaymentStatus::CancellationFailed, "ops").await;
         assert_eq!(failed.unwrap().status, "CANCELLATION_FAILED");
         // 22:00:01: closed.
         clock.set(datetime!(2026-02-05 01:00:01 UTC));
@@ -310,9 +312,11 @@ async fn cancellation_closes_at_22_sao_paulo_the_day_before() {
         }
         // The other is cancelled in time and confirmed; it is never settled.
         service.cancel_automatic_payment(&alice, second.id).await.unwrap();
-        let canceled = service.confirm_automatic_payment(second.id, AutomaticPaymentStatus::Canceled).await.unwrap();
+        let canceled =
+            service.confirm_automatic_payment(second.id, AutomaticPaymentStatus::Canceled, "ops").await.unwrap();
         assert_eq!(canceled.status, "CANCELED");
-        let final_state = service.confirm_automatic_payment(second.id, AutomaticPaymentStatus::CancellationFailed);
+        let final_state =
+            service.confirm_automatic_payment(second.id, AutomaticPaymentStatus::CancellationFailed, "ops");
         assert!(matches!(final_state.await.unwrap_err(), AutomaticError::PaymentTransition { .. }));
 
         morning_of(&clock, "2026-02-13");
@@ -358,10 +362,28 @@ async fn requests_not_answered_in_time_expire_and_the_states_hold() {
             }
         ));
         // The status system confirms only round trips.
-        let rejected = service.confirm_authorization(answered.id, AuthorizationStatus::Rejected).await.unwrap();
+        let rejected = service.confirm_authorization(answered.id, AuthorizationStatus::Rejected, "ops").await.unwrap();
         assert_eq!(rejected.status, "REJECTED");
-        let not_waiting = service.confirm_authorization(answered.id, AuthorizationStatus::Approved).await.unwrap_err();
+        let not_waiting =
+            service.confirm_authorization(answered.id, AuthorizationStatus::Approved, "ops").await.unwrap_err();
         assert!(matches!(not_waiting, AutomaticError::AuthorizationTransition { .. }));
+        // Each one's trail: the payer's answer, the institution's confirmation, the expiry.
+        let trail = service.authorization_history(&alice, answered.id).await.unwrap();
+        assert_eq!(
+            trail.iter().map(|c| (c.from.as_deref(), c.to.as_str(), c.actor.as_str())).collect::<Vec<_>>(),
+            [
+                (None, "PENDING", "alice"),
+                (Some("PENDING"), "WAITING_REJECTION", "alice"),
+                (Some("WAITING_REJECTION"), "REJECTED", "ops")
+            ],
+            "{backend}"
+        );
+        let trail = service.authorization_history(&alice, pending.id).await.unwrap();
+        assert_eq!(
+            trail.iter().map(|c| (c.from.as_deref(), c.to.as_str(), c.actor.as_str())).collect::<Vec<_>>(),
+            [(None, "PENDING", "alice"), (Some("PENDING"), "EXPIRED", AUTOMATIC_WORKER)],
+            "{backend}"
+        );
         // Payments only under an APPROVED authorization.
         let under = service.create_automatic_payment(&alice, payment(&rejected, "2026-03-01", 9990, "SCHEDULING"));
         assert_eq!(
@@ -438,7 +460,8 @@ async fn two_users_and_a_product_never_see_each_others_records() {
             AutomaticError::ProductForbidden
         ));
         let platform = service.automatic_actor("platform", for_alice(true)).await.unwrap();
-        assert_eq!(platform, alice, "{backend}");
+        assert_eq!((&platform.owner, platform.wallet), (&alice.owner, alice.wallet), "{backend}: alice's records");
+        assert_eq!(platform.subject, "platform", "the trail names who acted");
         assert_eq!(service.authorization(&platform, hers.id).await.unwrap().id, hers.id);
         let for_bob = ActingAs { product: Some((product, "bob".to_owned())), may_act_for_users: true, wallet: None };
         assert!(service.automatic_actor("platform", for_bob).await.is_err(), "bob granted nothing");

@@ -3,6 +3,7 @@
 mod common;
 
 use common::{services, stores};
+use settlement_core::audit::IMPORT_WORKER;
 use settlement_core::files::{FileType, ImportStatus, RecordFilter, RecordStatus};
 use settlement_core::service::files::Upload;
 use settlement_core::{CoreError, PaymentFilter};
@@ -43,9 +44,12 @@ async fn the_documents_csv_imports_and_processes() {
             (2, "12345678,87654321,15000,Payment 1", RecordStatus::Pending)
         );
 
-        let started = service.start_processing(import.id).await.unwrap();
+        let started = service.start_processing(import.id, "ops").await.unwrap();
         assert_eq!(started.status, ImportStatus::Processing);
-        assert!(matches!(service.start_processing(import.id).await, Err(CoreError::ImportNotProcessable { .. })));
+        assert!(matches!(
+            service.start_processing(import.id, "ops").await,
+            Err(CoreError::ImportNotProcessable { .. })
+        ));
         process_all(&service).await;
         let done = service.file_import(import.id).await.unwrap();
         assert_eq!(
@@ -54,6 +58,16 @@ async fn the_documents_csv_imports_and_processes() {
             "{backend}"
         );
         assert!(done.completed_at.is_some());
+        let trail = service.file_import_history(import.id).await.unwrap();
+        assert_eq!(
+            trail.iter().map(|c| (c.from.as_deref(), c.to.as_str(), c.actor.as_str())).collect::<Vec<_>>(),
+            [
+                (None, "UPLOADED", "operator@bank.com"),
+                (Some("UPLOADED"), "PROCESSING", "ops"),
+                (Some("PROCESSING"), "COMPLETED", IMPORT_WORKER)
+            ],
+            "{backend}"
+        );
         let (records, _) =
             service.import_records(import.id, &RecordFilter { limit: 100, ..Default::default() }).await.unwrap();
         let payment = service.payment(records[1].payment_request_id.unwrap()).await.unwrap();
@@ -61,7 +75,10 @@ async fn the_documents_csv_imports_and_processes() {
             (payment.amount, payment.description.as_deref(), payment.created_by.as_str()),
             (25000, Some("Payment 2"), "operator@bank.com")
         );
-        assert!(matches!(service.start_processing(import.id).await, Err(CoreError::ImportNotProcessable { .. })));
+        assert!(matches!(
+            service.start_processing(import.id, "ops").await,
+            Err(CoreError::ImportNotProcessable { .. })
+        ));
 
         // The same bytes again: refused, naming the first import.
         let again = upload(dir.path(), "copy.csv", FileType::Csv, DOCUMENT_CSV);
@@ -79,7 +96,7 @@ async fn bad_records_fail_duplicates_skip_and_unreadable_files_store_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let csv = b"external_id,debtor_ispb,creditor_ispb,amount\nA1,12345678,87654321,100\nA2,1234,87654321,100\nA1,12345678,87654321,100\nA3,12345678,87654321,abc\n";
         let import = service.import_file(&upload(dir.path(), "mixed.csv", FileType::Csv, csv), "op").await.unwrap();
-        service.start_processing(import.id).await.unwrap();
+        service.start_processing(import.id, "ops").await.unwrap();
         process_all(&service).await;
         let done = service.file_import(import.id).await.unwrap();
         assert_eq!((done.processed_records, done.failed_records, done.skipped_records), (4, 2, 1), "{backend}");
@@ -123,7 +140,7 @@ async fn two_workers_never_make_two_payments_of_one_record() {
         }
         let import =
             service.import_file(&upload(dir.path(), "big.csv", FileType::Csv, csv.as_bytes()), "op").await.unwrap();
-        service.start_processing(import.id).await.unwrap();
+        service.start_processing(import.id, "ops").await.unwrap();
         let worker = |service: settlement_core::Settlement<settlement_core::SqlStore>| {
             tokio::spawn(async move { while service.process_next_chunk().await.unwrap() > 0 {} })
         };
@@ -146,7 +163,7 @@ async fn json_files_import_like_the_create_endpoint() {
                          {"amount": 1, "debtor_ispb": "12345678", "creditor_ispb": "87654321", "colour": "red"}, 7]"#;
         let import = service.import_file(&upload(dir.path(), "p.json", FileType::Json, json), "op").await.unwrap();
         assert_eq!(import.total_records, 3, "{backend}");
-        service.start_processing(import.id).await.unwrap();
+        service.start_processing(import.id, "ops").await.unwrap();
         process_all(&service).await;
         let (records, _) =
             service.import_records(import.id, &RecordFilter { limit: 10, ..Default::default() }).await.unwrap();
@@ -195,7 +212,7 @@ async fn a_real_itau_pix_transfer_file_becomes_payments() {
             "A and B lines: {:?}",
             records[0].raw_data
         );
-        service.start_processing(import.id).await.unwrap();
+        service.start_processing(import.id, "ops").await.unwrap();
         process_all(&service).await;
         let done = service.file_import(import.id).await.unwrap();
         assert_eq!(done.processed_records, import.total_records, "{backend}");
@@ -282,7 +299,7 @@ async fn a_cnab400_remessa_becomes_payments_to_collect_with_its_pix_record() {
         let import =
             service.import_file(&upload(dir.path(), "cobranca.rem", FileType::Cnab400, &bytes), "op").await.unwrap();
         assert_eq!(import.total_records, 2, "{backend}");
-        service.start_processing(import.id).await.unwrap();
+        service.start_processing(import.id, "ops").await.unwrap();
         process_all(&service).await;
         let (records, _) =
             service.import_records(import.id, &RecordFilter { limit: 10, ..Default::default() }).await.unwrap();
@@ -324,7 +341,7 @@ async fn a_real_itau_file_of_pix_qr_payments_and_transfers_imports_whole() {
         }
         let j = records.iter().find(|r| r.raw_data.as_bytes().get(13) == Some(&b'J')).expect("a J payment");
         assert_eq!(j.raw_data.lines().count(), 2, "J and its J-52");
-        service.start_processing(import.id).await.unwrap();
+        service.start_processing(import.id, "ops").await.unwrap();
         process_all(&service).await;
         let done = service.file_import(import.id).await.unwrap();
         assert_eq!(done.processed_records, import.total_records, "{backend}");
@@ -370,7 +387,7 @@ async fn a_cnab240_cobranca_remessa_becomes_payments_to_collect() {
         let dir = tempfile::tempdir().unwrap();
         let import = service.import_file(&upload(dir.path(), "cob.rem", FileType::Cnab240, &bytes), "op").await;
         let import = import.unwrap_or_else(|e| panic!("{backend}: {e}"));
-        service.start_processing(import.id).await.unwrap();
+        service.start_processing(import.id, "ops").await.unwrap();
         process_all(&service).await;
         let (records, _) =
             service.import_records(import.id, &RecordFilter { limit: 10, ..Default::default() }).await.unwrap();

@@ -81,13 +81,20 @@ async fn deactivation_uses_a_dynamic_code_once_and_refuses_static_ones() {
     for (backend, store, _keep) in stores().await {
         let (service, _) = services(store);
         let dynamic = service.create_qr_code(qr("IMMEDIATE"), "alice").await.unwrap();
-        let done = service.deactivate_qr_code(dynamic.id).await.unwrap();
+        let done = service.deactivate_qr_code(dynamic.id, "ops").await.unwrap();
         assert_eq!((done.status, done.used_count), (QrCodeStatus::Used, 1), "{backend}");
         assert!(done.used_at.is_some());
-        let again = service.deactivate_qr_code(dynamic.id).await.unwrap_err();
+        let again = service.deactivate_qr_code(dynamic.id, "ops").await.unwrap_err();
         assert_eq!(again.code(), "INVALID_TRANSITION");
         let fixed = service.create_qr_code(qr("STATIC"), "alice").await.unwrap();
-        assert_eq!(service.deactivate_qr_code(fixed.id).await.unwrap_err().code(), "INVALID_TRANSITION");
+        assert_eq!(service.deactivate_qr_code(fixed.id, "ops").await.unwrap_err().code(), "INVALID_TRANSITION");
+        let trail = service.qr_code_history(dynamic.id).await.unwrap();
+        assert_eq!(
+            trail.iter().map(|c| (c.from.as_deref(), c.to.as_str(), c.actor.as_str())).collect::<Vec<_>>(),
+            [(None, "active", "alice"), (Some("active"), "used", "ops")],
+            "{backend}"
+        );
+        assert_eq!(service.qr_code_history(fixed.id).await.unwrap().len(), 1, "{backend}");
         let read = service.qr_code(dynamic.id).await.unwrap();
         assert_eq!((read.status, read.is_valid), (QrCodeStatus::Used, false));
         let token = read.location.as_deref().and_then(|l| l.rsplit('/').next()).unwrap().to_owned();
@@ -182,7 +189,7 @@ async fn lists_filter_by_type_status_and_txid() {
         service.create_qr_code(qr("STATIC"), "alice").await.unwrap();
         let used = service.create_qr_code(qr("IMMEDIATE"), "alice").await.unwrap();
         service.create_qr_code(QrCodeRequest { tx_id: Some("FINDME".into()), ..qr("DYNAMIC") }, "alice").await.unwrap();
-        service.deactivate_qr_code(used.id).await.unwrap();
+        service.deactivate_qr_code(used.id, "ops").await.unwrap();
         let page = |filter: QrCodeFilter| {
             let service = service.clone();
             async move { service.qr_codes(&QrCodeFilter { limit: 20, ..filter }).await.unwrap() }

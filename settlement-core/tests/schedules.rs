@@ -90,25 +90,41 @@ async fn a_pause_skips_what_falls_in_it_and_the_states_hold() {
         let daily = service.create_schedule(schedule("DAILY", template.id), "alice").await.unwrap();
         clock.advance(time::Duration::days(8)); // 2026-02-01 10:30
         run_all(&service).await;
-        service.pause_schedule(daily.id).await.unwrap();
-        assert!(matches!(service.pause_schedule(daily.id).await, Err(CoreError::ScheduleTransition { .. })));
+        service.pause_schedule(daily.id, "ops").await.unwrap();
+        assert!(matches!(service.pause_schedule(daily.id, "ops").await, Err(CoreError::ScheduleTransition { .. })));
         clock.advance(time::Duration::days(3));
         assert_eq!(run_all(&service).await, 0, "{backend}: paused");
-        let resumed = service.resume_schedule(daily.id).await.unwrap();
+        let resumed = service.resume_schedule(daily.id, "ops").await.unwrap();
         assert_eq!(
             resumed.next_run_at,
             Some(datetime!(2026-02-05 10:00 UTC)),
             "{backend}: the paused days are skipped"
         );
         let updated = service
-            .update_schedule(daily.id, ScheduleRequest { scheduled_time: Some("14:00".into()), ..Default::default() })
+            .update_schedule(
+                daily.id,
+                ScheduleRequest { scheduled_time: Some("14:00".into()), ..Default::default() },
+                "ops",
+            )
             .await
             .unwrap();
         assert_eq!(updated.next_run_at, Some(datetime!(2026-02-04 14:00 UTC)));
-        service.cancel_schedule(daily.id).await.unwrap();
-        let resume = service.resume_schedule(daily.id).await.unwrap_err();
+        service.cancel_schedule(daily.id, "ops").await.unwrap();
+        let resume = service.resume_schedule(daily.id, "ops").await.unwrap_err();
         assert_eq!(resume.to_string(), "cannot resume a schedule in CANCELLED status", "{backend}");
-        assert_eq!(service.cancel_schedule(daily.id).await.unwrap_err().code(), "INVALID_TRANSITION");
+        assert_eq!(service.cancel_schedule(daily.id, "ops").await.unwrap_err().code(), "INVALID_TRANSITION");
+        // The rule's change kept the status: no step of its own.
+        let trail = service.schedule_history(daily.id).await.unwrap();
+        assert_eq!(
+            trail.iter().map(|c| (c.from.as_deref(), c.to.as_str(), c.actor.as_str())).collect::<Vec<_>>(),
+            [
+                (None, "ACTIVE", "alice"),
+                (Some("ACTIVE"), "PAUSED", "ops"),
+                (Some("PAUSED"), "ACTIVE", "ops"),
+                (Some("ACTIVE"), "CANCELLED", "ops")
+            ],
+            "{backend}"
+        );
         let bad = service.create_schedule(schedule("DAILY", 999_999), "alice").await.unwrap_err();
         assert!(bad.to_string().starts_with("payment_request_id 999999 is not a payment request"), "{bad}");
     }
@@ -121,7 +137,7 @@ async fn failing_runs_are_recorded_and_pause_the_schedule() {
         let template = created(service.create_payment(request(), "alice", None).await);
         let daily = service.create_schedule(schedule("DAILY", template.id), "alice").await.unwrap();
         // The template is cancelled: every run fails, and the third in a row pauses it.
-        service.cancel(template.id).await.unwrap();
+        service.cancel(template.id, "ops").await.unwrap();
         clock.advance(time::Duration::days(20));
         run_all(&service).await;
         let paused = service.schedule(daily.id).await.unwrap();

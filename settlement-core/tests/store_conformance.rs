@@ -4,6 +4,7 @@
 mod common;
 
 use common::{created, request, services, stores};
+use settlement_core::audit::{RELEASE_WORKER, replays_to};
 use settlement_core::{
     CoreError, Created, CreditRequest, Idempotency, PaymentFilter, PaymentStatus, StatusUpdateRequest,
 };
@@ -72,6 +73,8 @@ async fn many_creates_at_once_each_get_their_own_answer() {
         assert_eq!(total, 151, "{backend}");
         let shared = service.payment(shared_id.unwrap()).await.unwrap();
         assert_eq!(shared.external_id.as_deref(), Some("SHARED"));
+        // One creation in the trail, however many asked: the refused ones wrote nothing.
+        assert_eq!(service.payment_history(shared.id).await.unwrap().len(), 1, "{backend}");
     }
 }
 
@@ -131,34 +134,54 @@ async fn status_changes_follow_the_table_and_completion_sets_an_end_to_end_id() 
             status: Some(status.to_owned()),
             end_to_end_id: e2e.map(str::to_owned),
         };
-        let refused = service.update_status(payment.id, update("COMPLETED", None)).await;
+        let refused = service.update_status(payment.id, update("COMPLETED", None), "ops").await;
         assert_eq!(
             refused.unwrap_err().to_string(),
             "cannot transition payment from PENDING to COMPLETED",
             "{backend}"
         );
-        service.update_status(payment.id, update("PROCESSING", None)).await.unwrap();
+        service.update_status(payment.id, update("PROCESSING", None), "ops").await.unwrap();
         clock.advance(time::Duration::minutes(1));
-        let done = service.update_status(payment.id, update("COMPLETED", None)).await.unwrap();
+        let done = service.update_status(payment.id, update("COMPLETED", None), "ops").await.unwrap();
         assert_eq!(done.status, PaymentStatus::Completed);
         assert_eq!(done.processed_at, Some(datetime!(2026-01-24 10:31:00 UTC)), "{backend}");
         let e2e = done.end_to_end_id.clone().unwrap();
         assert!(e2e.starts_with("E12345678202601241031") && e2e.len() == 32, "{backend}: {e2e}");
-        let cancel = service.cancel(payment.id).await.unwrap_err();
+        let cancel = service.cancel(payment.id, "ops").await.unwrap_err();
         assert_eq!(cancel.to_string(), "cannot cancel payment in COMPLETED status");
 
         // A given end-to-end id is unique across payments.
         let mut second = request();
         second.external_id = Some("OTHER".into());
         let second = created(service.create_payment(second, "alice", None).await);
-        service.update_status(second.id, update("PROCESSING", None)).await.unwrap();
-        match service.update_status(second.id, update("COMPLETED", Some(&e2e))).await {
+        service.update_status(second.id, update("PROCESSING", None), "ops").await.unwrap();
+        match service.update_status(second.id, update("COMPLETED", Some(&e2e)), "ops").await {
             Err(CoreError::DuplicateEndToEndId { existing_id, .. }) => assert_eq!(existing_id, payment.id),
             other => panic!("{backend}: {other:?}"),
         }
         let given = "E1234567820260124103000000001";
-        let done = service.update_status(second.id, update("COMPLETED", Some(given))).await.unwrap();
+        let done = service.update_status(second.id, update("COMPLETED", Some(given)), "ops").await.unwrap();
         assert_eq!(done.end_to_end_id.as_deref(), Some(given));
+
+        // The trail: created by alice, moved by ops; the refused changes left nothing.
+        let trail = service.payment_history(payment.id).await.unwrap();
+        let steps: Vec<_> = trail.iter().map(|c| (c.from.as_deref(), c.to.as_str(), c.actor.as_str(), c.at)).collect();
+        assert_eq!(
+            steps,
+            [
+                (None, "PENDING", "alice", datetime!(2026-01-24 10:30:00 UTC)),
+                (Some("PENDING"), "PROCESSING", "ops", datetime!(2026-01-24 10:30:00 UTC)),
+                (Some("PROCESSING"), "COMPLETED", "ops", datetime!(2026-01-24 10:31:00 UTC)),
+            ],
+            "{backend}"
+        );
+        let allowed = |from: &str, to: &str| {
+            PaymentStatus::parse(from).zip(PaymentStatus::parse(to)).is_some_and(|(from, to)| from.can_become(to))
+        };
+        replays_to(&trail, "COMPLETED", allowed).unwrap();
+        // The duplicate end-to-end id rolled back with its change.
+        assert_eq!(service.payment_history(second.id).await.unwrap().len(), 3, "{backend}");
+        assert!(matches!(service.payment_history(999_999).await, Err(CoreError::PaymentNotFound)));
     }
 }
 
@@ -174,6 +197,7 @@ async fn two_concurrent_conflicting_updates_cannot_both_win() {
                 .update_status(
                     payment.id,
                     StatusUpdateRequest { status: Some("PROCESSING".into()), end_to_end_id: None },
+                    "ops",
                 )
                 .await
                 .unwrap();
@@ -184,6 +208,7 @@ async fn two_concurrent_conflicting_updates_cannot_both_win() {
                         .update_status(
                             payment.id,
                             StatusUpdateRequest { status: Some(status.into()), end_to_end_id: None },
+                            "ops",
                         )
                         .await
                 })
@@ -213,6 +238,9 @@ async fn a_future_date_schedules_and_the_release_makes_it_pending() {
         assert_eq!(service.release_due().await.unwrap(), 1, "{backend}");
         assert_eq!(service.payment(payment.id).await.unwrap().status, PaymentStatus::Pending);
         assert_eq!(service.release_due().await.unwrap(), 0, "{backend}: released twice");
+        let trail = service.payment_history(payment.id).await.unwrap();
+        let steps: Vec<_> = trail.iter().map(|c| (c.from.as_deref(), c.to.as_str(), c.actor.as_str())).collect();
+        assert_eq!(steps, [(None, "SCHEDULED", "alice"), (Some("SCHEDULED"), "PENDING", RELEASE_WORKER)], "{backend}");
     }
 }
 
@@ -264,7 +292,11 @@ async fn credit_is_confirmed_once_for_a_completed_payment_and_its_amount() {
         assert!(matches!(service.credit(payment.id).await, Err(CoreError::CreditNotFound)));
         for status in ["PROCESSING", "COMPLETED"] {
             service
-                .update_status(payment.id, StatusUpdateRequest { status: Some(status.into()), end_to_end_id: None })
+                .update_status(
+                    payment.id,
+                    StatusUpdateRequest { status: Some(status.into()), end_to_end_id: None },
+                    "ops",
+                )
                 .await
                 .unwrap();
         }

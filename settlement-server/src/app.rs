@@ -22,7 +22,7 @@ use crate::error::ApiError;
 use crate::extract::MAX_BODY;
 use crate::jws::{JWKS_PATH, Signer};
 use crate::metrics::{self, Metrics};
-use crate::routes::{automatic, files, health, payments, pix, qr_codes, schedules};
+use crate::routes::{automatic, files, health, history, payments, pix, qr_codes, schedules};
 use crate::{openapi, worker};
 
 /// The documented list of automatic Pix payments, and its group.
@@ -203,6 +203,7 @@ pub fn router(state: AppState) -> Router {
         .route("/payments/{id}", get(payments::get).delete(payments::cancel))
         .route("/payments/{id}/status", axum::routing::put(payments::update_status))
         .route("/payments/{id}/confirm-credit", get(payments::credit).post(payments::confirm_credit))
+        .route("/payments/{id}/history", get(history::payment))
         .route("/qr-codes", get(qr_codes::list).post(qr_codes::create))
         .route("/qr-codes/validate", axum::routing::post(qr_codes::validate))
         .route("/qr-codes/decode", axum::routing::post(qr_codes::decode))
@@ -210,6 +211,7 @@ pub fn router(state: AppState) -> Router {
         .route("/qr-codes/{id}", get(qr_codes::get))
         .route("/qr-codes/{id}/deactivate", axum::routing::put(qr_codes::deactivate))
         .route("/qr-codes/{id}/image", get(qr_codes::picture))
+        .route("/qr-codes/{id}/history", get(history::qr_code))
         .route(
             "/files/import",
             // Uploads are streamed to disk and limited to 100 MiB as they arrive; the limit
@@ -220,15 +222,18 @@ pub fn router(state: AppState) -> Router {
         .route("/files/imports/{id}", get(files::get))
         .route("/files/imports/{id}/records", get(files::records))
         .route("/files/imports/{id}/process", axum::routing::post(files::process))
+        .route("/files/imports/{id}/history", get(history::file_import))
         .route("/files/export", get(files::export))
         .route("/schedules", get(schedules::list).post(schedules::create))
         .route("/schedules/{id}", get(schedules::get).put(schedules::update).delete(schedules::cancel))
         .route("/schedules/{id}/pause", axum::routing::put(schedules::pause))
         .route("/schedules/{id}/resume", axum::routing::put(schedules::resume))
         .route("/schedules/{id}/runs", get(schedules::runs))
+        .route("/schedules/{id}/history", get(history::schedule))
         .route(AUTOMATIC_PAYMENTS, get(automatic::list_payments).post(automatic::create_payment))
         .route(&format!("{AUTOMATIC_PAYMENTS}/{{id}}"), get(automatic::get_payment).delete(automatic::cancel_payment))
         .route(&format!("{AUTOMATIC_PAYMENTS}/{{id}}/status"), axum::routing::put(automatic::confirm_payment))
+        .route(&format!("{AUTOMATIC_PAYMENTS}/{{id}}/history"), get(automatic::payment_history))
         .route(AUTHORIZATIONS, get(automatic::list_authorizations).post(automatic::create_authorization))
         .route(
             &format!("{AUTHORIZATIONS}/{{id}}"),
@@ -237,6 +242,7 @@ pub fn router(state: AppState) -> Router {
         .route(&format!("{AUTHORIZATIONS}/{{id}}/approve"), axum::routing::put(automatic::approve_authorization))
         .route(&format!("{AUTHORIZATIONS}/{{id}}/reject"), axum::routing::put(automatic::reject_authorization))
         .route(&format!("{AUTHORIZATIONS}/{{id}}/status"), axum::routing::put(automatic::confirm_authorization))
+        .route(&format!("{AUTHORIZATIONS}/{{id}}/history"), get(automatic::authorization_history))
         .route("/pix/wallets", get(automatic::wallets).post(automatic::create_wallet))
         .route(
             "/pix/product-grants/{product_uuid}",

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{automatic, files, health, payments, pix, qr_codes, schedules};
+use crate::routes::{automatic, files, health, history, payments, pix, qr_codes, schedules};
 
 /// The API.
 #[derive(OpenApi)]
@@ -26,6 +26,8 @@ use crate::routes::{automatic, files, health, payments, pix, qr_codes, schedules
         automatic::get_authorization, automatic::approve_authorization, automatic::reject_authorization,
         automatic::cancel_authorization, automatic::confirm_authorization, automatic::wallets,
         automatic::create_wallet, automatic::grant_product, automatic::revoke_product,
+        history::payment, history::qr_code, history::file_import, history::schedule,
+        automatic::payment_history, automatic::authorization_history,
     ),
     components(schemas(crate::error::Envelope, crate::error::ErrorBody)),
     modifiers(&BearerAuth, &CommonErrors),

@@ -232,6 +232,35 @@ async fn status_follows_the_documents_table() {
     let cancelled = server.request(Method::DELETE, &format!("/api/v1/payments/{third}")).send().await.unwrap();
     assert_eq!(cancelled.status(), 200);
     assert_eq!(cancelled.json::<Value>().await.unwrap()["status"], "CANCELLED");
+
+    // Each one's trail, with the token's subject; refused changes left nothing.
+    let reader = &server;
+    let history = |id: i64| async move {
+        let response = reader.request(Method::GET, &format!("/api/v1/payments/{id}/history")).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                assert!(c["at"].is_string(), "{c}");
+                (c["from"].as_str().map(str::to_owned), c["to"].as_str().unwrap().to_owned(), c["actor"].clone())
+            })
+            .collect::<Vec<_>>()
+    };
+    let ops = json!("ops@bank.example");
+    assert_eq!(
+        history(id).await,
+        [
+            (None, "PENDING".to_owned(), ops.clone()),
+            (Some("PENDING".to_owned()), "PROCESSING".to_owned(), ops.clone()),
+            (Some("PROCESSING".to_owned()), "COMPLETED".to_owned(), ops.clone()),
+        ]
+    );
+    assert_eq!(history(third).await.last().unwrap().1, "CANCELLED");
+    let missing = server.request(Method::GET, "/api/v1/payments/999999/history").send().await.unwrap();
+    assert_eq!(error_of(missing).await.0, 404);
     server.stop().await;
 }
 

@@ -14,7 +14,8 @@
 //! is there exactly once with its id, nothing is there that no one asked for, each payment's
 //! status is the last one acknowledged or one asked for after it without an answer, credit is
 //! confirmed at most once and never lost once acknowledged, and scheduled payments were released
-//! (background work resumed after a restart). Prints throughput and p50/p99 latency per operation.
+//! (background work resumed after a restart), and every payment's audit trail replays from its
+//! creation to its status by allowed steps. Prints throughput and p50/p99 latency per operation.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -23,6 +24,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use settlement_core::PaymentStatus;
+use settlement_core::audit::{RELEASE_WORKER, StateChange, replays_to};
 use settlement_server::{App, Settings, auth};
 use sqlx::Row;
 
@@ -287,7 +290,49 @@ async fn check(database: &str, run: &str, ledgers: &HashMap<String, Ledger>) -> 
         }
     }
     problems.extend(seen.iter().filter(|(_, n)| **n > 1).map(|(e, n)| format!("{e}: {n} rows")));
+    problems.extend(check_trails(&pool, run).await);
     pool.close().await;
+    problems
+}
+
+/// Every payment's audit trail replays, by allowed transitions, from its creation to its
+/// current status; each step is the clients' (token subject `load`) or the release worker's.
+async fn check_trails(pool: &sqlx::AnyPool, run: &str) -> Vec<String> {
+    let changes = sqlx::query(
+        "SELECT p.external_id, p.status, s.from_status, s.to_status, s.actor, s.at FROM payments p \
+         LEFT JOIN state_changes s ON s.resource = 'payment' AND s.resource_id = p.id \
+         WHERE p.external_id LIKE $1 ORDER BY p.id, s.id",
+    )
+    .bind(format!("LOAD-{run}-%"))
+    .fetch_all(pool)
+    .await
+    .expect("the trails");
+    let mut trails: Vec<(String, String, Vec<StateChange>)> = Vec::new();
+    for row in &changes {
+        let external_id: String = row.get("external_id");
+        if trails.last().is_none_or(|(last, _, _)| *last != external_id) {
+            trails.push((external_id, row.get("status"), Vec::new()));
+        }
+        let Some(to) = row.get::<Option<String>, _>("to_status") else { continue };
+        let at = time::OffsetDateTime::from_unix_timestamp(row.get("at")).expect("a time");
+        let change = StateChange { from: row.get("from_status"), to, actor: row.get("actor"), at };
+        trails.last_mut().expect("a trail").2.push(change);
+    }
+    let allowed = |from: &str, to: &str| {
+        PaymentStatus::parse(from).zip(PaymentStatus::parse(to)).is_some_and(|(from, to)| from.can_become(to))
+    };
+    let mut problems = Vec::new();
+    for (external_id, status, trail) in &trails {
+        if let Err(why) = replays_to(trail, status, allowed) {
+            problems.push(format!("{external_id}: its trail does not replay: {why}"));
+        }
+        for change in trail {
+            let expected = if change.to == "PENDING" && change.from.is_some() { RELEASE_WORKER } else { "load" };
+            if change.actor != expected {
+                problems.push(format!("{external_id}: {:?} -> {} by {}", change.from, change.to, change.actor));
+            }
+        }
+    }
     problems
 }
 

@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::Settlement;
+use crate::audit::{AUTOMATIC_WORKER, Resource, Stamp, StateChange};
 use crate::automatic::model::{
     Authorization, AuthorizationRequest, AutomaticPayment, AutomaticPaymentRequest, SchedulingPurpose, date,
 };
@@ -32,6 +33,8 @@ pub struct Actor {
     pub owner: String,
     /// The wallet.
     pub wallet: Uuid,
+    /// The token's subject: who the audit trail names.
+    pub subject: String,
 }
 
 /// Who asks, as the headers say.
@@ -73,7 +76,7 @@ impl<S: Store> Settlement<S> {
             }
         };
         let wallet = self.store.wallet(&owner, acting.wallet, self.clock.now()).await?;
-        Ok(Actor { owner, wallet: with(wallet, AutomaticError::WalletForbidden)? })
+        Ok(Actor { owner, wallet: with(wallet, AutomaticError::WalletForbidden)?, subject: subject.to_owned() })
     }
 
     /// Records a state-changing request's nonce: 409 when `subject` used it in the last 24 hours.
@@ -114,7 +117,10 @@ impl<S: Store> Settlement<S> {
     ) -> Result<Authorization, AutomaticError> {
         let now = self.clock.now();
         let new = request.validate(now)?;
-        Ok(self.store.insert_authorization(&actor.owner, actor.wallet, &new, now).await?)
+        Ok(self
+            .store
+            .insert_authorization(&actor.owner, actor.wallet, &new, Stamp { actor: &actor.subject, at: now })
+            .await?)
     }
 
     /// One of the actor's authorizations (404 for anyone else's: no leak).
@@ -123,6 +129,12 @@ impl<S: Store> Settlement<S> {
             Some((authorization, owner, wallet)) if owner == actor.owner && wallet == actor.wallet => Ok(authorization),
             _ => Err(AutomaticError::AuthorizationNotFound),
         }
+    }
+
+    /// One of the actor's authorizations' state changes, oldest first.
+    pub async fn authorization_history(&self, actor: &Actor, id: Uuid) -> Result<Vec<StateChange>, AutomaticError> {
+        let authorization = self.authorization(actor, id).await?;
+        Ok(self.store.history(Resource::AutomaticAuthorization, authorization.row_id).await?)
     }
 
     /// A page of the actor's authorizations.
@@ -140,14 +152,14 @@ impl<S: Store> Settlement<S> {
     ) -> Result<Authorization, AutomaticError> {
         let to = if approve { AuthorizationStatus::WaitingApproval } else { AuthorizationStatus::WaitingRejection };
         let current = self.authorization(actor, id).await?;
-        self.move_authorization(&current, to).await
+        self.move_authorization(&current, to, &actor.subject).await
     }
 
     /// The payer cancels a PENDING or APPROVED authorization: WAITING_CANCELLATION, until the
     /// payer's institution confirms.
     pub async fn cancel_authorization(&self, actor: &Actor, id: Uuid) -> Result<Authorization, AutomaticError> {
         let current = self.authorization(actor, id).await?;
-        self.move_authorization(&current, AuthorizationStatus::WaitingCancellation).await
+        self.move_authorization(&current, AuthorizationStatus::WaitingCancellation, &actor.subject).await
     }
 
     /// The payer's institution confirms a round trip (`automatic.status`): from a WAITING_*
@@ -156,6 +168,7 @@ impl<S: Store> Settlement<S> {
         &self,
         id: Uuid,
         to: AuthorizationStatus,
+        caller: &str,
     ) -> Result<Authorization, AutomaticError> {
         let (current, _, _) = with(self.store.authorization(id).await?, AutomaticError::AuthorizationNotFound)?;
         let from = current.state().ok_or_else(|| corrupt("authorization status", &current.status))?;
@@ -168,19 +181,24 @@ impl<S: Store> Settlement<S> {
         if !waiting {
             return Err(AutomaticError::AuthorizationTransition { from, to });
         }
-        self.move_authorization(&current, to).await
+        self.move_authorization(&current, to, caller).await
     }
 
     async fn move_authorization(
         &self,
         current: &Authorization,
         to: AuthorizationStatus,
+        caller: &str,
     ) -> Result<Authorization, AutomaticError> {
         let from = current.state().ok_or_else(|| corrupt("authorization status", &current.status))?;
         if !from.can_become(to) {
             return Err(AutomaticError::AuthorizationTransition { from, to });
         }
-        match self.store.set_authorization_status(current.id, from, to, self.clock.now()).await? {
+        match self
+            .store
+            .set_authorization_status(current.id, from, to, Stamp { actor: caller, at: self.clock.now() })
+            .await?
+        {
             Some(moved) => Ok(moved),
             // Another writer moved it first: report what it is now.
             None => {
@@ -193,7 +211,7 @@ impl<S: Store> Settlement<S> {
 
     /// PENDING requests past their expiration become EXPIRED; how many.
     pub async fn expire_authorizations(&self) -> Result<u64, AutomaticError> {
-        Ok(self.store.expire_authorizations(self.clock.now()).await?)
+        Ok(self.store.expire_authorizations(self.clock.now(), AUTOMATIC_WORKER).await?)
     }
 
     /// Stores an automatic payment under one of the actor's APPROVED authorizations, after every
@@ -240,7 +258,7 @@ impl<S: Store> Settlement<S> {
                 (cycle, attempt),
                 value,
                 purpose,
-                now,
+                Stamp { actor: &actor.subject, at: now },
             )
             .await?;
         match inserted {
@@ -394,6 +412,12 @@ impl<S: Store> Settlement<S> {
         }
     }
 
+    /// One of the actor's automatic payments' state changes, oldest first.
+    pub async fn automatic_payment_history(&self, actor: &Actor, id: Uuid) -> Result<Vec<StateChange>, AutomaticError> {
+        let payment = self.automatic_payment(actor, id).await?;
+        Ok(self.store.history(Resource::AutomaticPayment, payment.row_id).await?)
+    }
+
     /// A page of the actor's automatic payments.
     pub async fn automatic_payments(
         &self,
@@ -424,7 +448,8 @@ impl<S: Store> Settlement<S> {
             return Err(AutomaticError::CancellationClosed { deadline: time_format::format(deadline) });
         }
         let from_states = [AutomaticPaymentStatus::Created, AutomaticPaymentStatus::CancellationFailed];
-        match self.store.set_automatic_payment_status(id, &from_states, to, now).await? {
+        let stamp = Stamp { actor: &actor.subject, at: now };
+        match self.store.set_automatic_payment_status(id, &from_states, to, stamp).await? {
             Some(moved) => Ok(moved),
             None => Err(self.payment_moved(id, to).await),
         }
@@ -436,13 +461,15 @@ impl<S: Store> Settlement<S> {
         &self,
         id: Uuid,
         to: AutomaticPaymentStatus,
+        caller: &str,
     ) -> Result<AutomaticPayment, AutomaticError> {
         let (current, _, _) = with(self.store.automatic_payment(id).await?, AutomaticError::PaymentNotFound)?;
         let from = current.state().unwrap_or(AutomaticPaymentStatus::Canceled);
         if from != AutomaticPaymentStatus::WaitingCancellation || !from.can_become(to) {
             return Err(AutomaticError::PaymentTransition { from, to });
         }
-        match self.store.set_automatic_payment_status(id, &[from], to, self.clock.now()).await? {
+        let stamp = Stamp { actor: caller, at: self.clock.now() };
+        match self.store.set_automatic_payment_status(id, &[from], to, stamp).await? {
             Some(moved) => Ok(moved),
             None => Err(self.payment_moved(id, to).await),
         }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use tokio::sync::mpsc;
 
 use super::Settlement;
+use crate::audit::{IMPORT_WORKER, Resource, StateChange};
 use crate::error::CoreError;
 use crate::files::parse::{self, ParseError};
 use crate::files::{FileImport, FileType, ImportFilter, ImportRecord, ParsedRecord, RecordFilter};
@@ -144,16 +145,22 @@ impl<S: Store> Settlement<S> {
         Ok(self.store.file_imports(filter).await?)
     }
 
+    /// An import's state changes, oldest first.
+    pub async fn file_import_history(&self, id: i64) -> Result<Vec<StateChange>, CoreError> {
+        self.file_import(id).await?;
+        Ok(self.store.history(Resource::FileImport, id).await?)
+    }
+
     /// A page of an import's records and how many match.
     pub async fn import_records(&self, id: i64, filter: &RecordFilter) -> Result<(Vec<ImportRecord>, u64), CoreError> {
         self.file_import(id).await?;
         Ok(self.store.import_records(id, filter).await?)
     }
 
-    /// Starts processing an uploaded import; a background worker does the work
+    /// Starts processing an uploaded import, for `caller`; a background worker does the work
     /// ([`Settlement::process_next_chunk`]).
-    pub async fn start_processing(&self, id: i64) -> Result<FileImport, CoreError> {
-        match self.store.start_import(id, self.clock.now()).await? {
+    pub async fn start_processing(&self, id: i64, caller: &str) -> Result<FileImport, CoreError> {
+        match self.store.start_import(id, self.clock.now(), caller).await? {
             Some(import) => Ok(import),
             None => {
                 let import = self.file_import(id).await?;
@@ -172,7 +179,7 @@ impl<S: Store> Settlement<S> {
         let now = self.clock.now();
         let pending = self.store.pending_records(import_id, PROCESS_CHUNK).await?;
         if pending.is_empty() {
-            self.store.complete_import(import_id, now).await?;
+            self.store.complete_import(import_id, now, IMPORT_WORKER).await?;
             // Completing is progress: there may be another import to go on with.
             return Ok(1);
         }

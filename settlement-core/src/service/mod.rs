@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
+use crate::audit::{RELEASE_WORKER, Resource, StateChange};
 use crate::clock::Clock;
 use crate::credit::{CreditConfirmation, CreditRequest, MAX_NOTES, NewCredit};
 use crate::error::CoreError;
@@ -149,16 +150,27 @@ impl<S: Store> Settlement<S> {
         Ok(self.store.payments(filter).await?)
     }
 
-    /// Cancels a `PENDING` or `SCHEDULED` payment.
-    pub async fn cancel(&self, id: i64) -> Result<Payment, CoreError> {
-        self.change_status(id, PaymentStatus::Cancelled, None).await.map_err(|error| match error {
+    /// The payment's state changes, oldest first (404 for an unknown payment).
+    pub async fn payment_history(&self, id: i64) -> Result<Vec<StateChange>, CoreError> {
+        self.payment(id).await?;
+        Ok(self.store.history(Resource::Payment, id).await?)
+    }
+
+    /// Cancels a `PENDING` or `SCHEDULED` payment, for `caller`.
+    pub async fn cancel(&self, id: i64, caller: &str) -> Result<Payment, CoreError> {
+        self.change_status(id, PaymentStatus::Cancelled, None, caller).await.map_err(|error| match error {
             CoreError::InvalidTransition { from, .. } => CoreError::CannotCancel(from),
             other => other,
         })
     }
 
-    /// Applies a status change from the processing system.
-    pub async fn update_status(&self, id: i64, request: StatusUpdateRequest) -> Result<Payment, CoreError> {
+    /// Applies a status change from the processing system, for `caller`.
+    pub async fn update_status(
+        &self,
+        id: i64,
+        request: StatusUpdateRequest,
+        caller: &str,
+    ) -> Result<Payment, CoreError> {
         let validation = |field: &str, rule: &str| CoreError::Validation {
             field: field.to_owned(),
             message: format!("{field} {rule}"),
@@ -174,7 +186,7 @@ impl<S: Store> Settlement<S> {
             Some(id) => Some(EndToEndId::parse(&id).map_err(|rule| validation("end_to_end_id", rule))?),
             None => None,
         };
-        self.change_status(id, to, end_to_end_id).await
+        self.change_status(id, to, end_to_end_id, caller).await
     }
 
     /// Reads the payment, decides with the state machine, and applies the change only if the
@@ -184,6 +196,7 @@ impl<S: Store> Settlement<S> {
         id: i64,
         to: PaymentStatus,
         end_to_end_id: Option<EndToEndId>,
+        caller: &str,
     ) -> Result<Payment, CoreError> {
         for _ in 0..RETRIES {
             let current = self.payment(id).await?;
@@ -199,7 +212,14 @@ impl<S: Store> Settlement<S> {
                 _ => None,
             };
             let processed_at = matches!(to, PaymentStatus::Completed | PaymentStatus::Failed).then_some(now);
-            let update = StatusUpdate { from: current.status, to, end_to_end_id, processed_at, updated_at: now };
+            let update = StatusUpdate {
+                from: current.status,
+                to,
+                end_to_end_id,
+                processed_at,
+                updated_at: now,
+                changed_by: caller.to_owned(),
+            };
             match self.store.update_status(id, &update).await? {
                 Updated::Applied(payment) => return Ok(*payment),
                 Updated::DuplicateEndToEndId(existing_id) => {
@@ -219,7 +239,7 @@ impl<S: Store> Settlement<S> {
 
     /// Moves due `SCHEDULED` payments to `PENDING`; returns how many.
     pub async fn release_due(&self) -> Result<u64, CoreError> {
-        Ok(self.store.release_due(self.clock.now()).await?)
+        Ok(self.store.release_due(self.clock.now(), RELEASE_WORKER).await?)
     }
 
     /// Confirms the credit of a `COMPLETED` payment, once, for exactly its amount.

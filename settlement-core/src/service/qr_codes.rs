@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use utoipa::ToSchema;
 
 use super::Settlement;
+use crate::audit::{Resource, StateChange};
 use crate::error::CoreError;
 use crate::payment::NewPayment;
 use crate::qrcode::{
@@ -253,15 +254,21 @@ impl<S: Store> Settlement<S> {
         Ok((codes.into_iter().map(|code| code.as_of(now)).collect(), total))
     }
 
-    /// Marks a dynamic code used; a static code, or one used already, is refused.
-    pub async fn deactivate_qr_code(&self, id: i64) -> Result<Deactivated, CoreError> {
+    /// A code's state changes, oldest first.
+    pub async fn qr_code_history(&self, id: i64) -> Result<Vec<StateChange>, CoreError> {
+        self.qr_code(id).await?;
+        Ok(self.store.history(Resource::QrCode, id).await?)
+    }
+
+    /// Marks a dynamic code used, for `caller`; a static code, or one used already, is refused.
+    pub async fn deactivate_qr_code(&self, id: i64, caller: &str) -> Result<Deactivated, CoreError> {
         let code = self.qr_code(id).await?;
         if code.kind == QrCodeType::Static {
             return Err(CoreError::QrCodeTransition(
                 "cannot deactivate a STATIC QR code: it is reusable and never expires".to_owned(),
             ));
         }
-        match self.store.deactivate_qr_code(id, self.clock.now()).await? {
+        match self.store.deactivate_qr_code(id, self.clock.now(), caller).await? {
             Some(code) => {
                 Ok(Deactivated { id: code.id, status: code.status, used_at: code.used_at, used_count: code.used_count })
             }

@@ -2,6 +2,7 @@
 //! occurrences, each once.
 
 use super::Settlement;
+use crate::audit::{Resource, SCHEDULE_WORKER, Stamp, StateChange};
 use crate::error::CoreError;
 use crate::payment::{Payment, PaymentRequest, PaymentStatus, Requirements};
 use crate::schedule::{Schedule, ScheduleRequest, ScheduleRule, ScheduleStatus, to_offset, to_timestamp};
@@ -75,8 +76,20 @@ impl<S: Store> Settlement<S> {
         Ok(self.store.schedule_runs(id, limit, offset).await?)
     }
 
-    /// Changes an ACTIVE or PAUSED schedule's rule; its next run is recomputed from now.
-    pub async fn update_schedule(&self, id: i64, request: ScheduleRequest) -> Result<Schedule, CoreError> {
+    /// A schedule's state changes, oldest first.
+    pub async fn schedule_history(&self, id: i64) -> Result<Vec<StateChange>, CoreError> {
+        self.schedule(id).await?;
+        Ok(self.store.history(Resource::Schedule, id).await?)
+    }
+
+    /// Changes an ACTIVE or PAUSED schedule's rule, for `caller`; its next run is recomputed
+    /// from now.
+    pub async fn update_schedule(
+        &self,
+        id: i64,
+        request: ScheduleRequest,
+        caller: &str,
+    ) -> Result<Schedule, CoreError> {
         let current = self.schedule(id).await?;
         if !matches!(current.status, ScheduleStatus::Active | ScheduleStatus::Paused) {
             return Err(CoreError::ScheduleTransition { action: "update", from: current.status });
@@ -91,26 +104,26 @@ impl<S: Store> Settlement<S> {
         let next = Some(next.map_or((current.next_occurrence, None), |(n, at)| (n, Some(at))));
         let allowed = [current.status];
         self.store
-            .change_schedule(id, &allowed, status, Some(&rule), next, now)
+            .change_schedule(id, &allowed, status, Some(&rule), next, Stamp { actor: caller, at: now })
             .await?
             .ok_or(CoreError::ScheduleTransition { action: "update", from: current.status })
     }
 
     /// ACTIVE to PAUSED.
-    pub async fn pause_schedule(&self, id: i64) -> Result<Schedule, CoreError> {
-        self.move_schedule(id, "pause", &[ScheduleStatus::Active], ScheduleStatus::Paused, false).await
+    pub async fn pause_schedule(&self, id: i64, caller: &str) -> Result<Schedule, CoreError> {
+        self.move_schedule(id, "pause", &[ScheduleStatus::Active], ScheduleStatus::Paused, false, caller).await
     }
 
     /// PAUSED to ACTIVE; the next run is the first occurrence after now: those that fell in the
     /// pause are skipped, not paid late.
-    pub async fn resume_schedule(&self, id: i64) -> Result<Schedule, CoreError> {
-        self.move_schedule(id, "resume", &[ScheduleStatus::Paused], ScheduleStatus::Active, true).await
+    pub async fn resume_schedule(&self, id: i64, caller: &str) -> Result<Schedule, CoreError> {
+        self.move_schedule(id, "resume", &[ScheduleStatus::Paused], ScheduleStatus::Active, true, caller).await
     }
 
     /// ACTIVE or PAUSED to CANCELLED, for good.
-    pub async fn cancel_schedule(&self, id: i64) -> Result<Schedule, CoreError> {
+    pub async fn cancel_schedule(&self, id: i64, caller: &str) -> Result<Schedule, CoreError> {
         let from = [ScheduleStatus::Active, ScheduleStatus::Paused];
-        self.move_schedule(id, "cancel", &from, ScheduleStatus::Cancelled, false).await
+        self.move_schedule(id, "cancel", &from, ScheduleStatus::Cancelled, false, caller).await
     }
 
     async fn move_schedule(
@@ -120,6 +133,7 @@ impl<S: Store> Settlement<S> {
         from: &[ScheduleStatus],
         to: ScheduleStatus,
         recompute: bool,
+        caller: &str,
     ) -> Result<Schedule, CoreError> {
         let current = self.schedule(id).await?;
         if !from.contains(&current.status) {
@@ -135,7 +149,7 @@ impl<S: Store> Settlement<S> {
             (to, None)
         };
         self.store
-            .change_schedule(id, from, to, None, next, now)
+            .change_schedule(id, from, to, None, next, Stamp { actor: caller, at: now })
             .await?
             .ok_or(CoreError::ScheduleTransition { action, from: current.status })
     }
@@ -166,7 +180,7 @@ impl<S: Store> Settlement<S> {
             };
             let pause = payment.is_err() && schedule.consecutive_failures + 1 >= self.schedule_failure_limit;
             let run = RunRecord { occurrence, scheduled_for, payment, next_run_at, pause };
-            if self.store.record_run(&schedule, &run, &schedule.created_by, now).await? {
+            if self.store.record_run(&schedule, &run, &schedule.created_by, now, SCHEDULE_WORKER).await? {
                 ran += 1;
             }
         }

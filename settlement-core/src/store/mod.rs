@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 
 pub use sql::{Backend, SqlStore};
 
+use crate::audit::{Resource, Stamp, StateChange};
 use crate::credit::{CreditConfirmation, NewCredit};
 use crate::files::parse::ParseError;
 use crate::files::{FileImport, FileType, ImportFilter, ImportRecord, ParsedRecord, RecordFilter};
@@ -147,6 +148,7 @@ pub trait QrCodeStore {
         &self,
         id: i64,
         at: OffsetDateTime,
+        actor: &str,
     ) -> impl Future<Output = Result<Option<QrCode>, StoreError>> + Send;
 }
 
@@ -243,6 +245,7 @@ pub trait FileStore {
         &self,
         id: i64,
         at: OffsetDateTime,
+        actor: &str,
     ) -> impl Future<Output = Result<Option<FileImport>, StoreError>> + Send;
 
     /// The imports being processed: id and uploader.
@@ -266,7 +269,12 @@ pub trait FileStore {
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// `PROCESSING` to `COMPLETED` once no record is pending.
-    fn complete_import(&self, id: i64, at: OffsetDateTime) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn complete_import(
+        &self,
+        id: i64,
+        at: OffsetDateTime,
+        actor: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
 /// Filters and page of `GET /schedules`.
@@ -353,7 +361,7 @@ pub trait ScheduleStore {
         status: ScheduleStatus,
         rule: Option<&ScheduleRule>,
         next: Option<(i64, Option<OffsetDateTime>)>,
-        at: OffsetDateTime,
+        stamp: Stamp<'_>,
     ) -> impl Future<Output = Result<Option<Schedule>, StoreError>> + Send;
 
     /// Up to `limit` ACTIVE schedules due at `now`, oldest first.
@@ -366,13 +374,14 @@ pub trait ScheduleStore {
     /// In one transaction: records occurrence `run.occurrence` of schedule `id` (once: the pair
     /// is unique), creates its payment, and advances the schedule, if the schedule is still
     /// ACTIVE at that occurrence. Returns false, changing nothing, when it was not (another
-    /// worker ran it).
+    /// worker ran it). The payment is `created_by`'s; the schedule's change is `actor`'s.
     fn record_run(
         &self,
         schedule: &Schedule,
         run: &RunRecord,
         created_by: &str,
         at: OffsetDateTime,
+        actor: &str,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// A schedule's runs, in order.
@@ -453,7 +462,7 @@ pub trait AutomaticStore {
         owner: &str,
         wallet: uuid::Uuid,
         new: &crate::automatic::model::NewAuthorization,
-        at: OffsetDateTime,
+        stamp: Stamp<'_>,
     ) -> impl Future<Output = Result<crate::automatic::model::Authorization, StoreError>> + Send;
 
     /// A page of an owner's wallet's authorizations, by creation, and how many match.
@@ -474,11 +483,15 @@ pub trait AutomaticStore {
         id: uuid::Uuid,
         from: crate::automatic::AuthorizationStatus,
         to: crate::automatic::AuthorizationStatus,
-        at: OffsetDateTime,
+        stamp: Stamp<'_>,
     ) -> impl Future<Output = Result<Option<crate::automatic::model::Authorization>, StoreError>> + Send;
 
     /// PENDING authorizations whose request expired by `now` become EXPIRED; how many.
-    fn expire_authorizations(&self, now: OffsetDateTime) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    fn expire_authorizations(
+        &self,
+        now: OffsetDateTime,
+        actor: &str,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// Stores a CREATED automatic payment for `(cycle, attempt)`; `None` when that cycle and
     /// attempt has one.
@@ -492,7 +505,7 @@ pub trait AutomaticStore {
         cycle_attempt: (i64, i64),
         value: i64,
         purpose: crate::automatic::model::SchedulingPurpose,
-        at: OffsetDateTime,
+        stamp: Stamp<'_>,
     ) -> impl Future<Output = Result<Option<crate::automatic::model::AutomaticPayment>, StoreError>> + Send;
 
     /// One automatic payment and its owner and wallet.
@@ -523,7 +536,7 @@ pub trait AutomaticStore {
         id: uuid::Uuid,
         from: &[crate::automatic::AutomaticPaymentStatus],
         to: crate::automatic::AutomaticPaymentStatus,
-        at: OffsetDateTime,
+        stamp: Stamp<'_>,
     ) -> impl Future<Output = Result<Option<crate::automatic::model::AutomaticPayment>, StoreError>> + Send;
 
     /// Up to `limit` unsettled automatic payments that stand (CREATED or CANCELLATION_FAILED)
@@ -582,12 +595,17 @@ pub trait Store: QrCodeStore + FileStore + ScheduleStore + AutomaticStore + Clon
     fn update_status(&self, id: i64, update: &StatusUpdate)
     -> impl Future<Output = Result<Updated, StoreError>> + Send;
 
-    /// Moves every `SCHEDULED` payment whose date is at or before `now` to `PENDING`; returns how many.
-    fn release_due(&self, now: OffsetDateTime) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    /// Moves every `SCHEDULED` payment whose date is at or before `now` to `PENDING`, as
+    /// `actor`; returns how many.
+    fn release_due(&self, now: OffsetDateTime, actor: &str) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// Stores a credit confirmation, unless the payment has one.
     fn insert_credit(&self, credit: &NewCredit) -> impl Future<Output = Result<CreditInserted, StoreError>> + Send;
 
     /// The credit confirmation of a payment.
     fn credit(&self, payment_id: i64) -> impl Future<Output = Result<Option<CreditConfirmation>, StoreError>> + Send;
+
+    /// The state changes of one object, oldest first.
+    fn history(&self, resource: Resource, id: i64)
+    -> impl Future<Output = Result<Vec<StateChange>, StoreError>> + Send;
 }

@@ -265,10 +265,10 @@ pub struct Processing {
     security(("bearer" = ["files.write"])))]
 pub async fn process(
     State(state): State<AppState>,
-    _: Authorized<FilesWrite>,
+    Authorized(caller, _): Authorized<FilesWrite>,
     Id(id): Id,
 ) -> Result<(StatusCode, Json<Processing>), ApiError> {
-    let import = state.settlement.start_processing(id).await?;
+    let import = state.settlement.start_processing(id, &caller.subject).await?;
     state.import_work.notify_one();
     Ok((StatusCode::ACCEPTED, Json(Processing { id: import.id, status: import.status, started_at: import.started_at })))
 }

@@ -3,6 +3,7 @@
 pub mod automatic;
 pub mod files;
 pub mod health;
+pub mod history;
 pub mod pagination;
 pub mod payments;
 pub mod pix;

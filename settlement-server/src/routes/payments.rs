@@ -172,10 +172,10 @@ pub async fn get(
     security(("bearer" = ["payments.write"])))]
 pub async fn cancel(
     State(state): State<AppState>,
-    Authorized(_, _): Authorized<PaymentsWrite>,
+    Authorized(caller, _): Authorized<PaymentsWrite>,
     Id(id): Id,
 ) -> Result<Json<Payment>, ApiError> {
-    Ok(Json(state.settlement.cancel(id).await?))
+    Ok(Json(state.settlement.cancel(id, &caller.subject).await?))
 }
 
 /// Update a payment's status (`payments.status`), by the document's table. `COMPLETED` sets
@@ -191,11 +191,11 @@ pub async fn cancel(
     security(("bearer" = ["payments.status"])))]
 pub async fn update_status(
     State(state): State<AppState>,
-    Authorized(_, _): Authorized<PaymentsStatus>,
+    Authorized(caller, _): Authorized<PaymentsStatus>,
     Id(id): Id,
     body: JsonBody<StatusUpdateRequest>,
 ) -> Result<Json<StatusView>, ApiError> {
-    let payment = state.settlement.update_status(id, body.value).await?;
+    let payment = state.settlement.update_status(id, body.value, &caller.subject).await?;
     Ok(Json(StatusView::from(&payment)))
 }
 

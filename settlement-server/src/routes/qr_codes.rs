@@ -70,10 +70,10 @@ pub async fn by_txid(
     security(("bearer" = ["qrcodes.write"])))]
 pub async fn deactivate(
     State(state): State<AppState>,
-    _: Authorized<QrCodesWrite>,
+    Authorized(caller, _): Authorized<QrCodesWrite>,
     Id(id): Id,
 ) -> Result<Json<Deactivated>, ApiError> {
-    Ok(Json(state.settlement.deactivate_qr_code(id).await?))
+    Ok(Json(state.settlement.deactivate_qr_code(id, &caller.subject).await?))
 }
 
 /// The body of validate and decode.

@@ -101,11 +101,11 @@ pub async fn get(
     security(("bearer" = ["schedules.write"])))]
 pub async fn update(
     State(state): State<AppState>,
-    _: Authorized<SchedulesWrite>,
+    Authorized(caller, _): Authorized<SchedulesWrite>,
     Id(id): Id,
     body: JsonBody<ScheduleRequest>,
 ) -> Result<Json<Schedule>, ApiError> {
-    Ok(Json(state.settlement.update_schedule(id, body.value).await?))
+    Ok(Json(state.settlement.update_schedule(id, body.value, &caller.subject).await?))
 }
 
 /// Cancel a schedule, for good (`schedules.write`).
@@ -114,10 +114,10 @@ pub async fn update(
     security(("bearer" = ["schedules.write"])))]
 pub async fn cancel(
     State(state): State<AppState>,
-    _: Authorized<SchedulesWrite>,
+    Authorized(caller, _): Authorized<SchedulesWrite>,
     Id(id): Id,
 ) -> Result<Json<Schedule>, ApiError> {
-    Ok(Json(state.settlement.cancel_schedule(id).await?))
+    Ok(Json(state.settlement.cancel_schedule(id, &caller.subject).await?))
 }
 
 /// Pause an ACTIVE schedule (`schedules.write`).
@@ -126,10 +126,10 @@ pub async fn cancel(
     security(("bearer" = ["schedules.write"])))]
 pub async fn pause(
     State(state): State<AppState>,
-    _: Authorized<SchedulesWrite>,
+    Authorized(caller, _): Authorized<SchedulesWrite>,
     Id(id): Id,
 ) -> Result<Json<Schedule>, ApiError> {
-    Ok(Json(state.settlement.pause_schedule(id).await?))
+    Ok(Json(state.settlement.pause_schedule(id, &caller.subject).await?))
 }
 
 /// Resume a PAUSED schedule (`schedules.write`): the occurrences that fell in the pause are
@@ -139,10 +139,10 @@ pub async fn pause(
     security(("bearer" = ["schedules.write"])))]
 pub async fn resume(
     State(state): State<AppState>,
-    _: Authorized<SchedulesWrite>,
+    Authorized(caller, _): Authorized<SchedulesWrite>,
     Id(id): Id,
 ) -> Result<Json<Schedule>, ApiError> {
-    Ok(Json(state.settlement.resume_schedule(id).await?))
+    Ok(Json(state.settlement.resume_schedule(id, &caller.subject).await?))
 }
 
 /// A schedule's runs.

@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{PaymentRow, SqlStore, insert_payment_rows, time_of};
+use crate::audit::Stamp;
 use crate::automatic::model::{Authorization, AutomaticPayment, NewAuthorization, SchedulingPurpose};
 use crate::automatic::{AuthorizationStatus, AutomaticPaymentStatus};
 use crate::payment::NewPayment;
@@ -225,15 +226,15 @@ impl AutomaticStore for SqlStore {
         owner: &str,
         wallet: Uuid,
         new: &NewAuthorization,
-        at: OffsetDateTime,
+        stamp: Stamp<'_>,
     ) -> Result<Authorization, StoreError> {
         let _turn = self.write_turn().await;
         let row = sqlx::query(
             "INSERT INTO automatic_authorizations (uuid, owner, wallet_uuid, journey, frequency, start_date, end_date, \
              value, floor_max_value, payment_max_value, retry_policy, owner_ispb, beneficiary_ispb, beneficiary_document, \
              beneficiary_name, owner_document, debtor_document, debtor_name, contract_number, contract_description, \
-             request_expiration_date, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 'PENDING', $22, $22) RETURNING id",
+             request_expiration_date, status, changed_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+             $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 'PENDING', $23, $22, $22) RETURNING id",
         )
         .bind(Uuid::new_v4().to_string())
         .bind(owner)
@@ -256,7 +257,8 @@ impl AutomaticStore for SqlStore {
         .bind(new.contract_number.as_str())
         .bind(new.contract_description.as_str())
         .bind(new.request_expiration_date.unix_timestamp())
-        .bind(at.unix_timestamp())
+        .bind(stamp.at.unix_timestamp())
+        .bind(stamp.actor)
         .fetch_one(&self.pool)
         .await?;
         let id: i64 = row.try_get("id")?;
@@ -299,16 +301,18 @@ impl AutomaticStore for SqlStore {
         id: Uuid,
         from: AuthorizationStatus,
         to: AuthorizationStatus,
-        at: OffsetDateTime,
+        stamp: Stamp<'_>,
     ) -> Result<Option<Authorization>, StoreError> {
         let _turn = self.write_turn().await;
         let row = sqlx::query(
-            "UPDATE automatic_authorizations SET status = $1, updated_at = $2 WHERE uuid = $3 AND status = $4 RETURNING id",
+            "UPDATE automatic_authorizations SET status = $1, updated_at = $2, changed_by = $5 \
+             WHERE uuid = $3 AND status = $4 RETURNING id",
         )
         .bind(to.as_str())
-        .bind(at.unix_timestamp())
+        .bind(stamp.at.unix_timestamp())
         .bind(id.to_string())
         .bind(from.as_str())
+        .bind(stamp.actor)
         .fetch_optional(&self.pool)
         .await?;
         match row {
@@ -317,13 +321,14 @@ impl AutomaticStore for SqlStore {
         }
     }
 
-    async fn expire_authorizations(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
+    async fn expire_authorizations(&self, now: OffsetDateTime, actor: &str) -> Result<u64, StoreError> {
         let _turn = self.write_turn().await;
         let result = sqlx::query(
-            "UPDATE automatic_authorizations SET status = 'EXPIRED', updated_at = $1 \
+            "UPDATE automatic_authorizations SET status = 'EXPIRED', updated_at = $1, changed_by = $2 \
              WHERE status = 'PENDING' AND request_expiration_date <= $1",
         )
         .bind(now.unix_timestamp())
+        .bind(actor)
         .execute(&self.pool)
         .await?;
         Ok(result.rows_affected())
@@ -338,12 +343,13 @@ impl AutomaticStore for SqlStore {
         (cycle, attempt): (i64, i64),
         value: i64,
         purpose: SchedulingPurpose,
-        at: OffsetDateTime,
+        stamp: Stamp<'_>,
     ) -> Result<Option<AutomaticPayment>, StoreError> {
         let _turn = self.write_turn().await;
         let row = sqlx::query(
             "INSERT INTO automatic_payments (uuid, authorization_id, owner, wallet_uuid, due_date, cycle, attempt, value, \
-             scheduling_purpose, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'CREATED', $10, $10) \
+             scheduling_purpose, status, changed_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'CREATED', $11, $10, $10) \
              ON CONFLICT (authorization_id, cycle, attempt) DO NOTHING RETURNING id",
         )
         .bind(Uuid::new_v4().to_string())
@@ -355,7 +361,8 @@ impl AutomaticStore for SqlStore {
         .bind(attempt)
         .bind(value)
         .bind(purpose.as_str())
-        .bind(at.unix_timestamp())
+        .bind(stamp.at.unix_timestamp())
+        .bind(stamp.actor)
         .fetch_optional(&self.pool)
         .await?;
         match row {
@@ -409,19 +416,21 @@ impl AutomaticStore for SqlStore {
         id: Uuid,
         from: &[AutomaticPaymentStatus],
         to: AutomaticPaymentStatus,
-        at: OffsetDateTime,
+        stamp: Stamp<'_>,
     ) -> Result<Option<AutomaticPayment>, StoreError> {
         let _turn = self.write_turn().await;
         let names: Vec<&'static str> = from.iter().map(|s| s.as_str()).collect();
         // A settled payment has nothing left to cancel.
         let unsettled = if to == AutomaticPaymentStatus::WaitingCancellation { " AND settlement IS NULL" } else { "" };
         let row = sqlx::query(&format!(
-            "UPDATE automatic_payments SET status = $1, updated_at = $2 WHERE uuid = $3{}{unsettled} RETURNING id",
+            "UPDATE automatic_payments SET status = $1, updated_at = $2, changed_by = $4 \
+             WHERE uuid = $3{}{unsettled} RETURNING id",
             status_condition("status", &names)
         ))
         .bind(to.as_str())
-        .bind(at.unix_timestamp())
+        .bind(stamp.at.unix_timestamp())
         .bind(id.to_string())
+        .bind(stamp.actor)
         .fetch_optional(&self.pool)
         .await?;
         match row {

@@ -119,8 +119,8 @@ impl FileStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO file_imports (unique_id, filename, file_type, file_size, file_hash, status, total_records, \
-             processed_records, failed_records, skipped_records, created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, 'UPLOADED', 0, 0, 0, 0, $6, $7, $7) RETURNING id",
+             processed_records, failed_records, skipped_records, created_by, changed_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, 'UPLOADED', 0, 0, 0, 0, $6, $6, $7, $7) RETURNING id",
         )
         .bind(Uuid::new_v4().to_string())
         .bind(import.filename)
@@ -247,14 +247,15 @@ impl FileStore for SqlStore {
         Ok((rows.iter().map(record_of).collect::<Result<_, _>>()?, total.max(0) as u64))
     }
 
-    async fn start_import(&self, id: i64, at: OffsetDateTime) -> Result<Option<FileImport>, StoreError> {
+    async fn start_import(&self, id: i64, at: OffsetDateTime, actor: &str) -> Result<Option<FileImport>, StoreError> {
         let _turn = self.write_turn().await;
         let row = sqlx::query(&format!(
-            "UPDATE file_imports SET status = 'PROCESSING', started_at = $1, updated_at = $1 \
+            "UPDATE file_imports SET status = 'PROCESSING', started_at = $1, updated_at = $1, changed_by = $3 \
              WHERE id = $2 AND status = 'UPLOADED' RETURNING {IMPORT_COLUMNS}"
         ))
         .bind(at.unix_timestamp())
         .bind(id)
+        .bind(actor)
         .fetch_optional(&self.pool)
         .await?;
         row.as_ref().map(import_of).transpose()
@@ -357,15 +358,16 @@ impl FileStore for SqlStore {
         Ok(true)
     }
 
-    async fn complete_import(&self, id: i64, at: OffsetDateTime) -> Result<bool, StoreError> {
+    async fn complete_import(&self, id: i64, at: OffsetDateTime, actor: &str) -> Result<bool, StoreError> {
         let _turn = self.write_turn().await;
         let result = sqlx::query(
-            "UPDATE file_imports SET status = 'COMPLETED', completed_at = $1, updated_at = $1 \
+            "UPDATE file_imports SET status = 'COMPLETED', completed_at = $1, updated_at = $1, changed_by = $3 \
              WHERE id = $2 AND status = 'PROCESSING' AND NOT EXISTS \
              (SELECT 1 FROM file_import_records WHERE file_import_id = $2 AND status = 'PENDING')",
         )
         .bind(at.unix_timestamp())
         .bind(id)
+        .bind(actor)
         .execute(&self.pool)
         .await?;
         Ok(result.rows_affected() == 1)

@@ -19,6 +19,7 @@ mod qr_codes;
 mod schedules;
 
 use super::{CreditInserted, IdempotencyClaim, Inserted, QrUse, Store, StoreError, Updated};
+use crate::audit::{Resource, StateChange};
 use crate::credit::{CreditConfirmation, NewCredit};
 use crate::payment::{NewPayment, Payment, PaymentFilter, PaymentStatus, StatusUpdate};
 use crate::types::AccountType;
@@ -76,6 +77,14 @@ const MIGRATIONS: &[Step] = &[
         version: 6,
         description: "pix automático: wallets, product grants, authorizations, automatic payments, nonces",
         sql: Sql::Both(include_str!("../../../migrations/0006_automatic.sql")),
+    },
+    Step {
+        version: 7,
+        description: "the audit trail: state changes recorded by triggers",
+        sql: Sql::Each {
+            sqlite: include_str!("../../../migrations/0007_state_changes.sqlite.sql"),
+            postgres: include_str!("../../../migrations/0007_state_changes.postgres.sql"),
+        },
     },
 ];
 
@@ -333,7 +342,7 @@ impl Placeholders {
     }
 }
 
-/// Payments per multi-row INSERT: 25 parameters each, well under both databases' limits.
+/// Payments per multi-row INSERT: 26 parameters each, well under both databases' limits.
 const PAYMENTS_PER_INSERT: usize = 100;
 
 /// One payment to insert: what was asked, the unique id it gets, who asked and when.
@@ -369,7 +378,8 @@ pub(super) async fn insert_payment_rows(
             "INSERT INTO payments (unique_id, external_id, status, amount, currency, \
              debtor_ispb, debtor_document, debtor_name, debtor_account_no, debtor_account_type, debtor_branch, \
              creditor_ispb, creditor_document, creditor_name, creditor_account_no, creditor_account_type, creditor_branch, \
-             description, qr_code_data, tx_id, scheduled_date, discounts, additional_info, created_by, created_at, updated_at) VALUES ",
+             description, qr_code_data, tx_id, scheduled_date, discounts, additional_info, created_by, changed_by, \
+             created_at, updated_at) VALUES ",
         );
         let mut placeholders = Placeholders::new(backend);
         for index in 0..chunk.len() {
@@ -377,7 +387,7 @@ pub(super) async fn insert_payment_rows(
                 sql.push(',');
             }
             let head = placeholders.list(4);
-            let tail = placeholders.list(21);
+            let tail = placeholders.list(22);
             sql.push_str(&format!("({head}, 'BRL', {tail})"));
         }
         sql.push_str(on_conflict);
@@ -407,6 +417,7 @@ pub(super) async fn insert_payment_rows(
                 .bind(new.scheduled_date.map(OffsetDateTime::unix_timestamp))
                 .bind(serde_json::to_string(&new.discounts).map_err(encode)?)
                 .bind(serde_json::to_string(&new.additional_info).map_err(encode)?)
+                .bind(*created_by)
                 .bind(*created_by)
                 .bind(at.unix_timestamp())
                 .bind(at.unix_timestamp());
@@ -564,7 +575,7 @@ impl Store for SqlStore {
         };
         let payment = payment_from_new(new, id, unique_id, created_by, at);
         if let Some(qr) = qr
-            && !qr_codes::record_use(&mut tx, qr, at).await?
+            && !qr_codes::record_use(&mut tx, qr, at, created_by).await?
         {
             tx.rollback().await?;
             return Ok(Inserted::QrCodeUnavailable);
@@ -630,7 +641,7 @@ impl Store for SqlStore {
         let _turn = self.write_turn().await;
         let result = sqlx::query(&format!(
             "UPDATE payments SET status = $1, end_to_end_id = COALESCE($2, end_to_end_id), \
-             processed_at = COALESCE($3, processed_at), updated_at = $4 \
+             processed_at = COALESCE($3, processed_at), updated_at = $4, changed_by = $7 \
              WHERE id = $5 AND status = $6 RETURNING {PAYMENT_COLUMNS}"
         ))
         .bind(update.to.as_str())
@@ -639,6 +650,7 @@ impl Store for SqlStore {
         .bind(update.updated_at.unix_timestamp())
         .bind(id)
         .bind(update.from.as_str())
+        .bind(&update.changed_by)
         .fetch_optional(&self.pool)
         .await;
         match result {
@@ -657,13 +669,14 @@ impl Store for SqlStore {
         }
     }
 
-    async fn release_due(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
+    async fn release_due(&self, now: OffsetDateTime, actor: &str) -> Result<u64, StoreError> {
         let _turn = self.write_turn().await;
         let result = sqlx::query(
-            "UPDATE payments SET status = 'PENDING', updated_at = $1 \
+            "UPDATE payments SET status = 'PENDING', updated_at = $1, changed_by = $2 \
              WHERE status = 'SCHEDULED' AND scheduled_date <= $1",
         )
         .bind(now.unix_timestamp())
+        .bind(actor)
         .execute(&self.pool)
         .await?;
         Ok(result.rows_affected())
@@ -714,5 +727,26 @@ impl Store for SqlStore {
                 .fetch_optional(&self.pool)
                 .await?;
         row.as_ref().map(credit_of).transpose()
+    }
+
+    async fn history(&self, resource: Resource, id: i64) -> Result<Vec<StateChange>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT from_status, to_status, actor, at FROM state_changes \
+             WHERE resource = $1 AND resource_id = $2 ORDER BY id",
+        )
+        .bind(resource.as_str())
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(StateChange {
+                    from: row.try_get("from_status")?,
+                    to: row.try_get("to_status")?,
+                    actor: row.try_get("actor")?,
+                    at: time_of(row.try_get("at")?)?,
+                })
+            })
+            .collect()
     }
 }

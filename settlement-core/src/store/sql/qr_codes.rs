@@ -65,14 +65,23 @@ pub(super) async fn record_use(
     tx: &mut Transaction<'static, Any>,
     qr: QrUse,
     at: OffsetDateTime,
+    actor: &str,
 ) -> Result<bool, StoreError> {
-    let sql = if qr.single_use {
-        "UPDATE qr_codes SET status = 'used', used_count = used_count + 1, used_at = $1, updated_at = $1 \
-         WHERE id = $2 AND status = 'active' AND (expires_at IS NULL OR expires_at > $1)"
+    // A static code stays active: its use is counted, not a change of state.
+    let query = if qr.single_use {
+        sqlx::query(
+            "UPDATE qr_codes SET status = 'used', used_count = used_count + 1, used_at = $1, updated_at = $1, \
+             changed_by = $3 WHERE id = $2 AND status = 'active' AND (expires_at IS NULL OR expires_at > $1)",
+        )
+        .bind(at.unix_timestamp())
+        .bind(qr.id)
+        .bind(actor)
     } else {
-        "UPDATE qr_codes SET used_count = used_count + 1, updated_at = $1 WHERE id = $2"
+        sqlx::query("UPDATE qr_codes SET used_count = used_count + 1, updated_at = $1 WHERE id = $2")
+            .bind(at.unix_timestamp())
+            .bind(qr.id)
     };
-    let result = sqlx::query(sql).bind(at.unix_timestamp()).bind(qr.id).execute(&mut **tx).await?;
+    let result = query.execute(&mut **tx).await?;
     Ok(result.rows_affected() == 1)
 }
 
@@ -86,8 +95,9 @@ impl QrCodeStore for SqlStore {
         let result = sqlx::query(&format!(
             "INSERT INTO qr_codes (unique_id, type, status, payload, merchant_name, merchant_city, merchant_category_code, \
              pix_key, tx_id, amount, currency, description, expires_at, due_date, days_after_due, fine, interest, discount, \
-             debtor_name, debtor_document, location_token, location, used_count, created_by, created_at, updated_at) \
-             VALUES ($1, $2, 'active', $3, $4, $5, $6, $7, $8, $9, 'BRL', $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 0, $21, $22, $22) \
+             debtor_name, debtor_document, location_token, location, used_count, created_by, changed_by, created_at, \
+             updated_at) VALUES ($1, $2, 'active', $3, $4, $5, $6, $7, $8, $9, 'BRL', $10, $11, $12, $13, $14, $15, $16, \
+             $17, $18, $19, $20, 0, $21, $21, $22, $22) \
              RETURNING {COLUMNS}"
         ))
         .bind(unique_id.to_string())
@@ -185,14 +195,15 @@ impl QrCodeStore for SqlStore {
         Ok((codes, total.max(0) as u64))
     }
 
-    async fn deactivate_qr_code(&self, id: i64, at: OffsetDateTime) -> Result<Option<QrCode>, StoreError> {
+    async fn deactivate_qr_code(&self, id: i64, at: OffsetDateTime, actor: &str) -> Result<Option<QrCode>, StoreError> {
         let _turn = self.write_turn().await;
         let row = sqlx::query(&format!(
             "UPDATE qr_codes SET status = 'used', used_count = CASE WHEN used_count = 0 THEN 1 ELSE used_count END, \
-             used_at = $1, updated_at = $1 WHERE id = $2 AND status = 'active' RETURNING {COLUMNS}"
+             used_at = $1, updated_at = $1, changed_by = $3 WHERE id = $2 AND status = 'active' RETURNING {COLUMNS}"
         ))
         .bind(at.unix_timestamp())
         .bind(id)
+        .bind(actor)
         .fetch_optional(&self.pool)
         .await?;
         row.as_ref().map(qr_code_of).transpose()

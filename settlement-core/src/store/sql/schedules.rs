@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{PaymentRow, SqlStore, insert_payment_rows, time_of};
+use crate::audit::Stamp;
 use crate::schedule::{Schedule, ScheduleRule, ScheduleStatus, ScheduleType, format_time};
 use crate::store::{RunRecord, ScheduleFilter, ScheduleRun, ScheduleStore, StoreError};
 
@@ -55,8 +56,8 @@ impl ScheduleStore for SqlStore {
         let row = sqlx::query(&format!(
             "INSERT INTO schedules (unique_id, payment_request_id, type, scheduled_date, scheduled_time, time_zone, \
              recurrence_end_date, max_occurrences, day_of_month, day_of_week, status, next_occurrence, next_run_at, \
-             run_count, fail_count, consecutive_failures, created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, 0, 0, $14, $15, $15) RETURNING {COLUMNS}"
+             run_count, fail_count, consecutive_failures, created_by, changed_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, 0, 0, $14, $14, $15, $15) RETURNING {COLUMNS}"
         ))
         .bind(Uuid::new_v4().to_string())
         .bind(template)
@@ -141,7 +142,7 @@ impl ScheduleStore for SqlStore {
         status: ScheduleStatus,
         rule: Option<&ScheduleRule>,
         next: Option<(i64, Option<OffsetDateTime>)>,
-        at: OffsetDateTime,
+        stamp: Stamp<'_>,
     ) -> Result<Option<Schedule>, StoreError> {
         let _turn = self.write_turn().await;
         let allowed: Vec<String> = allowed.iter().map(|s| format!("'{}'", s.as_str())).collect();
@@ -166,12 +167,13 @@ impl ScheduleStore for SqlStore {
             sets.push(format!("next_run_at = ${run_at}"));
         }
         let id_at = if next.is_some() { run_at + 1 } else { occurrence_at };
+        sets.push(format!("changed_by = ${}", id_at + 1));
         let sql = format!(
             "UPDATE schedules SET {} WHERE id = ${id_at} AND status IN ({}) RETURNING {COLUMNS}",
             sets.join(", "),
             allowed.join(", ")
         );
-        let mut query = sqlx::query(&sql).bind(status.as_str()).bind(at.unix_timestamp());
+        let mut query = sqlx::query(&sql).bind(status.as_str()).bind(stamp.at.unix_timestamp());
         if let Some(rule) = rule {
             query = query
                 .bind(rule.scheduled_date.to_string())
@@ -185,7 +187,7 @@ impl ScheduleStore for SqlStore {
         if let Some((occurrence, next_run_at)) = next {
             query = query.bind(occurrence).bind(next_run_at.map(OffsetDateTime::unix_timestamp));
         }
-        let row = query.bind(id).fetch_optional(&self.pool).await?;
+        let row = query.bind(id).bind(stamp.actor).fetch_optional(&self.pool).await?;
         row.as_ref().map(schedule_of).transpose()
     }
 
@@ -206,6 +208,7 @@ impl ScheduleStore for SqlStore {
         run: &RunRecord,
         created_by: &str,
         at: OffsetDateTime,
+        actor: &str,
     ) -> Result<bool, StoreError> {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
@@ -277,7 +280,7 @@ impl ScheduleStore for SqlStore {
         let advanced = sqlx::query(
             "UPDATE schedules SET run_count = run_count + $1, fail_count = fail_count + $2, \
              consecutive_failures = CASE WHEN $1 = 1 THEN 0 ELSE consecutive_failures + 1 END, \
-             next_occurrence = $3, next_run_at = $4, status = $5, updated_at = $6 \
+             next_occurrence = $3, next_run_at = $4, status = $5, updated_at = $6, changed_by = $9 \
              WHERE id = $7 AND status = 'ACTIVE' AND next_occurrence = $8",
         )
         .bind(succeeded)
@@ -288,6 +291,7 @@ impl ScheduleStore for SqlStore {
         .bind(at.unix_timestamp())
         .bind(schedule.id)
         .bind(run.occurrence)
+        .bind(actor)
         .execute(&mut *tx)
         .await?;
         if advanced.rows_affected() != 1 {

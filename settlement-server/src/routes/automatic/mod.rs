@@ -19,6 +19,7 @@ use settlement_core::store::AutomaticFilter;
 
 use crate::app::AppState;
 use crate::auth::{AutomaticRead, AutomaticStatus, AutomaticWrite};
+use crate::routes::history::History;
 use context::{Automatic, Body, ListQuery, Localized, id_of};
 
 /// The headers every request of the group takes.
@@ -178,6 +179,22 @@ pub async fn get_payment(
     Ok(Json(state.settlement.automatic_payment(&actor, id).await.map_err(|e| request.refuse(e))?))
 }
 
+/// One automatic payment's state changes, with who made each and when (`automatic.read`).
+#[utoipa::path(get, path = "/api/v1/pix/scheduled-payments/automatic-payments/{id}/history", tag = "pix-automatic",
+    params(("id" = uuid::Uuid, Path, description = "Payment ID"), GroupHeaders),
+    responses((status = 200, body = History), (status = 404, body = crate::error::Envelope)),
+    security(("bearer" = ["automatic.read"])))]
+pub async fn payment_history(
+    State(state): State<AppState>,
+    request: Automatic<AutomaticRead>,
+    Path(id): Path<String>,
+) -> Result<Json<History>, Localized> {
+    let actor = request.actor(&state).await?;
+    let id = id_of(&id, request.lang)?;
+    let data = state.settlement.automatic_payment_history(&actor, id).await.map_err(|e| request.refuse(e))?;
+    Ok(Json(History { data }))
+}
+
 /// Cancel a scheduled automatic payment (`automatic.write`): WAITING_CANCELLATION until the
 /// payer's institution confirms; refused (409) after 22:00 São Paulo time on the day before its
 /// due date.
@@ -216,7 +233,13 @@ pub async fn confirm_payment(
         .ok_or_else(|| {
             request.refuse(AutomaticError::invalid("status", Rule::OneOf("CANCELED, CANCELLATION_FAILED")))
         })?;
-    Ok(Json(state.settlement.confirm_automatic_payment(id, status).await.map_err(|e| request.refuse(e))?))
+    Ok(Json(
+        state
+            .settlement
+            .confirm_automatic_payment(id, status, &request.caller.subject)
+            .await
+            .map_err(|e| request.refuse(e))?,
+    ))
 }
 
 /// Ask a payer for an authorization of a recurrence (`automatic.write`): PENDING until the payer
@@ -274,6 +297,22 @@ pub async fn get_authorization(
     let actor = request.actor(&state).await?;
     let id = id_of(&id, request.lang)?;
     Ok(Json(state.settlement.authorization(&actor, id).await.map_err(|e| request.refuse(e))?))
+}
+
+/// One authorization's state changes, with who made each and when (`automatic.read`).
+#[utoipa::path(get, path = "/api/v1/pix/scheduled-payments/automatic-authorizations/{id}/history", tag = "pix-automatic",
+    params(("id" = uuid::Uuid, Path, description = "Authorization ID"), GroupHeaders),
+    responses((status = 200, body = History), (status = 404, body = crate::error::Envelope)),
+    security(("bearer" = ["automatic.read"])))]
+pub async fn authorization_history(
+    State(state): State<AppState>,
+    request: Automatic<AutomaticRead>,
+    Path(id): Path<String>,
+) -> Result<Json<History>, Localized> {
+    let actor = request.actor(&state).await?;
+    let id = id_of(&id, request.lang)?;
+    let data = state.settlement.authorization_history(&actor, id).await.map_err(|e| request.refuse(e))?;
+    Ok(Json(History { data }))
 }
 
 /// The payer accepts a PENDING request (`automatic.write`): WAITING_APPROVAL until its
@@ -352,7 +391,13 @@ pub async fn confirm_authorization(
         .as_deref()
         .and_then(AuthorizationStatus::parse)
         .ok_or_else(|| request.refuse(AutomaticError::invalid("status", Rule::OneOf(one_of))))?;
-    Ok(Json(state.settlement.confirm_authorization(id, status).await.map_err(|e| request.refuse(e))?))
+    Ok(Json(
+        state
+            .settlement
+            .confirm_authorization(id, status, &request.caller.subject)
+            .await
+            .map_err(|e| request.refuse(e))?,
+    ))
 }
 
 /// The caller's wallets, the default first (`automatic.read`).
