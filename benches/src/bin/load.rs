@@ -5,7 +5,12 @@
 //! ```sh
 //! cargo run --release -p pix-settlement-benches --bin load -- [--clients 64] [--seconds 60]
 //!     [--kill-at SECONDS] [--postgres URL] [--create-only]
+//!     [--outage-at SECONDS [--outage-for SECONDS]]   # with LOAD_DB_STOP and LOAD_DB_START
 //! ```
+//!
+//! With `--outage-at`, the database is stopped mid-run (the shell command in `LOAD_DB_STOP`) and
+//! started again (`LOAD_DB_START`): `/ready` must turn 503 within 10 s and 200 again within 30 s,
+//! and no answer may be a 5xx other than 503 `DATABASE_UNAVAILABLE`.
 //!
 //! Each client loops (with `--create-only`, it only creates): create a payment (one in ten scheduled a few seconds ahead), read it, and
 //! either cancel it or move it PENDING -> PROCESSING -> COMPLETED (then confirm its credit) or
@@ -100,6 +105,9 @@ struct Ledger {
 struct Shared {
     ledgers: Mutex<HashMap<String, Ledger>>,
     latencies: Mutex<HashMap<&'static str, Vec<Duration>>>,
+    /// Answers of 500 or more, by status and code: a database outage must be 503
+    /// `DATABASE_UNAVAILABLE`, never a 500.
+    server_errors: Mutex<HashMap<(u16, String), u64>>,
 }
 
 struct Client {
@@ -127,6 +135,10 @@ impl Client {
         let response = request.send().await.ok()?;
         let status = response.status().as_u16();
         let body = response.json::<Value>().await.ok()?;
+        if status >= 500 {
+            let code = body["error"]["code"].as_str().unwrap_or("?").to_owned();
+            *self.shared.server_errors.lock().expect("errors").entry((status, code)).or_default() += 1;
+        }
         self.shared.latencies.lock().expect("latencies").entry(operation).or_default().push(started.elapsed());
         Some((status, body))
     }
@@ -225,6 +237,60 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
         return Duration::ZERO;
     }
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// What a database outage came to.
+struct OutageReport {
+    summary: String,
+    problems: Vec<String>,
+}
+
+/// Stops the database `at` seconds into the run with `LOAD_DB_STOP` (a shell command), keeps it
+/// down `length` seconds, starts it with `LOAD_DB_START`, and times how long `/ready` took to
+/// turn 503 and to turn 200 again.
+async fn database_outage(at: u64, length: u64, base: &RwLock<String>) -> OutageReport {
+    let command = |name: &str| {
+        let script = std::env::var(name).unwrap_or_else(|_| panic!("--outage-at needs {name}, a shell command"));
+        let status = Command::new("sh").arg("-c").arg(&script).status().expect("sh");
+        assert!(status.success(), "{name} ({script}) failed: {status}");
+    };
+    // Longer than /ready's own 2 s limit on the database's answer.
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().expect("a client");
+    let ready = async || {
+        let url = format!("{}/ready", base.read().expect("base"));
+        http.get(url).send().await.map(|r| r.status().as_u16()).unwrap_or(0)
+    };
+    // Polls /ready until it answers `want`, at most `limit`; how long it took.
+    let until = async |want: u16, limit: Duration| {
+        let started = Instant::now();
+        while started.elapsed() < limit {
+            if ready().await == want {
+                return Some(started.elapsed());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        None
+    };
+    tokio::time::sleep(Duration::from_secs(at)).await;
+    let mut problems = Vec::new();
+    command("LOAD_DB_STOP");
+    let down = until(503, Duration::from_secs(10)).await;
+    if down.is_none() {
+        problems.push("/ready did not turn 503 within 10 s of the database stopping".to_owned());
+    }
+    tokio::time::sleep(Duration::from_secs(length).saturating_sub(down.unwrap_or_default())).await;
+    command("LOAD_DB_START");
+    let up = until(200, Duration::from_secs(30)).await;
+    if up.is_none() {
+        problems.push("/ready did not turn 200 within 30 s of the database starting".to_owned());
+    }
+    let ms = |d: Option<Duration>| d.map_or("never".to_owned(), |d| format!("{} ms", d.as_millis()));
+    let summary = format!(
+        "database stopped at {at} s for {length} s: /ready 503 after {}, 200 again {} after it started",
+        ms(down),
+        ms(up)
+    );
+    OutageReport { summary, problems }
 }
 
 /// The database's view, checked against the ledgers; returns the problems found.
@@ -347,6 +413,10 @@ fn main() {
     let kill_at: Option<u64> = flag("--kill-at").map(|v| v.parse().expect("--kill-at SECONDS"));
     let postgres = flag("--postgres");
     let create_only = args.iter().any(|a| a == "--create-only");
+    let outage: Option<(u64, u64)> = flag("--outage-at").map(|at| {
+        let length = flag("--outage-for").map_or(5, |v| v.parse().expect("--outage-for SECONDS"));
+        (at.parse().expect("--outage-at SECONDS"), length)
+    });
 
     let dir = tempfile::tempdir().expect("a data directory");
     let dir_path = dir.path().to_string_lossy().into_owned();
@@ -360,7 +430,7 @@ fn main() {
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     let started = Instant::now();
-    let (restarts, elapsed) = runtime.block_on(async {
+    let (restarts, outage_report, elapsed) = runtime.block_on(async {
         let deadline = started + Duration::from_secs(seconds);
         let http = reqwest::Client::builder().pool_max_idle_per_host(clients).build().expect("a client");
         let mut tasks = Vec::new();
@@ -376,25 +446,38 @@ fn main() {
                 }
             }));
         }
-        let mut restarts = 0;
-        if let Some(kill_at) = kill_at {
-            tokio::time::sleep(Duration::from_secs(kill_at)).await;
-            let mut process = child.lock().expect("child");
-            process.kill().expect("SIGKILL");
-            process.wait().expect("reaped");
-            eprintln!("killed the server with SIGKILL at {kill_at} s");
-            let (restarted, url) = start(&dir_path, &postgres);
-            *process = restarted;
-            *base.write().expect("base") = url;
-            restarts += 1;
-        }
-        for task in tasks {
-            task.await.expect("a client");
-        }
-        let elapsed = started.elapsed();
+        let outage = async {
+            match outage {
+                Some((at, length)) => Some(database_outage(at, length, &base).await),
+                None => None,
+            }
+        };
+        let kill = async {
+            let mut restarts = 0;
+            if let Some(kill_at) = kill_at {
+                tokio::time::sleep(Duration::from_secs(kill_at)).await;
+                let mut process = child.lock().expect("child");
+                process.kill().expect("SIGKILL");
+                process.wait().expect("reaped");
+                eprintln!("killed the server with SIGKILL at {kill_at} s");
+                let (restarted, url) = start(&dir_path, &postgres);
+                *process = restarted;
+                *base.write().expect("base") = url;
+                restarts += 1;
+            }
+            restarts
+        };
+        let faults = async { tokio::join!(kill, outage) };
+        let clients = async {
+            for task in tasks {
+                task.await.expect("a client");
+            }
+            started.elapsed()
+        };
+        let ((restarts, outage), elapsed) = tokio::join!(faults, clients);
         // Let the last scheduled payments fall due and the release worker run.
         tokio::time::sleep(Duration::from_secs(5)).await;
-        (restarts, elapsed)
+        (restarts, outage, elapsed)
     });
     {
         let process = child.lock().expect("child");
@@ -431,7 +514,20 @@ fn main() {
         count(&|l| l.created == Some(Outcome::Acked)),
         count(&|l| l.created == Some(Outcome::Unknown))
     );
-    let problems = runtime.block_on(check(&database, &run, &ledgers));
+    let mut problems = Vec::new();
+    let server_errors = shared.server_errors.lock().expect("errors").clone();
+    for ((status, code), n) in &server_errors {
+        println!("answers {status} {code}: {n}");
+        if *status != 503 || code != "DATABASE_UNAVAILABLE" {
+            problems.push(format!("{n} answers {status} {code}: only 503 DATABASE_UNAVAILABLE may be a 5xx"));
+        }
+    }
+    if let Some(report) = outage_report {
+        println!("{}", report.summary);
+        problems.extend(report.problems);
+    }
+    // The database must be back for the checker: wait for it.
+    problems.extend(runtime.block_on(check(&database, &run, &ledgers)));
     if problems.is_empty() {
         println!(
             "checker: every acknowledged payment there once, every status and credit as acknowledged, nothing else"

@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{PaymentRow, SqlStore, insert_payment_rows, time_of};
+use super::{FetchCommitted, PaymentRow, SqlStore, insert_payment_rows, time_of};
 use crate::audit::Stamp;
 use crate::automatic::model::{Authorization, AutomaticPayment, NewAuthorization, SchedulingPurpose};
 use crate::automatic::{AuthorizationStatus, AutomaticPaymentStatus};
@@ -216,7 +216,7 @@ impl AutomaticStore for SqlStore {
         .bind(nonce.to_string())
         .bind(at.unix_timestamp())
         .bind((at - time::Duration::hours(24)).unix_timestamp())
-        .fetch_optional(&self.pool)
+        .fetch_committed(&self.pool)
         .await?;
         Ok(row.is_some())
     }
@@ -259,7 +259,7 @@ impl AutomaticStore for SqlStore {
         .bind(new.request_expiration_date.unix_timestamp())
         .bind(stamp.at.unix_timestamp())
         .bind(stamp.actor)
-        .fetch_one(&self.pool)
+        .fetch_one_committed(&self.pool)
         .await?;
         let id: i64 = row.try_get("id")?;
         self.authorization_by_row(id).await?.ok_or_else(|| StoreError::Database("the authorization vanished".into()))
@@ -313,7 +313,7 @@ impl AutomaticStore for SqlStore {
         .bind(id.to_string())
         .bind(from.as_str())
         .bind(stamp.actor)
-        .fetch_optional(&self.pool)
+        .fetch_committed(&self.pool)
         .await?;
         match row {
             Some(row) => self.authorization_by_row(row.try_get("id")?).await,
@@ -363,7 +363,7 @@ impl AutomaticStore for SqlStore {
         .bind(purpose.as_str())
         .bind(stamp.at.unix_timestamp())
         .bind(stamp.actor)
-        .fetch_optional(&self.pool)
+        .fetch_committed(&self.pool)
         .await?;
         match row {
             Some(row) => self.automatic_payment_by_row(row.try_get("id")?).await,
@@ -431,7 +431,7 @@ impl AutomaticStore for SqlStore {
         .bind(stamp.at.unix_timestamp())
         .bind(id.to_string())
         .bind(stamp.actor)
-        .fetch_optional(&self.pool)
+        .fetch_committed(&self.pool)
         .await?;
         match row {
             Some(row) => self.automatic_payment_by_row(row.try_get("id")?).await,

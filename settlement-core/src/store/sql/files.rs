@@ -6,7 +6,7 @@ use sqlx::{Any, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{PaymentRow, Placeholders, SqlStore, insert_payment_rows, is_unique_violation, time_of};
+use super::{FetchCommitted, PaymentRow, Placeholders, SqlStore, insert_payment_rows, is_unique_violation, time_of};
 use crate::files::{
     FileImport, FileType, ImportFilter, ImportRecord, ImportStatus, ParsedRecord, RecordFilter, RecordStatus,
     success_rate,
@@ -256,7 +256,7 @@ impl FileStore for SqlStore {
         .bind(at.unix_timestamp())
         .bind(id)
         .bind(actor)
-        .fetch_optional(&self.pool)
+        .fetch_committed(&self.pool)
         .await?;
         row.as_ref().map(import_of).transpose()
     }

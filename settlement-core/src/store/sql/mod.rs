@@ -210,6 +210,31 @@ impl SqlStore {
     }
 }
 
+/// Reading a write's `RETURNING` rows only once the write has committed. sqlx's `Any` driver
+/// answers `fetch_optional` and `fetch_one` on PostgreSQL at the first row, before the server's
+/// implicit commit at the end of the exchange: had the database crashed in between, the caller
+/// would acknowledge a change that was never made (the load run's database outage found one).
+/// Reading every row reads to the end of the exchange, past the commit. Writes inside an explicit
+/// transaction need none of this: its awaited `COMMIT` is the end.
+pub(super) trait FetchCommitted<'q> {
+    /// The first row, after the commit.
+    fn fetch_committed(self, pool: &AnyPool) -> impl Future<Output = Result<Option<AnyRow>, sqlx::Error>> + Send;
+
+    /// The first row, after the commit; `RowNotFound` when there is none.
+    fn fetch_one_committed(self, pool: &AnyPool) -> impl Future<Output = Result<AnyRow, sqlx::Error>> + Send
+    where
+        Self: Sized + Send,
+    {
+        async move { self.fetch_committed(pool).await?.ok_or(sqlx::Error::RowNotFound) }
+    }
+}
+
+impl<'q> FetchCommitted<'q> for sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    async fn fetch_committed(self, pool: &AnyPool) -> Result<Option<AnyRow>, sqlx::Error> {
+        Ok(self.fetch_all(pool).await?.into_iter().next())
+    }
+}
+
 /// The payment a new one becomes once stored as `id`.
 pub(super) fn payment_from_new(
     new: &NewPayment,
@@ -651,7 +676,7 @@ impl Store for SqlStore {
         .bind(id)
         .bind(update.from.as_str())
         .bind(&update.changed_by)
-        .fetch_optional(&self.pool)
+        .fetch_committed(&self.pool)
         .await;
         match result {
             Ok(Some(row)) => Ok(Updated::Applied(Box::new(payment_of(&row)?))),
@@ -697,7 +722,7 @@ impl Store for SqlStore {
         .bind(&credit.confirmed_by)
         .bind(credit.amount)
         .bind(credit.notes.as_deref())
-        .fetch_one(&self.pool)
+        .fetch_one_committed(&self.pool)
         .await;
         match result {
             Ok(row) => Ok(CreditInserted::Created(CreditConfirmation {

@@ -6,7 +6,7 @@ use sqlx::{Any, Row, Transaction};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{SqlStore, is_unique_violation, time_of};
+use super::{FetchCommitted, SqlStore, is_unique_violation, time_of};
 use crate::qrcode::{QrCode, QrCodeFilter, QrCodeStatus, QrCodeType, emv_data};
 use crate::store::{QrCodeStore, QrInserted, QrLookup, QrRecord, QrUse, StoreError};
 
@@ -122,7 +122,7 @@ impl QrCodeStore for SqlStore {
         .bind(record.location)
         .bind(record.created_by)
         .bind(at)
-        .fetch_one(&self.pool)
+        .fetch_one_committed(&self.pool)
         .await;
         match result {
             Ok(row) => Ok(QrInserted::Created(Box::new(qr_code_of(&row)?))),
@@ -204,7 +204,7 @@ impl QrCodeStore for SqlStore {
         .bind(at.unix_timestamp())
         .bind(id)
         .bind(actor)
-        .fetch_optional(&self.pool)
+        .fetch_committed(&self.pool)
         .await?;
         row.as_ref().map(qr_code_of).transpose()
     }

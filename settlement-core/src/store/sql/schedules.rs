@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{PaymentRow, SqlStore, insert_payment_rows, time_of};
+use super::{FetchCommitted, PaymentRow, SqlStore, insert_payment_rows, time_of};
 use crate::audit::Stamp;
 use crate::schedule::{Schedule, ScheduleRule, ScheduleStatus, ScheduleType, format_time};
 use crate::store::{RunRecord, ScheduleFilter, ScheduleRun, ScheduleStore, StoreError};
@@ -74,7 +74,7 @@ impl ScheduleStore for SqlStore {
         .bind(next.map(|(_, at)| at.unix_timestamp()))
         .bind(created_by)
         .bind(at.unix_timestamp())
-        .fetch_one(&self.pool)
+        .fetch_one_committed(&self.pool)
         .await?;
         schedule_of(&row)
     }
@@ -187,7 +187,7 @@ impl ScheduleStore for SqlStore {
         if let Some((occurrence, next_run_at)) = next {
             query = query.bind(occurrence).bind(next_run_at.map(OffsetDateTime::unix_timestamp));
         }
-        let row = query.bind(id).bind(stamp.actor).fetch_optional(&self.pool).await?;
+        let row = query.bind(id).bind(stamp.actor).fetch_committed(&self.pool).await?;
         row.as_ref().map(schedule_of).transpose()
     }
 
