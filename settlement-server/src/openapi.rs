@@ -30,7 +30,7 @@ use crate::routes::{automatic, files, health, history, payments, pix, qr_codes, 
         automatic::payment_history, automatic::authorization_history,
     ),
     components(schemas(crate::error::Envelope, crate::error::ErrorBody)),
-    modifiers(&BearerAuth, &CommonErrors),
+    modifiers(&BearerAuth, &CommonErrors, &PositiveIds, &CreatedLinks),
     tags((name = "health"), (name = "payments"), (name = "credit"), (name = "qr-codes"), (name = "pix"), (name = "files"), (name = "schedules"), (name = "pix-automatic")),
 )]
 pub struct ApiDoc;
@@ -50,7 +50,8 @@ impl Modify for BearerAuth {
 /// The refusals any operation may give, documented on each with the error envelope, so that a
 /// client (and a schema checker) knows every status it can meet: 400 for any operation with
 /// parameters or a body, 401 and 403 for those that need a token, 404 for those with a path
-/// parameter, 413 for those with a body, and 503 for those that reach the database.
+/// parameter, 409 `NONCE_REUSED` for those that change state under a `nonce` header, 413 for
+/// those with a body, and 503 for those that reach the database.
 struct CommonErrors;
 
 impl Modify for CommonErrors {
@@ -67,7 +68,7 @@ impl Modify for CommonErrors {
                 )
                 .build()
         };
-        let add = |operation: &mut Operation| {
+        let add = |operation: &mut Operation, reads: bool| {
             let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
             let parameters = operation.parameters.as_deref().unwrap_or_default();
             let in_path = parameters.iter().any(|p| p.parameter_in == ParameterIn::Path);
@@ -84,6 +85,9 @@ impl Modify for CommonErrors {
             if in_path {
                 codes.push(("404", "Not found"));
             }
+            if !reads && parameters.iter().any(|p| p.name == "nonce") {
+                codes.push(("409", "NONCE_REUSED: the nonce was used in the last 24 hours; nothing was changed"));
+            }
             if body {
                 codes.push(("413", "The body is over its limit"));
             }
@@ -92,16 +96,120 @@ impl Modify for CommonErrors {
             }
         };
         for item in openapi.paths.paths.values_mut() {
-            for operation in
-                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
-            {
-                add(operation);
+            if let Some(get) = &mut item.get {
+                add(get, true);
+            }
+            for operation in [&mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+                add(operation, false);
             }
         }
     }
 }
 
-/// `GET /api/v1/openapi.json`.
-pub async fn document() -> axum::Json<utoipa::openapi::OpenApi> {
-    axum::Json(ApiDoc::openapi())
+/// Every integer id in a path is at least 1: the server refuses the rest with a 400, and the
+/// document says so (a client generating requests from it then reaches the handlers).
+struct PositiveIds;
+
+impl Modify for PositiveIds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::Number;
+        use utoipa::openapi::RefOr;
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::schema::{Schema, SchemaType, Type};
+
+        for item in openapi.paths.paths.values_mut() {
+            let operations =
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten();
+            for parameter in operations.flat_map(|operation| operation.parameters.iter_mut().flatten()) {
+                if parameter.parameter_in != ParameterIn::Path {
+                    continue;
+                }
+                if let Some(RefOr::T(Schema::Object(object))) = &mut parameter.schema
+                    && object.schema_type == SchemaType::Type(Type::Integer)
+                {
+                    object.minimum = Some(Number::Int(1));
+                }
+            }
+        }
+    }
+}
+
+/// Links from each operation that creates an object (a `POST` answering 201 with the object's
+/// `id`) to every operation on that object (the paths under the collection's `/{id}`), so that
+/// a client, or a stateful test generator, can follow a creation to what it made. Derived from
+/// the paths, so a new operation on an object is linked without being listed here.
+struct CreatedLinks;
+
+impl Modify for CreatedLinks {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        use utoipa::openapi::link::LinkBuilder;
+
+        let paths: Vec<String> = openapi.paths.paths.keys().cloned().collect();
+        let pointer = |path: &str| path.replace('~', "~0").replace('/', "~1");
+        for collection in &paths {
+            // Items live under the collection (`/payments/{id}`) or its plural (`/files/import`
+            // creates `/files/imports/{id}`).
+            let items: Vec<(&String, String)> = paths
+                .iter()
+                .filter_map(|path| {
+                    let rest = path.strip_prefix(collection.as_str())?;
+                    let rest = rest.strip_prefix("/{").or_else(|| rest.strip_prefix("s/{"))?;
+                    let name = rest.split('}').next()?.to_owned();
+                    Some((path, name))
+                })
+                .collect();
+            let mut links = Vec::new();
+            for (path, name) in items {
+                let item = &openapi.paths.paths[path];
+                let methods = [("get", &item.get), ("put", &item.put), ("post", &item.post), ("delete", &item.delete)];
+                for (method, operation) in methods {
+                    if operation.is_some() {
+                        let link = LinkBuilder::new()
+                            .operation_ref(format!("#/paths/{}/{method}", pointer(path)))
+                            .parameter(name.clone(), "$response.body#/id")
+                            .build();
+                        links.push((format!("{method} {path}"), link));
+                    }
+                }
+            }
+            let Some(create) = openapi.paths.paths.get_mut(collection).and_then(|item| item.post.as_mut()) else {
+                continue;
+            };
+            if let Some(RefOr::T(created)) = create.responses.responses.get_mut("201") {
+                for (name, link) in links {
+                    created.links.insert(name, RefOr::T(link));
+                }
+            }
+        }
+    }
+}
+
+/// `GET /api/v1/openapi.json`: built once.
+pub async fn document() -> axum::Json<serde_json::Value> {
+    static DOCUMENT: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    axum::Json(DOCUMENT.get_or_init(served).clone())
+}
+
+/// The document as served. utoipa 5.5 writes a link's fields in snake case (`operation_ref`),
+/// where OpenAPI spells them in camel case (`operationRef`): renamed here, or no client would
+/// see where a link leads.
+fn served() -> serde_json::Value {
+    let mut document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    let operations = document["paths"].as_object_mut().into_iter().flat_map(|paths| paths.values_mut());
+    let operations = operations.filter_map(|item| item.as_object_mut()).flat_map(|item| item.values_mut());
+    for operation in operations {
+        let responses = operation["responses"].as_object_mut().into_iter().flat_map(|r| r.values_mut());
+        let links = responses.filter_map(|response| response.get_mut("links")?.as_object_mut());
+        for link in links.flat_map(|links| links.values_mut()).filter_map(|link| link.as_object_mut()) {
+            for (snake, camel) in
+                [("operation_ref", "operationRef"), ("operation_id", "operationId"), ("request_body", "requestBody")]
+            {
+                if let Some(value) = link.remove(snake) {
+                    link.insert(camel.to_owned(), value);
+                }
+            }
+        }
+    }
+    document
 }

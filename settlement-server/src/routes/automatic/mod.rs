@@ -28,22 +28,23 @@ use context::{Automatic, Body, ListQuery, Localized, id_of};
 #[allow(dead_code)] // Read by the `Automatic` extractor; declared here for the OpenAPI document.
 pub struct GroupHeaders {
     /// A UUID v4 identifying the request; a state-changing request's nonce is single-use for 24 hours.
+    #[param(pattern = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$")]
     nonce: String,
     /// `pt-BR` (default) or `en-US`: the language of error messages.
     #[serde(rename = "x-lang")]
-    #[param(rename = "x-lang")]
+    #[param(rename = "x-lang", pattern = "^(pt-BR|en-US)$")]
     x_lang: Option<String>,
     /// One of the caller's wallets (the default when absent).
     #[serde(rename = "x-wallet-uuid")]
-    #[param(rename = "x-wallet-uuid")]
+    #[param(rename = "x-wallet-uuid", format = Uuid)]
     x_wallet_uuid: Option<String>,
     /// A product acting for a user (needs `automatic.product` and the user's grant).
     #[serde(rename = "x-product-uuid")]
-    #[param(rename = "x-product-uuid")]
+    #[param(rename = "x-product-uuid", format = Uuid)]
     x_product_uuid: Option<String>,
     /// The user (its token subject, a UUID v4) the product acts for; requires `x-product-uuid`.
     #[serde(rename = "x-product-target-user-uuid")]
-    #[param(rename = "x-product-target-user-uuid")]
+    #[param(rename = "x-product-target-user-uuid", format = Uuid)]
     x_product_target_user_uuid: Option<String>,
 }
 
@@ -152,7 +153,12 @@ pub async fn list_payments(
 /// payment failed, if the authorization allows retries) or RESEND (after a failure to send).
 #[utoipa::path(post, path = "/api/v1/pix/scheduled-payments/automatic-payments", tag = "pix-automatic",
     params(GroupHeaders), request_body = AutomaticPaymentRequest,
-    responses((status = 201, body = AutomaticPayment), (status = 400, body = crate::error::Envelope), (status = 409, body = crate::error::Envelope)),
+    responses(
+        (status = 201, body = AutomaticPayment),
+        (status = 400, body = crate::error::Envelope),
+        (status = 404, body = crate::error::Envelope, description = "No authorization of the caller's wallet has `authorization_id`"),
+        (status = 409, body = crate::error::Envelope),
+    ),
     security(("bearer" = ["automatic.write"])))]
 pub async fn create_payment(
     State(state): State<AppState>,
