@@ -1,8 +1,27 @@
-//! What the benchmarks share: generated input files. The benchmarks themselves live in
-//! `benches/`, and the scale run of the service in `src/bin/import_scale.rs`.
+//! What the benchmarks share: generated input files, and the settings of a server child. The
+//! benchmarks themselves live in `benches/`; the scale run of the service in
+//! `src/bin/import_scale.rs`, the load run in `src/bin/load.rs`.
 
 use febraban_cnab::cnab240::{FileHeader, PaymentBatchHeader, Record, SegmentA, SegmentBPix};
 use febraban_cnab::{PaymentBatch, PaymentFile, WriterOptions};
+
+/// The settings of a server the scale and load runs start in a child process: its data in `dir`,
+/// the given database (else SQLite in `dir`), tokens signed HS256 with `secret`, the rest the
+/// service's defaults.
+pub fn child_settings(dir: &str, database: Option<String>, secret: &str) -> settlement_server::Settings {
+    settlement_server::Settings {
+        data_dir: dir.into(),
+        database_url: database,
+        jwt_secret: Some(secret.to_owned()),
+        jwt_public_key: None,
+        jwt_issuer: None,
+        jwt_audience: None,
+        public_url: None,
+        jws_key: None,
+        time_zone: "UTC".to_owned(),
+        schedule_failure_limit: 3,
+    }
+}
 
 /// Payments per batch (a batch holds at most 99,999 details).
 const PER_BATCH: u64 = 25_000;

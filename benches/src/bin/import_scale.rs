@@ -12,31 +12,17 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use pix_settlement_benches::child_settings;
 use serde_json::Value;
-use settlement_server::{App, Settings, auth};
+use settlement_server::{App, auth};
 
 const SECRET: &str = "import-scale-secret";
-
-fn settings(dir: &str) -> Settings {
-    Settings {
-        data_dir: dir.into(),
-        database_url: None,
-        jwt_secret: Some(SECRET.to_owned()),
-        jwt_public_key: None,
-        jwt_issuer: None,
-        jwt_audience: None,
-        public_url: None,
-        jws_key: None,
-        time_zone: "UTC".to_owned(),
-        schedule_failure_limit: 3,
-    }
-}
 
 /// The child: serves until killed, after printing its port.
 fn serve(dir: &str) {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
-        let app = App::build(&settings(dir)).await.expect("the app starts");
+        let app = App::build(&child_settings(dir, None, SECRET)).await.expect("the app starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
         println!("{}", listener.local_addr().expect("an address").port());
         std::io::stdout().flush().expect("stdout");

@@ -28,35 +28,21 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+use pix_settlement_benches::child_settings;
 use serde_json::{Value, json};
 use settlement_core::PaymentStatus;
 use settlement_core::audit::{RELEASE_WORKER, StateChange, replays_to};
-use settlement_server::{App, Settings, auth};
+use settlement_server::{App, auth};
 use sqlx::Row;
 
 const SECRET: &str = "load-secret";
 const SCOPES: &str = "payments.read payments.write payments.status credit.read credit.write";
 
-fn settings(dir: &str, database: Option<String>) -> Settings {
-    Settings {
-        data_dir: dir.into(),
-        database_url: database,
-        jwt_secret: Some(SECRET.to_owned()),
-        jwt_public_key: None,
-        jwt_issuer: None,
-        jwt_audience: None,
-        public_url: None,
-        jws_key: None,
-        time_zone: "UTC".to_owned(),
-        schedule_failure_limit: 3,
-    }
-}
-
 /// The child: serves until killed, after printing its port.
 fn serve(dir: &str, database: Option<String>) {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
-        let app = App::build(&settings(dir, database)).await.expect("the app starts");
+        let app = App::build(&child_settings(dir, database, SECRET)).await.expect("the app starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
         println!("{}", listener.local_addr().expect("an address").port());
         std::io::stdout().flush().expect("stdout");
