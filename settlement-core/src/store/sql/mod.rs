@@ -108,6 +108,8 @@ pub struct SqlStore {
     sqlite_writer: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// SQLite: new payments written many to a commit.
     group_commit: Option<group_commit::GroupCommit>,
+    /// Held by every clone of the store; the SQLite checkpoints stop when the last is dropped.
+    _alive: std::sync::Arc<()>,
 }
 
 const PAYMENT_COLUMNS: &str = "id, unique_id, external_id, status, amount, currency, \
@@ -143,14 +145,20 @@ impl SqlStore {
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
             .acquire_timeout(Duration::from_secs(5))
+            // A pinged SQLite connection is a round trip to its thread for nothing: the file is
+            // local (the readiness check looks at it). PostgreSQL's can die on the server's side.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         // WAL lets readers run beside the writer; FULL syncs every commit, so a
-                        // crash loses nothing acknowledged; writers wait for each other.
+                        // crash loses nothing acknowledged; writers wait for each other. The log is
+                        // copied into the file by the store's own passive checkpoints
+                        // (`group_commit::start_checkpoints`); SQLite's own, at 20,000 pages, is
+                        // the backstop.
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                             PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+                             PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 20000;",
                         )
                         .await?;
                     }
@@ -163,7 +171,11 @@ impl SqlStore {
         let sqlite_writer = std::sync::Arc::new(tokio::sync::Mutex::new(()));
         let group_commit =
             (backend == Backend::Sqlite).then(|| group_commit::GroupCommit::start(pool.clone(), sqlite_writer.clone()));
-        Ok(SqlStore { pool, backend, sqlite_file, sqlite_writer, group_commit })
+        let alive = std::sync::Arc::new(());
+        if backend == Backend::Sqlite {
+            group_commit::start_checkpoints(pool.clone(), std::sync::Arc::downgrade(&alive));
+        }
+        Ok(SqlStore { pool, backend, sqlite_file, sqlite_writer, group_commit, _alive: alive })
     }
 
     /// Applies the migrations not yet applied (under a lock, so servers starting together
@@ -390,7 +402,7 @@ impl<'a> PaymentRow<'a> {
 /// `external_id` exists (or comes earlier in `rows`) is left out instead of failing the
 /// transaction (PostgreSQL aborts a transaction on any error).
 pub(super) async fn insert_payment_rows(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     backend: Backend,
     rows: &[PaymentRow<'_>],
     skip_duplicate: bool,
