@@ -309,3 +309,14 @@ async fn credit_is_confirmed_once_for_a_completed_payment_and_its_amount() {
         assert!(matches!(again, Err(CoreError::AlreadyConfirmed(id)) if id == confirmation.id), "{backend}");
     }
 }
+
+#[tokio::test]
+async fn closing_the_store_after_writes_finishes() {
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store.clone());
+        created(service.create_payment(request(), "alice", None).await);
+        // The group commit keeps a connection between batches: closing must not wait for it forever.
+        let closed = tokio::time::timeout(std::time::Duration::from_secs(10), store.close()).await;
+        assert!(closed.is_ok(), "{backend}: close() hung");
+    }
+}

@@ -1,10 +1,11 @@
 //! Group commit for new payments on SQLite. SQLite commits one transaction at a time, each with
-//! its own fsync; with many requests in flight the disk's syncs per second cap the payments per
-//! second. Here the payments waiting to be written go in one transaction, each under its own
-//! savepoint (a duplicate `external_id` rolls back that payment alone), and one commit makes them
-//! all durable. Each request is answered only after that commit: a 201 still means on disk.
-//! The batches go through one connection kept for them, and the write-ahead log is copied into
-//! the database file beside them, not by the commit that happens to fill it.
+//! its own fsync; with many requests in flight, a commit each caps the payments per second.
+//! Here the payments waiting to be written go in one transaction, as one multi-row statement (a
+//! duplicate `external_id` is skipped by it and answered with its holder; any other failure
+//! retries each payment alone under a savepoint), and one commit makes them all durable. Each
+//! request is answered only after that commit: a 201 still means on disk. The batches go
+//! through one connection kept for them, and the write-ahead log is copied into the database
+//! file beside them, not by the commit that happens to fill it.
 
 use std::sync::Arc;
 
