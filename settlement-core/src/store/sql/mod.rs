@@ -80,10 +80,15 @@ const MIGRATIONS: &[Step] = &[
     },
     Step {
         version: 7,
-        description: "the audit trail: state changes recorded by triggers",
+        description: "the audit trail: state changes and who makes them",
+        sql: Sql::Both(include_str!("../../../migrations/0007_state_changes.sql")),
+    },
+    Step {
+        version: 8,
+        description: "the audit trail's triggers",
         sql: Sql::Each {
-            sqlite: include_str!("../../../migrations/0007_state_changes.sqlite.sql"),
-            postgres: include_str!("../../../migrations/0007_state_changes.postgres.sql"),
+            sqlite: include_str!("../../../migrations/0008_state_change_triggers.sqlite.sql"),
+            postgres: include_str!("../../../migrations/0008_state_change_triggers.postgres.sql"),
         },
     },
 ];
