@@ -4,8 +4,8 @@
 //! duplicate `external_id` is skipped by it and answered with its holder; any other failure
 //! retries each payment alone under a savepoint), and one commit makes them all durable. Each
 //! request is answered only after that commit: a 201 still means on disk. The batches go
-//! through one connection kept for them, and the write-ahead log is copied into the database
-//! file beside them, not by the commit that happens to fill it.
+//! through one connection kept for them (the log is copied into the file beside them, by
+//! `checkpoints`).
 
 use std::sync::Arc;
 
@@ -106,24 +106,6 @@ async fn run(pool: AnyPool, writer: Arc<Mutex<()>>, mut queue: mpsc::UnboundedRe
             }
         }
     }
-}
-
-/// Copies the write-ahead log into the database file every 200 ms, on a connection of its
-/// own, while `alive` can be upgraded. Left to SQLite, the commit that fills the log past its
-/// threshold does the copy (and the database file's fsync) itself, with every writer waiting
-/// behind it; here writers go on while the log is copied (a passive checkpoint never waits for
-/// them). The connections' own threshold (20,000 pages) stays as a backstop.
-pub(super) fn start_checkpoints(pool: AnyPool, alive: std::sync::Weak<()>) {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_millis(200));
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        while alive.upgrade().is_some() {
-            every.tick().await;
-            if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
-                tracing::debug!(%error, "passive checkpoint");
-            }
-        }
-    });
 }
 
 /// One transaction for the batch; each payment's outcome once it has committed.

@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 mod automatic;
+mod checkpoints;
 mod files;
 mod group_commit;
 mod qr_codes;
@@ -159,7 +160,7 @@ impl SqlStore {
                         // WAL lets readers run beside the writer; FULL syncs every commit, so a
                         // crash loses nothing acknowledged; writers wait for each other. The log is
                         // copied into the file by the store's own passive checkpoints
-                        // (`group_commit::start_checkpoints`); SQLite's own, at 20,000 pages, is
+                        // (`checkpoints::start`); SQLite's own, at 20,000 pages, is
                         // the backstop.
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
@@ -178,7 +179,7 @@ impl SqlStore {
             (backend == Backend::Sqlite).then(|| group_commit::GroupCommit::start(pool.clone(), sqlite_writer.clone()));
         let alive = std::sync::Arc::new(());
         if backend == Backend::Sqlite {
-            group_commit::start_checkpoints(pool.clone(), std::sync::Arc::downgrade(&alive));
+            checkpoints::start(pool.clone(), std::sync::Arc::downgrade(&alive));
         }
         Ok(SqlStore { pool, backend, sqlite_file, sqlite_writer, group_commit, _alive: alive })
     }
