@@ -88,6 +88,9 @@ pub enum FieldProblem {
         /// What the layout fixes.
         expected: char,
     },
+    /// A column that holds another text than the layout fixes.
+    #[error("expected {0}")]
+    Expected(&'static str),
     /// A reserved column is not blank.
     #[error("reserved positions must be blank")]
     NotBlank,

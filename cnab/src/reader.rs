@@ -30,8 +30,10 @@ pub struct ReadOptions {
     /// Accept what real files do, reporting each as a [`Warning`]: right-trimmed lines (blanks
     /// padded back), a UTF-8 byte order mark, a 241st character that is blank.
     pub lenient: bool,
-    /// The bank profile; by default chosen from the file header's bank code.
+    /// The CNAB240 bank profile; by default chosen from the file header's bank code.
     pub profile: Option<Profile>,
+    /// The CNAB400 bank profile; by default chosen from the header's bank code (77-79).
+    pub bank_profile: Option<&'static crate::cnab400::BankProfile>,
 }
 
 /// A problem of the input, with its line.
@@ -67,9 +69,18 @@ pub enum ReadErrorKind {
     /// A column that does not read.
     #[error("{0}")]
     Field(FieldError),
-    /// A record type (position 8) this crate does not know.
-    #[error("unknown record type {0:?} at position 8")]
-    RecordType(char),
+    /// The columns of a line that do not read, each with its own error (a record read by a
+    /// bank profile reads every column, so one bad value does not hide another).
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Fields(Vec<FieldError>),
+    /// A record type (CNAB240 position 8, CNAB400 position 1) this crate does not know.
+    #[error("unknown record type {found:?} at position {position}")]
+    RecordType {
+        /// What the line holds.
+        found: char,
+        /// The record type's position (1-based).
+        position: usize,
+    },
     /// A segment (position 14) not known in this batch.
     #[error("segment {segment:?} at position 14 {}", match entry_form {
         Some(form) => format!("is not read in a batch of forma {form:02}"),
@@ -93,8 +104,10 @@ pub enum ReadErrorKind {
         /// What was found.
         record: &'static str,
     },
-    /// A CNAB400 record of a bank whose layout this crate does not declare.
-    #[error("the CNAB400 {record} layout of bank {bank:03} is not known")]
+    /// A CNAB400 record of a bank with no profile.
+    #[error(
+        "no CNAB400 profile for bank {bank:03}, so its {record} cannot be read; name one (ReadOptions::bank_profile)"
+    )]
     UnknownLayout {
         /// The bank of the file header.
         bank: u64,
@@ -383,7 +396,7 @@ impl Format for Cnab240 {
                 _ => Record::PaymentBatchTrailer(PaymentBatchTrailer::parse(line).map_err(field)?),
             },
             b'9' => Record::FileTrailer(FileTrailer::parse(line).map_err(field)?),
-            other => return Err(ReadErrorKind::RecordType(char::from(other))),
+            other => return Err(ReadErrorKind::RecordType { found: char::from(other), position: 8 }),
         };
         Ok(record)
     }

@@ -83,6 +83,17 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Reports a line that does not read: one problem per column that does not (a record read by
+/// a bank profile reports every such column at once).
+pub(crate) fn push_read_error(problems: &mut Vec<Problem>, line: usize, kind: ReadErrorKind) {
+    match kind {
+        ReadErrorKind::Fields(errors) => problems.extend(
+            errors.into_iter().map(|error| Problem { line, kind: ProblemKind::Read(ReadErrorKind::Field(error)) }),
+        ),
+        kind => problems.push(Problem { line, kind: ProblemKind::Read(kind) }),
+    }
+}
+
 /// What a file holds, as counted while validating.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -232,7 +243,7 @@ impl Validator {
                 }
             }
         }
-        self.problem(ProblemKind::Read(error.kind));
+        push_read_error(&mut self.problems, self.line, error.kind);
     }
 
     /// Checks one record, read at `line`.

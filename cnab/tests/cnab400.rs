@@ -15,15 +15,23 @@ fn bradesco_retorno_reads_and_writes_back() {
     let Some(bytes) = corpus_file("bradesco-237_cnab400_cobranca_retorno_laravel-boleto.ret") else { return };
     let records: Vec<_> = reader(&bytes).collect::<Result<_, _>>().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(records.len(), 9);
-    let Record::BradescoRetornoHeader(header) = &records[0].1 else { panic!("{:?}", records[0]) };
+    let Record::Header(header) = &records[0].1 else { panic!("{:?}", records[0]) };
     assert_eq!(
-        (header.bank, header.notice, header.written_on.map(|d| d.to_string())),
-        (237, Some(42), Some("2012-04-11".into()))
+        (header.bank, header.file_number, header.written_on.map(|d| d.to_string()), header.profile().name),
+        (Some(237), Some(42), Some("2012-04-11".into()), "Bradesco")
     );
-    let Record::BradescoRetornoDetail(first) = &records[1].1 else { panic!() };
-    assert_eq!((first.occurrence, first.amount, first.expenses, first.credited_on), (2, 500, 252, None));
-    let Record::BradescoRetornoTrailer(trailer) = &records[8].1 else { panic!() };
-    assert_eq!((trailer.entries_count, trailer.entries_amount, trailer.settled_count), (1, 500, 1));
+    let Record::Detail(first) = &records[1].1 else { panic!() };
+    assert_eq!(
+        (first.occurrence_code, first.face_value, first.tariff, first.credited_on),
+        (Some(2), Some(500), Some(252), None)
+    );
+    assert_eq!(first.occurrence().map(|o| o.meaning), Some(febraban_cnab::cnab400::Meaning::Entered));
+    let Record::Trailer(trailer) = &records[8].1 else { panic!() };
+    // The counts by occurrence sit where no field is: entries (58-62), their amount, settled (87-91).
+    assert_eq!(
+        (trailer.number_at(58, 62), trailer.number_at(63, 74), trailer.number_at(87, 91)),
+        (Some(1), Some(500), Some(1))
+    );
     // Every record's sequence number is its line.
     for (line, record) in &records {
         assert_eq!(record.sequence(), *line as u64);
@@ -38,20 +46,37 @@ fn bradesco_retorno_reads_and_writes_back() {
 }
 
 #[test]
-fn santander_pix_record_reads_around_an_unknown_layout() {
+fn santander_remessa_reads_by_its_profile_with_its_pix_record() {
     let Some(bytes) = corpus_file("santander-033_cnab400_cobranca_remessa_pix-tipo8_brcobranca.rem") else { return };
-    let items: Vec<_> = reader(&bytes).collect();
-    // Santander's header and type 1 are its own layouts, not declared here: refused by name.
-    let header = items[0].as_ref().unwrap_err();
-    assert!(matches!(header.kind, ReadErrorKind::UnknownLayout { bank: 33, record: "header" }), "{header}");
-    assert!(matches!(items[1].as_ref().unwrap_err().kind, ReadErrorKind::UnknownLayout { bank: 33, record: "detail" }));
-    // Its Pix record reads.
-    let Ok((3, Record::SantanderPix(pix))) = &items[2] else { panic!("{:?}", items[2]) };
+    let records: Vec<_> = reader(&bytes).collect::<Result<_, _>>().unwrap_or_else(|e| panic!("{e}"));
+    let Record::Header(header) = &records[0].1 else { panic!("{:?}", records[0]) };
+    assert_eq!((header.bank, header.profile().name, header.is_retorno()), (Some(33), "Santander", false));
+    let Record::Detail(detail) = &records[1].1 else { panic!("{:?}", records[1]) };
+    assert_eq!(
+        (detail.our_number.as_str(), detail.face_value, detail.occurrence_code),
+        ("00000123", Some(19990), Some(1))
+    );
+    let (3, Record::SantanderPix(pix)) = &records[2] else { panic!("{:?}", records[2]) };
     assert_eq!(
         (pix.key.as_str(), pix.max_amount, pix.min_amount, pix.key_type),
         ("12345678910", 19990, 19990, Some(1))
     );
-    assert!(matches!(&items[3], Ok((4, Record::RemessaTrailer(t))) if t.sequence == 4));
+    assert!(matches!(&records[3], (4, Record::Trailer(t)) if t.sequence == 4));
+}
+
+#[test]
+fn a_bank_without_a_profile_is_refused_by_name() {
+    let Some(bytes) = corpus_file("bradesco-237_cnab400_cobranca_retorno_laravel-boleto.ret") else { return };
+    let mut other = bytes;
+    other[76..79].copy_from_slice(b"999");
+    let error = reader(&other).next().unwrap().unwrap_err();
+    assert!(matches!(error.kind, ReadErrorKind::UnknownLayout { bank: 999, record: "header" }), "{error}");
+    assert!(error.to_string().contains("no CNAB400 profile for bank 999"), "{error}");
+    // Named by the caller, a profile reads it.
+    let options =
+        ReadOptions { bank_profile: febraban_cnab::cnab400::BankProfile::for_bank(237), ..Default::default() };
+    let records: Vec<_> = Reader::with_format(other.as_slice(), options, Cnab400::default()).collect();
+    assert!(records.iter().all(Result::is_ok), "{records:?}");
 }
 
 #[test]
@@ -138,7 +163,7 @@ fn bradesco_retorno_writes_back_whole() {
     let mut records: Vec<Record> = reader(&bytes).map(|item| item.unwrap().1).collect();
     // The writer numbers the records itself.
     for record in &mut records {
-        if let Record::BradescoRetornoDetail(detail) = record {
+        if let Record::Detail(detail) = record {
             detail.sequence = 0;
         }
     }
@@ -155,62 +180,47 @@ fn bradesco_retorno_writes_back_whole() {
 #[test]
 fn itau_retorno_with_pix_reads_back_and_reconciles_its_detail_count() {
     use febraban_cnab::Date;
-    use febraban_cnab::cnab400::{ItauPixRetornoDetail, ItauRetornoDetail, ItauRetornoHeader, ItauRetornoTrailer};
+    use febraban_cnab::cnab400::{BankProfile, Detail, Header, ItauPixRetornoDetail, Meaning, Trailer};
+    let itau = BankProfile::for_bank(341).unwrap();
     let detail = |occurrence, amount| {
-        Record::ItauRetornoDetail(ItauRetornoDetail {
-            company_document_type: 2,
-            company_document: 11_222_333_000_181,
-            agency: 1234,
-            account: 56789,
-            our_number: Some(12_345_678),
-            wallet: Some(109),
-            wallet_our_number: Some(12_345_678),
-            our_number_digit: "4".into(),
-            wallet_code: "I".into(),
-            occurrence,
-            occurred_on: Date::new(2026, 11, 21),
-            document_number: "PED42".into(),
-            due_date: Date::new(2026, 12, 10),
-            amount,
-            collecting_bank: Some(341),
-            principal: amount,
-            credited_on: Date::new(2026, 11, 23),
-            payer_name: "José da Silva".into(),
-            ..Default::default()
-        })
+        let mut detail = Detail::new(itau, true);
+        detail.company_document_type = Some(2);
+        detail.company_document = Some(11_222_333_000_181);
+        detail.company_reference = "PAY-42".into();
+        detail.our_number = "123456784".into();
+        detail.wallet = "I".into();
+        detail.occurrence_code = Some(occurrence);
+        detail.occurred_on = Date::new(2026, 11, 21);
+        detail.document_number = "PED42".into();
+        detail.due_date = Date::new(2026, 12, 10);
+        detail.face_value = Some(amount);
+        detail.collecting_bank = Some(341);
+        detail.paid_amount = Some(amount);
+        detail.credited_on = Date::new(2026, 11, 23);
+        detail.payer_name = "José da Silva".into();
+        Record::Detail(detail)
     };
+    let mut header = Header::new(itau, true);
+    header.literal = "RETORNO".into();
+    header.service = Some(1);
+    header.service_name = "COBRANCA".into();
+    header.company_name = "PADARIA SAO JOAO".into();
+    header.bank = Some(341);
+    header.bank_name = "BANCO ITAU SA".into();
+    header.written_on = Date::new(2026, 11, 22);
+    header.file_number = Some(7);
+    let mut trailer = Trailer::new(itau, true);
+    trailer.count = Some(2);
+    trailer.total = Some(30_000);
     let records = vec![
-        Record::ItauRetornoHeader(ItauRetornoHeader {
-            literal: "RETORNO".into(),
-            service: 1,
-            service_name: "COBRANCA".into(),
-            agency: 1234,
-            account: 56789,
-            company_name: "PADARIA SAO JOAO".into(),
-            bank: 341,
-            bank_name: "BANCO ITAU SA".into(),
-            written_on: Date::new(2026, 11, 22),
-            density: Some(1600),
-            density_unit: "BPI".into(),
-            file_sequence: Some(7),
-            ..Default::default()
-        }),
+        Record::Header(header),
         detail(2, 15_000),
         Record::ItauPixRetorno(ItauPixRetornoDetail {
             qr_code: "00020101021226900014br.gov.bcb.pix2568qrcodes.example.com/v2/cobv/9d36b84f".into(),
             ..Default::default()
         }),
         detail(6, 15_000),
-        Record::ItauRetornoTrailer(ItauRetornoTrailer {
-            service: 1,
-            bank: 341,
-            simple_count: 1,
-            simple_amount: 15_000,
-            file_sequence: Some(7),
-            details: 2,
-            total_amount: 30_000,
-            ..Default::default()
-        }),
+        Record::Trailer(trailer),
     ];
     let mut bytes = Vec::new();
     febraban_cnab::cnab400::write(&records, &mut bytes, &Default::default()).unwrap();
@@ -219,8 +229,10 @@ fn itau_retorno_with_pix_reads_back_and_reconciles_its_detail_count() {
     assert!(
         matches!(&read[2], Record::ItauPixRetorno(pix) if pix.qr_code.starts_with("000201") && pix.pix_error.is_empty())
     );
-    let Record::ItauRetornoDetail(settled) = &read[3] else { panic!("{:?}", read[3]) };
-    assert_eq!((settled.occurrence, settled.principal, settled.sequence), (6, 15_000, 4));
+    let Record::Detail(settled) = &read[3] else { panic!("{:?}", read[3]) };
+    assert_eq!((settled.occurrence_code, settled.paid_amount, settled.sequence), (Some(6), Some(15_000), 4));
+    assert_eq!((settled.our_number.as_str(), settled.company_reference.as_str()), ("123456784", "PAY-42"));
+    assert_eq!(settled.occurrence().map(|o| o.meaning), Some(Meaning::Settled));
     // A retorno keeps what the bank wrote: accents are not folded.
     assert_eq!(settled.payer_name, "José da Silva");
     let report = febraban_cnab::cnab400::validate(bytes.as_slice(), ReadOptions::default());
@@ -229,13 +241,31 @@ fn itau_retorno_with_pix_reads_back_and_reconciles_its_detail_count() {
 
     // The trailer claims three details where the file holds two.
     let mut wrong = records;
-    let Some(Record::ItauRetornoTrailer(trailer)) = wrong.last_mut() else { unreachable!() };
-    trailer.details = 3;
+    let Some(Record::Trailer(trailer)) = wrong.last_mut() else { unreachable!() };
+    trailer.count = Some(3);
     let mut bytes = Vec::new();
     febraban_cnab::cnab400::write(&wrong, &mut bytes, &Default::default()).unwrap();
     let report = febraban_cnab::cnab400::validate(bytes.as_slice(), ReadOptions::default());
     let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
-    assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(problems[0].starts_with("line 5: trailer detail count (213-220)"), "{problems:?}");
-    assert!(problems[0].contains('3') && problems[0].contains('2'), "{problems:?}");
+    assert_eq!(problems, ["line 5: trailer detail count (213-220): the trailer says 3, the file holds 2"]);
+}
+
+#[test]
+fn every_bad_column_of_a_detail_is_reported_and_the_file_goes_on() {
+    let Some(bytes) = corpus_file("bnb-004_cnab400_cobranca_retorno_laravel-boleto_bnb.ret") else { return };
+    let mut broken = bytes;
+    // Line 2: a letter in the face value (153-165) and in the amount paid (254-266).
+    let start = broken.iter().position(|&b| b == b'\n').unwrap() + 1;
+    broken[start + 160] = b'X';
+    broken[start + 260] = b'Y';
+    let report = febraban_cnab::cnab400::validate(broken.as_slice(), ReadOptions::default());
+    let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems[0].starts_with("line 2: face_value (153-165)") && problems[0].ends_with("expected digits"),
+        "{problems:?}"
+    );
+    assert!(problems[1].starts_with("line 2: paid_amount (254-266)"), "{problems:?}");
+    // The other nine details still count.
+    assert_eq!(report.summary.payments, 9);
 }

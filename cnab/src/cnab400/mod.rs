@@ -2,25 +2,54 @@
 //!
 //! ```text
 //! 0  header            (bank at 77-79, 2: 1 remessa, 2 retorno)
-//! 1  detail            one per boleto
+//! 1  detail            one per boleto (BB: also 7)
+//! 2  Santander Pix     retorno, optional, after its detail (key or location, TXID)
 //! 3  Itaú Pix          optional, after its detail (remessa: key and location; retorno: QR code)
-//! 8  Santander Pix     optional, after its detail
+//! 8  Santander Pix     remessa, optional, after its detail
 //! 9  trailer
 //! ```
 //! Every record ends with its sequence number (395-400), from 000001.
+//!
+//! The bank of the header (77-79) chooses its [`BankProfile`]: the base layout and where the
+//! bank departs from it. Every retorno, and the remessas of banks other than Bradesco and Itaú,
+//! read as the profile's [`Header`], [`Detail`] and [`Trailer`]; Bradesco's and Itaú's remessas
+//! keep their full typed layouts (every column of the manual, reserved ones checked blank).
+//!
+//! | bank | profile's source |
+//! |---|---|
+//! | 001 Banco do Brasil | CBR643 (types 1 and 7) |
+//! | 004 Banco do Nordeste | laravel-boleto |
+//! | 033 Santander | H7800 v2.17 |
+//! | 041 Banrisul | brcobranca |
+//! | 077 Inter | Inter's CNAB400 manual (2021) |
+//! | 104 Caixa | SIGCB 67.126 v01 |
+//! | 133 Cresol | laravel-boleto |
+//! | 136 Unicred | brcobranca |
+//! | 237 Bradesco | B400 v11 (the base) |
+//! | 336 C6 | laravel-boleto, from C6's manual v2.7 |
+//! | 341 Itaú | I400 |
+//! | 745 Citibank | brcobranca |
+//! | 748 Sicredi | Sicredi's CNAB400 manual (2019) |
+//! | 756 Sicoob | laravel-boleto, br_boleto |
 
+mod banks;
 mod bradesco;
+mod cobranca;
 mod common;
 mod itau;
 mod pix;
+mod profile;
 mod validate;
 
-pub use bradesco::{
-    BradescoRemessaDetail, BradescoRemessaHeader, BradescoRetornoDetail, BradescoRetornoHeader, BradescoRetornoTrailer,
-};
+pub use banks::{BASE_HEADER, BASE_OCCURRENCES, BASE_REMESSA_DETAIL, BASE_RETORNO_DETAIL, BASE_RETORNO_TRAILER};
+pub use bradesco::{BradescoRemessaDetail, BradescoRemessaHeader};
+pub use cobranca::{Detail, Header, Trailer};
 pub use common::RemessaTrailer;
-pub use itau::{ItauRemessaDetail, ItauRemessaHeader, ItauRetornoDetail, ItauRetornoHeader, ItauRetornoTrailer};
-pub use pix::{ItauPixDetail, ItauPixRetornoDetail, SantanderPixDetail};
+pub use itau::{ItauRemessaDetail, ItauRemessaHeader};
+pub use pix::{ItauPixDetail, ItauPixRetornoDetail, SantanderPixDetail, SantanderPixRetornoDetail};
+pub use profile::{
+    BankProfile, Column, ColumnKind, Field, Meaning, Measure, Occurrence, TrailerTotal, absent, col, occ,
+};
 pub use validate::validate;
 
 use crate::layout::{FieldError, WriteOptions};
@@ -33,15 +62,21 @@ pub const ITAU: u64 = 341;
 /// Santander's COMPE code.
 pub const SANTANDER: u64 = 33;
 
-/// Declares [`Record`] with one variant per layout, and the methods every variant answers the
-/// same way, so that adding a layout is one line here.
+/// Declares [`Record`] with one variant per layout (the typed layouts, whose every column is
+/// declared, then the records of bank profiles), and the methods every variant answers the same
+/// way, so that adding a layout is one line here.
 macro_rules! records {
-    ($($(#[$doc:meta])* $variant:ident($layout:ty),)*) => {
+    (
+        $($(#[$doc:meta])* $variant:ident($layout:ty),)*
+        ;
+        $($(#[$pdoc:meta])* $pvariant:ident($playout:ty),)*
+    ) => {
         /// One CNAB400 record, typed.
         #[derive(Debug, Clone, PartialEq, Eq)]
         #[non_exhaustive]
         pub enum Record {
             $($(#[$doc])* $variant($layout),)*
+            $($(#[$pdoc])* $pvariant($playout),)*
         }
 
         impl Record {
@@ -49,6 +84,7 @@ macro_rules! records {
             pub fn to_line(&self, options: &WriteOptions) -> Result<[u8; 400], FieldError> {
                 match self {
                     $(Record::$variant(r) => r.to_line(options),)*
+                    $(Record::$pvariant(r) => r.to_line(options),)*
                 }
             }
 
@@ -56,6 +92,7 @@ macro_rules! records {
             pub fn sequence(&self) -> u64 {
                 match self {
                     $(Record::$variant(r) => r.sequence,)*
+                    $(Record::$pvariant(r) => r.sequence,)*
                 }
             }
 
@@ -63,6 +100,7 @@ macro_rules! records {
             fn sequence_mut(&mut self) -> &mut u64 {
                 match self {
                     $(Record::$variant(r) => &mut r.sequence,)*
+                    $(Record::$pvariant(r) => &mut r.sequence,)*
                 }
             }
         }
@@ -77,30 +115,27 @@ records! {
     BradescoRemessaHeader(BradescoRemessaHeader),
     /// Bradesco remessa detail.
     BradescoRemessaDetail(BradescoRemessaDetail),
-    /// Bradesco retorno header.
-    BradescoRetornoHeader(BradescoRetornoHeader),
-    /// Bradesco retorno detail.
-    BradescoRetornoDetail(BradescoRetornoDetail),
-    /// Bradesco retorno trailer.
-    BradescoRetornoTrailer(BradescoRetornoTrailer),
     /// Itaú remessa header.
     ItauRemessaHeader(ItauRemessaHeader),
     /// Itaú remessa detail.
     ItauRemessaDetail(ItauRemessaDetail),
-    /// Itaú retorno header.
-    ItauRetornoHeader(ItauRetornoHeader),
-    /// Itaú retorno detail.
-    ItauRetornoDetail(ItauRetornoDetail),
-    /// Itaú retorno trailer.
-    ItauRetornoTrailer(ItauRetornoTrailer),
     /// Itaú's Pix record (type 3) in a remessa.
     ItauPix(ItauPixDetail),
     /// Itaú's Pix record (type 3) in a retorno.
     ItauPixRetorno(ItauPixRetornoDetail),
-    /// Santander's Pix record (type 8).
+    /// Santander's Pix record (type 8) in a remessa.
     SantanderPix(SantanderPixDetail),
-    /// A remessa trailer.
+    /// Santander's Pix record (type 2) in a retorno.
+    SantanderPixRetorno(SantanderPixRetornoDetail),
+    /// A remessa trailer (Bradesco, Itaú).
     RemessaTrailer(RemessaTrailer),
+    ;
+    /// A header read by its bank's profile.
+    Header(Header),
+    /// A boleto read by its bank's profile.
+    Detail(Detail),
+    /// A trailer read by its bank's profile.
+    Trailer(Trailer),
 }
 
 /// Writes `records` as a CNAB400 file, numbering them (395-400) from 1; a remessa whose records
@@ -124,10 +159,7 @@ pub fn write<W: std::io::Write>(
     mut out: W,
     options: &crate::WriterOptions,
 ) -> Result<(), crate::WriteError> {
-    let ends_with_trailer = matches!(
-        records.last(),
-        Some(Record::RemessaTrailer(_) | Record::BradescoRetornoTrailer(_) | Record::ItauRetornoTrailer(_))
-    );
+    let ends_with_trailer = matches!(records.last(), Some(Record::RemessaTrailer(_) | Record::Trailer(_)));
     let trailer = (!ends_with_trailer).then(|| Record::RemessaTrailer(RemessaTrailer::default()));
     for (index, record) in records.iter().chain(trailer.as_ref()).enumerate() {
         let mut record = record.clone();
@@ -141,25 +173,34 @@ pub fn write<W: std::io::Write>(
     Ok(())
 }
 
-/// CNAB400: what the reader knows of the file so far (the bank and direction of its header).
+/// CNAB400: what the reader knows of the file so far (the bank, its profile, the direction).
 ///
 /// ```
-/// use febraban_cnab::cnab400::{BradescoRetornoHeader, Cnab400, Record, RemessaTrailer};
+/// use febraban_cnab::cnab400::{BankProfile, Cnab400, Header, Record};
 /// use febraban_cnab::Reader;
 ///
-/// let options = Default::default();
-/// let header = BradescoRetornoHeader { bank: 237, sequence: 1, ..Default::default() };
-/// let mut file = header.to_line(&options).unwrap().to_vec();
+/// let mut header = Header::new(BankProfile::for_bank(237).unwrap(), true);
+/// (header.bank, header.sequence) = (Some(237), 1);
+/// let mut file = header.to_line(&Default::default()).unwrap().to_vec();
 /// file.extend_from_slice(b"\r\n");
 /// let reader = Reader::with_format(file.as_slice(), Default::default(), Cnab400::default());
 /// let records: Vec<_> = reader.collect::<Result<_, _>>().unwrap();
-/// assert!(matches!(&records[0], (1, Record::BradescoRetornoHeader(h)) if h.bank == 237));
+/// assert!(matches!(&records[0], (1, Record::Header(h)) if h.bank == Some(237) && h.is_retorno()));
 /// ```
 #[derive(Debug, Default)]
 pub struct Cnab400 {
     bank: Option<u64>,
-    /// `b'1'` remessa, `b'2'` retorno.
-    direction: Option<u8>,
+    /// Whether the header says retorno.
+    retorno: bool,
+    /// The bank's profile, once the header chose it (or the caller named it).
+    profile: Option<&'static BankProfile>,
+}
+
+impl Cnab400 {
+    /// The profile the file is read by: the caller's, or the one its header's bank chose.
+    pub fn profile(&self) -> Option<&'static BankProfile> {
+        self.profile
+    }
 }
 
 impl Format for Cnab400 {
@@ -167,51 +208,53 @@ impl Format for Cnab400 {
     const RECORD_TYPE_AT: usize = 0;
     type Record = Record;
 
-    fn record(&mut self, line: &[u8], _: &ReadOptions) -> Result<Record, ReadErrorKind> {
+    fn record(&mut self, line: &[u8], options: &ReadOptions) -> Result<Record, ReadErrorKind> {
         let field = ReadErrorKind::Field;
-        let record = match line[0] {
-            b'0' => {
-                let bank = std::str::from_utf8(&line[76..79]).ok().and_then(|s| s.parse().ok()).unwrap_or(0);
-                self.bank = Some(bank);
-                self.direction = Some(line[1]);
-                match (bank, line[1]) {
-                    (BRADESCO, b'1') => {
-                        Record::BradescoRemessaHeader(BradescoRemessaHeader::parse(line).map_err(field)?)
-                    }
-                    (BRADESCO, b'2') => {
-                        Record::BradescoRetornoHeader(BradescoRetornoHeader::parse(line).map_err(field)?)
-                    }
-                    (ITAU, b'1') => Record::ItauRemessaHeader(ItauRemessaHeader::parse(line).map_err(field)?),
-                    (ITAU, b'2') => Record::ItauRetornoHeader(ItauRetornoHeader::parse(line).map_err(field)?),
-                    (bank, _) => return Err(ReadErrorKind::UnknownLayout { bank, record: "header" }),
-                }
+        let fields = ReadErrorKind::Fields;
+        if line[0] == b'0' {
+            let bank = std::str::from_utf8(&line[76..79]).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+            self.bank = Some(bank);
+            self.retorno = line[1] == b'2' || (line[1] != b'1' && &line[2..9] == b"RETORNO");
+            self.profile = options.bank_profile.or_else(|| BankProfile::for_bank(bank));
+        }
+        // Bradesco's and Itaú's remessas keep their typed layouts; everything else reads by profile.
+        let typed = !self.retorno && matches!(self.bank, Some(BRADESCO | ITAU)) && options.bank_profile.is_none();
+        let unknown = |record| ReadErrorKind::UnknownLayout { bank: self.bank.unwrap_or(0), record };
+        let record = match (line[0], typed) {
+            (b'0', true) if self.bank == Some(BRADESCO) => {
+                Record::BradescoRemessaHeader(BradescoRemessaHeader::parse(line).map_err(field)?)
             }
-            b'1' => match (self.bank, self.direction) {
-                (Some(BRADESCO), Some(b'1')) => {
-                    Record::BradescoRemessaDetail(BradescoRemessaDetail::parse(line).map_err(field)?)
-                }
-                (Some(BRADESCO), Some(b'2')) => {
-                    Record::BradescoRetornoDetail(BradescoRetornoDetail::parse(line).map_err(field)?)
-                }
-                (Some(ITAU), Some(b'1')) => Record::ItauRemessaDetail(ItauRemessaDetail::parse(line).map_err(field)?),
-                (Some(ITAU), Some(b'2')) => Record::ItauRetornoDetail(ItauRetornoDetail::parse(line).map_err(field)?),
-                (bank, _) => return Err(ReadErrorKind::UnknownLayout { bank: bank.unwrap_or(0), record: "detail" }),
+            (b'0', true) => Record::ItauRemessaHeader(ItauRemessaHeader::parse(line).map_err(field)?),
+            (b'1', true) if self.bank == Some(BRADESCO) => {
+                Record::BradescoRemessaDetail(BradescoRemessaDetail::parse(line).map_err(field)?)
+            }
+            (b'1', true) => Record::ItauRemessaDetail(ItauRemessaDetail::parse(line).map_err(field)?),
+            (b'9', true) => Record::RemessaTrailer(RemessaTrailer::parse(line).map_err(field)?),
+            (b'3', _) if self.bank == Some(ITAU) => match self.retorno {
+                true => Record::ItauPixRetorno(ItauPixRetornoDetail::parse(line).map_err(field)?),
+                false => Record::ItauPix(ItauPixDetail::parse(line).map_err(field)?),
             },
-            b'3' if self.bank == Some(ITAU) => match self.direction {
-                Some(b'2') => Record::ItauPixRetorno(ItauPixRetornoDetail::parse(line).map_err(field)?),
-                _ => Record::ItauPix(ItauPixDetail::parse(line).map_err(field)?),
-            },
-            b'8' if self.bank == Some(SANTANDER) => {
+            (b'8', _) if self.bank == Some(SANTANDER) && !self.retorno => {
                 Record::SantanderPix(SantanderPixDetail::parse(line).map_err(field)?)
             }
-            b'9' => match (self.bank, self.direction) {
-                (Some(BRADESCO), Some(b'2')) => {
-                    Record::BradescoRetornoTrailer(BradescoRetornoTrailer::parse(line).map_err(field)?)
+            (b'2', _) if self.bank == Some(SANTANDER) && self.retorno => {
+                Record::SantanderPixRetorno(SantanderPixRetornoDetail::parse(line).map_err(field)?)
+            }
+            (b'0', _) => {
+                let profile = self.profile.ok_or_else(|| unknown("header"))?;
+                Record::Header(Header::parse(line, profile, self.retorno).map_err(fields)?)
+            }
+            (b'9', _) => {
+                let profile = self.profile.ok_or_else(|| unknown("trailer"))?;
+                Record::Trailer(Trailer::parse(line, profile, self.retorno).map_err(fields)?)
+            }
+            (kind, _) => match self.profile {
+                Some(profile) if profile.detail_types.contains(&kind) => {
+                    Record::Detail(Detail::parse(line, profile, self.retorno).map_err(fields)?)
                 }
-                (Some(ITAU), Some(b'2')) => Record::ItauRetornoTrailer(ItauRetornoTrailer::parse(line).map_err(field)?),
-                _ => Record::RemessaTrailer(RemessaTrailer::parse(line).map_err(field)?),
+                Some(_) => return Err(ReadErrorKind::RecordType { found: char::from(kind), position: 1 }),
+                None => return Err(unknown("detail")),
             },
-            other => return Err(ReadErrorKind::RecordType(char::from(other))),
         };
         Ok(record)
     }

@@ -66,3 +66,22 @@ crate::record! {
         395-400 sequence: Num,
     }
 }
+
+crate::record! {
+    /// Santander's type 2 record in a retorno: the Pix key or location and the TXID of the
+    /// boleto before it (as brcobranca and laravel-boleto read it; no manual was read).
+    pub struct SantanderPixRetornoDetail(400) {
+        /// Identificação do registro: `2`.
+        1-1 record_type: Fixed<2>,
+        /// Tipo da chave DICT (blank for a location).
+        2-2 key_type: OptNum,
+        /// Chave DICT or location.
+        3-79 key_or_location: Alpha,
+        /// TXID.
+        80-114 txid: Alpha,
+        /// Reservado.
+        115-394 reserved_115_394: Alpha,
+        /// Nº sequencial do registro.
+        395-400 sequence: Num,
+    }
+}

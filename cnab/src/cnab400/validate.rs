@@ -1,11 +1,13 @@
 //! Validation of CNAB400 files: header first, trailer last, every sequence number (395-400) in
-//! order, Pix records after a detail, what a Bradesco retorno trailer counts by occurrence, and
-//! the number of details an Itaú retorno trailer declares.
+//! order, Pix records after a detail, a cobrança header's service, a retorno trailer's service
+//! and bank, and the counts and sums the bank's profile says its retorno trailer fills.
 
 use std::io::BufRead;
 
-use super::{Cnab400, Record};
-use crate::reader::{ReadOptions, Reader};
+use super::profile::{Field, Measure};
+use super::{Cnab400, Detail, Header, Record, Trailer};
+use crate::layout::{FieldError, FieldProblem};
+use crate::reader::{ReadErrorKind, ReadOptions, Reader};
 use crate::validate::{Problem, ProblemKind, Report, Summary};
 
 /// Reads and validates a whole CNAB400 file, in constant memory.
@@ -29,22 +31,14 @@ pub fn validate<R: BufRead>(input: R, options: ReadOptions) -> Report {
                     Some(b'9') => check.trailer_seen = true,
                     _ => {}
                 }
-                check.previous_was_detail = error.record_type == Some(b'1');
-                check.problems.push(Problem { line: error.line, kind: ProblemKind::Read(error.kind) });
+                check.previous_was_detail = matches!(error.record_type, Some(b'1' | b'7'));
+                crate::validate::push_read_error(&mut check.problems, error.line, error.kind);
             }
         }
     }
     let mut report = check.finish();
     report.warnings = reader.warnings().to_vec();
     report
-}
-
-/// Per-occurrence counts of a Bradesco retorno: (count, sum of the boletos' amounts).
-#[derive(Debug, Default)]
-struct Occurrences {
-    entries: (u64, u64),
-    settled: u64,
-    written_off: (u64, u64),
 }
 
 #[derive(Debug, Default)]
@@ -55,7 +49,8 @@ struct Check {
     header_seen: bool,
     trailer_seen: bool,
     previous_was_detail: bool,
-    occurrences: Occurrences,
+    /// What each of the profile's retorno trailer totals sums so far.
+    totals: Vec<u64>,
 }
 
 impl Check {
@@ -84,13 +79,9 @@ impl Check {
         }
         let (is_header, is_detail) = match record {
             Record::BradescoRemessaHeader(r) => (Some(r.bank), false),
-            Record::BradescoRetornoHeader(r) => (Some(r.bank), false),
             Record::ItauRemessaHeader(r) => (Some(r.bank), false),
-            Record::ItauRetornoHeader(r) => (Some(r.bank), false),
-            Record::BradescoRemessaDetail(_)
-            | Record::BradescoRetornoDetail(_)
-            | Record::ItauRemessaDetail(_)
-            | Record::ItauRetornoDetail(_) => (None, true),
+            Record::Header(r) => (Some(r.bank.unwrap_or(0)), false),
+            Record::BradescoRemessaDetail(_) | Record::ItauRemessaDetail(_) | Record::Detail(_) => (None, true),
             _ => (None, false),
         };
         if let Some(bank) = is_header {
@@ -106,57 +97,92 @@ impl Check {
         match record {
             Record::BradescoRemessaDetail(r) => self.add_boleto(r.amount),
             Record::ItauRemessaDetail(r) => self.add_boleto(r.amount),
-            Record::ItauRetornoDetail(r) => self.add_boleto(r.amount),
-            Record::BradescoRetornoDetail(r) => {
-                self.add_boleto(r.amount);
-                match r.occurrence {
-                    2 => {
-                        self.occurrences.entries =
-                            (self.occurrences.entries.0 + 1, self.occurrences.entries.1 + r.amount)
-                    }
-                    6 => self.occurrences.settled += 1,
-                    9 | 10 => {
-                        let (count, amount) = self.occurrences.written_off;
-                        self.occurrences.written_off = (count + 1, amount + r.amount);
-                    }
-                    _ => {}
-                }
-            }
-            Record::ItauPix(_) | Record::ItauPixRetorno(_) | Record::SantanderPix(_) if !self.previous_was_detail => {
+            Record::Header(r) => self.header(r),
+            Record::Detail(r) => self.detail(r),
+            Record::Trailer(r) => self.trailer(r),
+            Record::ItauPix(_)
+            | Record::ItauPixRetorno(_)
+            | Record::SantanderPix(_)
+            | Record::SantanderPixRetorno(_)
+                if !self.previous_was_detail =>
+            {
                 self.misplaced("Pix record", "does not follow a detail");
-            }
-            Record::BradescoRetornoTrailer(t) => {
-                self.trailer_seen = true;
-                let o = &self.occurrences;
-                let checks = [
-                    ("trailer entries count, occurrence 02 (58-62)", t.entries_count, o.entries.0),
-                    ("trailer entries amount, occurrence 02 (63-74)", t.entries_amount, o.entries.1),
-                    ("trailer settled count, occurrence 06 (87-91)", t.settled_count, o.settled),
-                    (
-                        "trailer written-off count, occurrences 09 and 10 (104-108)",
-                        t.written_off_count,
-                        o.written_off.0,
-                    ),
-                    (
-                        "trailer written-off amount, occurrences 09 and 10 (109-120)",
-                        t.written_off_amount,
-                        o.written_off.1,
-                    ),
-                ];
-                for (field, declared, computed) in checks {
-                    self.check(field, declared, computed);
-                }
-            }
-            Record::ItauRetornoTrailer(t) => {
-                self.trailer_seen = true;
-                // 221-234 is not reconciled: no real file shows which amounts it sums.
-                self.check("trailer detail count (213-220)", t.details, self.summary.payments);
             }
             Record::RemessaTrailer(_) => self.trailer_seen = true,
             _ => {}
         }
-        self.previous_was_detail =
-            is_detail || matches!(record, Record::ItauPix(_) | Record::ItauPixRetorno(_) | Record::SantanderPix(_));
+        self.previous_was_detail = is_detail
+            || matches!(
+                record,
+                Record::ItauPix(_)
+                    | Record::ItauPixRetorno(_)
+                    | Record::SantanderPix(_)
+                    | Record::SantanderPixRetorno(_)
+            );
+    }
+
+    /// A column that holds another value than the layout fixes.
+    fn fixed(&mut self, field: &'static str, (start, end): (usize, usize), found: String, problem: FieldProblem) {
+        let error = FieldError { field, start, end, found, problem };
+        self.problem(ProblemKind::Read(ReadErrorKind::Field(error)));
+    }
+
+    fn header(&mut self, header: &Header) {
+        let profile = header.profile();
+        self.totals = vec![0; profile.retorno_totals.len()];
+        if header.has(Field::Service) && header.service != Some(1) {
+            let found = header.service.map(|s| format!("{s:02}")).unwrap_or_default();
+            self.fixed("service", (10, 11), found, FieldProblem::Fixed { expected: 1 });
+        }
+        // COBRANCA, or COBRANÇA as Latin-1 files write it.
+        let name = header.service_name.trim();
+        if header.has(Field::ServiceName) && !(name.starts_with("COBRAN") && name.len() >= 8) {
+            self.fixed("service_name", (12, 26), name.to_string(), FieldProblem::Expected("COBRANCA"));
+        }
+        let literal = if header.is_retorno() { "RETORNO" } else { "REMESSA" };
+        if header.has(Field::Literal) && header.literal != literal {
+            self.fixed("literal", (3, 9), header.literal.to_string(), FieldProblem::Expected(literal));
+        }
+    }
+
+    fn detail(&mut self, detail: &Detail) {
+        let face_value = detail.face_value.unwrap_or(0);
+        self.add_boleto(face_value);
+        let occurrence = detail.occurrence_code.and_then(|code| u8::try_from(code).ok());
+        for (total, sum) in detail.profile().retorno_totals.iter().zip(&mut self.totals) {
+            if total.occurrences.is_empty() || occurrence.is_some_and(|code| total.occurrences.contains(&code)) {
+                *sum += match total.measure {
+                    Measure::Count => 1,
+                    Measure::FaceValue => face_value,
+                };
+            }
+        }
+    }
+
+    fn trailer(&mut self, trailer: &Trailer) {
+        self.trailer_seen = true;
+        if !trailer.is_retorno() {
+            return;
+        }
+        if trailer.has(Field::Direction) && trailer.direction != Some(2) {
+            let found = trailer.direction.map(|d| d.to_string()).unwrap_or_default();
+            self.fixed("direction", (2, 2), found, FieldProblem::Fixed { expected: 2 });
+        }
+        if trailer.has(Field::Service) && trailer.service != Some(1) {
+            let found = trailer.service.map(|s| format!("{s:02}")).unwrap_or_default();
+            self.fixed("service", (3, 4), found, FieldProblem::Fixed { expected: 1 });
+        }
+        if let (true, Some(expected)) = (trailer.has(Field::Bank), self.summary.bank) {
+            let found = trailer.bank.unwrap_or(0);
+            if found != expected {
+                self.problem(ProblemKind::Bank { expected, found });
+            }
+        }
+        let totals = std::mem::take(&mut self.totals);
+        for (total, computed) in trailer.profile().retorno_totals.iter().zip(totals) {
+            let declared = trailer.number_at(total.start, total.end).unwrap_or(0);
+            self.check(total.name, declared, computed);
+        }
     }
 
     fn add_boleto(&mut self, amount: u64) {

@@ -589,7 +589,7 @@ pub fn cnab240(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
     Ok(count)
 }
 
-/// Reads a CNAB400 cobrança remessa (Bradesco or Itaú): the file must validate strictly; then
+/// Reads a CNAB400 cobrança remessa (of any bank with a profile): the file must validate strictly; then
 /// each detail (type 1) becomes a payment to collect, from its pagador to the company, with the
 /// Pix key and TXID of the Pix record that follows it (Itaú type 3, Santander type 8) when there
 /// is one. The pagador's institution is not in a remessa: the record carries the upload's
@@ -626,12 +626,26 @@ pub fn cnab400(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
                 company = (participants::ispb_of(header.bank).map(str::to_owned), text(&header.company_name));
                 None
             }
-            Record::BradescoRetornoHeader(_) | Record::ItauRetornoHeader(_) => {
+            Record::Header(header) if header.is_retorno() => {
                 return Err(ParseError::at(
                     line,
                     "this is a retorno: it reports what became of boletos; only a remessa creates payments",
                 ));
             }
+            Record::Header(header) => {
+                let bank = header.bank.unwrap_or(0);
+                company = (participants::ispb_of(bank).map(str::to_owned), text(&header.company_name));
+                None
+            }
+            Record::Detail(d) => Some((
+                d.face_value.unwrap_or(0),
+                d.due_date,
+                text(&d.document_number),
+                text(&d.company_reference),
+                d.payer_document_type,
+                d.payer_document,
+                text(&d.payer_name),
+            )),
             Record::BradescoRemessaDetail(d) => Some((
                 d.amount,
                 d.due_date,

@@ -1,0 +1,451 @@
+//! Bank profiles: a CNAB400 cobrança layout as data.
+//!
+//! CNAB400 has no FEBRABAN master, but the banks' layouts are variations of one another: most
+//! put the occurrence at 109-110, the face value at 153-165 and the amount paid at 254-266. So a
+//! layout here is a base table of [`Column`]s (in [`banks`](super::banks)) and a bank's
+//! [`BankProfile`] lists only the columns where that bank departs from it: moved, of another
+//! kind, or absent. Adding a bank is adding one profile.
+
+use std::fmt;
+
+use compact_str::CompactString;
+
+use crate::layout::{Date, FieldProblem};
+
+/// What a column of a CNAB400 cobrança record means, whichever bank writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Field {
+    /// Position 2 of a header or trailer: `1` remessa, `2` retorno.
+    Direction,
+    /// `REMESSA` or `RETORNO`.
+    Literal,
+    /// Código do serviço: `01` cobrança.
+    Service,
+    /// `COBRANCA`.
+    ServiceName,
+    /// The company's code at the bank (convênio, código do beneficiário).
+    CompanyCode,
+    /// The company's name.
+    CompanyName,
+    /// The bank's COMPE code.
+    Bank,
+    /// The bank's name.
+    BankName,
+    /// Date the file was written.
+    WrittenOn,
+    /// The file's sequence number (NSA, aviso bancário).
+    FileNumber,
+    /// Tipo de inscrição of the company: 01 CPF, 02 CNPJ.
+    CompanyDocumentType,
+    /// CPF or CNPJ of the company.
+    CompanyDocument,
+    /// The company's own reference (uso da empresa, nº de controle do participante): what the
+    /// remessa sent, echoed by the retorno.
+    CompanyReference,
+    /// Nosso número: the bank's id of the boleto.
+    OurNumber,
+    /// Carteira.
+    Wallet,
+    /// Código de ocorrência (movimento).
+    Occurrence,
+    /// Date of the occurrence.
+    OccurredOn,
+    /// Seu número / nº do documento.
+    DocumentNumber,
+    /// Due date.
+    DueDate,
+    /// Face value (valor do título), centavos.
+    FaceValue,
+    /// Bank that collected the payment.
+    CollectingBank,
+    /// Agency that collected the payment.
+    CollectingAgency,
+    /// Tariff charged (despesas de cobrança), centavos.
+    Tariff,
+    /// IOF, centavos.
+    Iof,
+    /// Rebate (abatimento), centavos.
+    Rebate,
+    /// Discount granted, centavos.
+    Discount,
+    /// Amount the payer paid, centavos.
+    PaidAmount,
+    /// Interest (juros de mora), centavos.
+    Interest,
+    /// Fine (multa), centavos.
+    Fine,
+    /// Other credits, centavos.
+    OtherCredits,
+    /// Date the credit is (or is due to be) available.
+    CreditedOn,
+    /// Motivos of the occurrence: codes as the bank writes them.
+    Motives,
+    /// Date the boleto was issued.
+    IssuedOn,
+    /// Tipo de inscrição of the payer: 01 CPF, 02 CNPJ.
+    PayerDocumentType,
+    /// CPF or CNPJ of the payer.
+    PayerDocument,
+    /// The payer's name.
+    PayerName,
+    /// A trailer's count of boletos.
+    Count,
+    /// A trailer's total, centavos.
+    Total,
+    /// Nº sequencial do registro (395-400).
+    Sequence,
+}
+
+/// How a column is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ColumnKind {
+    /// Text or a code, Latin-1, left-aligned, kept as written (trailing blanks dropped).
+    Text,
+    /// Digits, zero-padded; blank reads as absent, and digits padded with blanks read.
+    Number,
+    /// An amount with two implied decimals, in centavos; blank or zero reads as absent, any
+    /// other non-digit is refused (where money is, nothing is guessed).
+    Amount,
+    /// A date `DDMMAA` (2000-2099); zeros or blanks read as absent.
+    Date6,
+    /// A date `AAAAMMDD`; zeros or blanks read as absent.
+    DateYmd,
+}
+
+/// One column: what it means, where it is, how it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Column {
+    /// What it means.
+    pub field: Field,
+    /// First position, 1-based; 0 in a profile's override says the bank has no such column.
+    pub start: u16,
+    /// Last position, inclusive.
+    pub end: u16,
+    /// How it is written.
+    pub kind: ColumnKind,
+}
+
+/// A column (a `const fn`, so that the tables read as the manuals print them).
+pub const fn col(field: Field, start: u16, end: u16, kind: ColumnKind) -> Column {
+    Column { field, start, end, kind }
+}
+
+/// An override saying that a bank's record has no such column.
+pub const fn absent(field: Field) -> Column {
+    Column { field, start: 0, end: 0, kind: ColumnKind::Text }
+}
+
+/// What an occurrence code means, so that a caller can act without a table of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Meaning {
+    /// The boleto was registered (entrada confirmada).
+    Entered,
+    /// Paid (liquidação).
+    Settled,
+    /// Refused (entrada rejeitada, instrução rejeitada).
+    Rejected,
+    /// Closed without payment (baixa).
+    WrittenOff,
+    /// A payment undone (estorno, cheque devolvido).
+    Reversed,
+    /// A tariff charged.
+    Tariff,
+    /// Anything else (changes confirmed, protest, information).
+    Other,
+}
+
+/// An occurrence code of a bank's code list: the code, the bank's text, what it means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Occurrence {
+    /// The code (109-110 at most banks).
+    pub code: u8,
+    /// The bank's text, as its manual prints it.
+    pub text: &'static str,
+    /// What it means.
+    pub meaning: Meaning,
+}
+
+/// An occurrence of a code list (a `const fn`, for the tables).
+pub const fn occ(code: u8, text: &'static str, meaning: Meaning) -> Occurrence {
+    Occurrence { code, text, meaning }
+}
+
+/// What a trailer total sums.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Measure {
+    /// How many details.
+    Count,
+    /// The sum of their face values, centavos.
+    FaceValue,
+}
+
+/// A count or sum a bank's retorno trailer declares, to reconcile with the details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TrailerTotal {
+    /// How a problem names it.
+    pub name: &'static str,
+    /// First position, 1-based.
+    pub start: u16,
+    /// Last position.
+    pub end: u16,
+    /// What it sums.
+    pub measure: Measure,
+    /// The occurrences it covers; empty for every detail.
+    pub occurrences: &'static [u8],
+}
+
+/// A bank's CNAB400 cobrança: where its records depart from the base layouts.
+#[derive(Debug, PartialEq, Eq)]
+pub struct BankProfile {
+    /// COMPE code.
+    pub bank: u16,
+    /// The bank's name.
+    pub name: &'static str,
+    /// Where the profile's positions come from (the bank's manual, or the public library whose
+    /// layout it follows).
+    pub source: &'static str,
+    /// Overrides of the base header.
+    pub header: &'static [Column],
+    /// Overrides of the base remessa detail.
+    pub remessa_detail: &'static [Column],
+    /// Overrides of the base retorno detail.
+    pub retorno_detail: &'static [Column],
+    /// Overrides of the base trailer of a retorno.
+    pub retorno_trailer: &'static [Column],
+    /// Overrides of the base trailer of a remessa.
+    pub remessa_trailer: &'static [Column],
+    /// Record types (position 1) that carry a boleto: `1`, and BB's `7` for convênios of 7 digits.
+    pub detail_types: &'static [u8],
+    /// The occurrence codes of a retorno, where they depart from the base list.
+    pub occurrences: &'static [Occurrence],
+    /// Trailer totals of a retorno that the bank fills, reconciled by [`validate`](super::validate).
+    pub retorno_totals: &'static [TrailerTotal],
+}
+
+impl BankProfile {
+    /// The profile of a bank, by COMPE code.
+    ///
+    /// ```
+    /// let sicredi = febraban_cnab::cnab400::BankProfile::for_bank(748).unwrap();
+    /// assert_eq!(sicredi.name, "Sicredi");
+    /// assert!(febraban_cnab::cnab400::BankProfile::for_bank(999).is_none());
+    /// ```
+    pub fn for_bank(bank: u64) -> Option<&'static BankProfile> {
+        super::banks::PROFILES.iter().copied().find(|profile| u64::from(profile.bank) == bank)
+    }
+
+    /// Every bank with a profile.
+    pub fn all() -> &'static [&'static BankProfile] {
+        super::banks::PROFILES
+    }
+
+    /// What an occurrence code of this bank's retornos means: the bank's list first, then the
+    /// base list; `None` for a code neither knows (an unknown code is never taken as paid).
+    ///
+    /// ```
+    /// use febraban_cnab::cnab400::{BankProfile, Meaning};
+    /// let itau = BankProfile::for_bank(341).unwrap();
+    /// assert_eq!(itau.occurrence(6).unwrap().meaning, Meaning::Settled);
+    /// // Itaú's 95 is a "baixa operacional": not a payment.
+    /// assert_eq!(itau.occurrence(95).unwrap().meaning, Meaning::WrittenOff);
+    /// assert!(itau.occurrence(87).is_none());
+    /// ```
+    pub fn occurrence(&self, code: u64) -> Option<Occurrence> {
+        let code = u8::try_from(code).ok()?;
+        self.occurrences.iter().chain(super::banks::BASE_OCCURRENCES).find(|o| o.code == code).copied()
+    }
+
+    /// The columns of a record: the base's, each replaced by the bank's override of the same
+    /// field (or dropped where the override says the bank has none), then the bank's own.
+    pub(super) fn columns(
+        base: &'static [Column],
+        overrides: &'static [Column],
+    ) -> impl Iterator<Item = Column> + 'static {
+        let replaced = base.iter().map(|column| *overrides.iter().find(|o| o.field == column.field).unwrap_or(column));
+        let added = overrides.iter().filter(|o| !base.iter().any(|column| column.field == o.field)).copied();
+        replaced.chain(added).filter(|column| column.start > 0)
+    }
+}
+
+/// A profile as records carry it: compared by bank, printed by name.
+#[derive(Clone, Copy)]
+pub(super) struct ProfileRef(pub(super) &'static BankProfile);
+
+impl fmt::Debug for ProfileRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({:03})", self.0.name, self.0.bank)
+    }
+}
+
+impl PartialEq for ProfileRef {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.bank == other.0.bank
+    }
+}
+
+impl Eq for ProfileRef {}
+
+/// A value of a column, as a record's field holds it.
+pub(super) trait Slot: Sized {
+    fn read(bytes: &[u8], kind: ColumnKind) -> Result<Self, FieldProblem>;
+    fn write(&self, out: &mut [u8], kind: ColumnKind) -> Result<(), FieldProblem>;
+}
+
+fn is_blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(|&b| b == b' ')
+}
+
+/// Digits, possibly padded with blanks on either side (real files write "556  " for 556).
+fn number(bytes: &[u8]) -> Result<Option<u64>, FieldProblem> {
+    let digits = bytes.trim_ascii();
+    if digits.is_empty() {
+        return Ok(None);
+    }
+    if digits.len() > 19 || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(FieldProblem::NotDigits);
+    }
+    Ok(Some(digits.iter().fold(0u64, |acc, b| acc * 10 + u64::from(b - b'0'))))
+}
+
+fn write_number(value: u64, out: &mut [u8]) -> Result<(), FieldProblem> {
+    let mut rest = value;
+    for slot in out.iter_mut().rev() {
+        *slot = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    if rest > 0 {
+        return Err(FieldProblem::TooLong { max: out.len(), found: value.to_string().len() });
+    }
+    Ok(())
+}
+
+impl Slot for Option<u64> {
+    fn read(bytes: &[u8], kind: ColumnKind) -> Result<Self, FieldProblem> {
+        match kind {
+            ColumnKind::Amount => {
+                if is_blank(bytes) {
+                    return Ok(None);
+                }
+                if !bytes.iter().all(u8::is_ascii_digit) {
+                    return Err(FieldProblem::NotDigits);
+                }
+                Ok(number(bytes)?.filter(|&value| value > 0))
+            }
+            _ => number(bytes),
+        }
+    }
+
+    fn write(&self, out: &mut [u8], kind: ColumnKind) -> Result<(), FieldProblem> {
+        match (self, kind) {
+            (Some(value), _) => write_number(*value, out),
+            // Absent: an amount is zeros; a number blank.
+            (None, ColumnKind::Amount) => write_number(0, out),
+            (None, _) => {
+                out.fill(b' ');
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Slot for u64 {
+    fn read(bytes: &[u8], _: ColumnKind) -> Result<Self, FieldProblem> {
+        number(bytes)?.ok_or(FieldProblem::NotDigits)
+    }
+
+    fn write(&self, out: &mut [u8], _: ColumnKind) -> Result<(), FieldProblem> {
+        write_number(*self, out)
+    }
+}
+
+impl Slot for CompactString {
+    fn read(bytes: &[u8], _: ColumnKind) -> Result<Self, FieldProblem> {
+        let text = bytes.trim_ascii_end();
+        if let Some(&b) = text.iter().find(|&&b| b < 0x20 || (0x7F..0xA0).contains(&b)) {
+            return Err(FieldProblem::Control(char::from(b)));
+        }
+        Ok(text.iter().map(|&b| char::from(b)).collect())
+    }
+
+    fn write(&self, out: &mut [u8], _: ColumnKind) -> Result<(), FieldProblem> {
+        out.fill(b' ');
+        for (n, c) in self.chars().enumerate() {
+            let Ok(byte) = u8::try_from(u32::from(c)) else { return Err(FieldProblem::Character(c)) };
+            if byte < 0x20 || (0x7F..0xA0).contains(&byte) {
+                return Err(FieldProblem::Control(c));
+            }
+            let Some(slot) = out.get_mut(n) else {
+                return Err(FieldProblem::TooLong { max: out.len(), found: self.chars().count() });
+            };
+            *slot = byte;
+        }
+        Ok(())
+    }
+}
+
+impl Slot for Option<Date> {
+    fn read(bytes: &[u8], kind: ColumnKind) -> Result<Self, FieldProblem> {
+        let Some(value) = number(bytes).map_err(|_| FieldProblem::Date)? else { return Ok(None) };
+        if value == 0 {
+            return Ok(None);
+        }
+        let (year, month, day) = match kind {
+            ColumnKind::DateYmd => (value / 10_000, value / 100 % 100, value % 100),
+            _ => (2000 + value % 100, value / 100 % 100, value / 10_000),
+        };
+        Date::new(year as u16, month as u8, day as u8).map(Some).ok_or(FieldProblem::Date)
+    }
+
+    fn write(&self, out: &mut [u8], kind: ColumnKind) -> Result<(), FieldProblem> {
+        let Some(date) = self else { return write_number(0, out) };
+        let (year, month, day) = (u64::from(date.year()), u64::from(date.month()), u64::from(date.day()));
+        match kind {
+            ColumnKind::DateYmd => write_number(year * 10_000 + month * 100 + day, out),
+            _ if (2000..2100).contains(&year) => write_number(day * 10_000 + month * 100 + year % 100, out),
+            _ => Err(FieldProblem::Date),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_padded_with_blanks_amounts_do_not() {
+        assert_eq!(<Option<u64>>::read(b"556  ", ColumnKind::Number), Ok(Some(556)));
+        assert_eq!(<Option<u64>>::read(b"  111", ColumnKind::Number), Ok(Some(111)));
+        assert_eq!(<Option<u64>>::read(b"     ", ColumnKind::Number), Ok(None));
+        assert_eq!(<Option<u64>>::read(b"5 56 ", ColumnKind::Number), Err(FieldProblem::NotDigits));
+        assert_eq!(<Option<u64>>::read(b"  150", ColumnKind::Amount), Err(FieldProblem::NotDigits));
+        assert_eq!(<Option<u64>>::read(b"00000", ColumnKind::Amount), Ok(None));
+        assert_eq!(<Option<u64>>::read(b"     ", ColumnKind::Amount), Ok(None));
+        assert_eq!(<Option<u64>>::read(b"00150", ColumnKind::Amount), Ok(Some(150)));
+        assert_eq!(u64::read(b"     ", ColumnKind::Number), Err(FieldProblem::NotDigits));
+    }
+
+    #[test]
+    fn dates_of_both_orders_and_absent_ones() {
+        assert_eq!(<Option<Date>>::read(b"050916", ColumnKind::Date6), Ok(Date::new(2016, 9, 5)));
+        assert_eq!(<Option<Date>>::read(b"20161205", ColumnKind::DateYmd), Ok(Date::new(2016, 12, 5)));
+        assert_eq!(<Option<Date>>::read(b"      ", ColumnKind::Date6), Ok(None));
+        assert_eq!(<Option<Date>>::read(b"000000", ColumnKind::Date6), Ok(None));
+        assert_eq!(<Option<Date>>::read(b"310216", ColumnKind::Date6), Err(FieldProblem::Date));
+        let mut out = [b' '; 8];
+        Date::new(2016, 12, 5).write(&mut out, ColumnKind::DateYmd).unwrap();
+        assert_eq!(&out, b"20161205");
+    }
+
+    #[test]
+    fn text_keeps_latin1_and_refuses_controls() {
+        assert_eq!(CompactString::read(b"COBRAN\xC7A  ", ColumnKind::Text).unwrap(), "COBRANÇA");
+        assert!(CompactString::read(b"A\x01", ColumnKind::Text).is_err());
+        let mut out = [b'x'; 6];
+        CompactString::from("AÇ").write(&mut out, ColumnKind::Text).unwrap();
+        assert_eq!(&out, b"A\xC7    ");
+    }
+}
