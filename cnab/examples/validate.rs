@@ -7,10 +7,10 @@
 //! ```
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::process::exit;
 
-use febraban_cnab::{Problem, ProblemKind, ReadErrorKind, ReadOptions, Report, validate};
+use febraban_cnab::{Problem, ProblemKind, ReadErrorKind, ReadOptions, Report, validate_file};
 use serde_json::{Value, json};
 
 fn problem_json(problem: &Problem) -> Value {
@@ -72,15 +72,10 @@ fn main() {
             exit(2);
         }
     };
-    let mut input = BufReader::with_capacity(64 * 1024, file);
-    // A CNAB400 line is 400 characters and a CNAB240 line 240: the first line tells.
-    let first = input.fill_buf().map(|buffer| buffer.split(|&b| b == b'\n').next().map_or(0, <[u8]>::len)).unwrap_or(0);
+    let input = BufReader::with_capacity(64 * 1024, file);
     let options = ReadOptions { lenient, ..Default::default() };
-    let (format, report) = if first > 320 {
-        ("CNAB400", febraban_cnab::cnab400::validate(input, options))
-    } else {
-        ("CNAB240", validate(input, options))
-    };
+    let (layout, report) = validate_file(input, options);
+    let format = layout.name();
     if as_json {
         print_json(path, format, &report)
     } else {

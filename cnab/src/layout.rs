@@ -29,7 +29,7 @@ pub enum Kind {
     Alpha,
     /// Free text (names, addresses, messages): written upper-case ASCII, accents folded.
     Text,
-    /// A date `DDMMAAAA`; zeros when none.
+    /// A date `DDMMAAAA`; zeros (or blanks, as some banks write) when none.
     Date8,
     /// A date `DDMMAA` (CNAB400), years 2000-2099; zeros when none.
     Date6,
@@ -447,7 +447,7 @@ impl Column for Text {
     }
 }
 
-/// A date `DDMMAAAA`; all zeros for none.
+/// A date `DDMMAAAA`; all zeros for none (all blanks read as none too).
 #[derive(Debug)]
 pub struct Date8;
 
@@ -456,6 +456,11 @@ impl Column for Date8 {
     const KIND: Kind = Kind::Date8;
 
     fn read(bytes: &[u8]) -> Result<Option<Date>, FieldProblem> {
+        // Banks leave an optional date blank as often as zero: both read as none (and write
+        // back as zeros, FEBRABAN's form).
+        if trim_blanks_end(bytes).is_empty() {
+            return Ok(None);
+        }
         let value = digits_value(bytes).map_err(|_| FieldProblem::Date)?;
         if value == 0 {
             return Ok(None);
@@ -738,6 +743,8 @@ mod tests {
     fn dates() {
         assert_eq!(Date8::read(b"29022024"), Ok(Date::new(2024, 2, 29)));
         assert_eq!(Date8::read(b"00000000"), Ok(None));
+        assert_eq!(Date8::read(b"        "), Ok(None));
+        assert_eq!(Date8::read(b"0102    "), Err(FieldProblem::Date));
         assert_eq!(Date8::read(b"31042024"), Err(FieldProblem::Date));
         assert_eq!(Date8::read(b"2024-01-"), Err(FieldProblem::Date));
         let mut out = [b' '; 8];

@@ -72,7 +72,7 @@ pub use layout::{Date, FieldError, WriteOptions};
 pub use occurrence::{Occurrence, occurrences};
 pub use profile::Profile;
 pub use reader::{Cnab240, Format, ReadError, ReadErrorKind, ReadOptions, Reader, Warning, WarningKind};
-pub use validate::{Problem, ProblemKind, Report, Summary, Validator, validate};
+pub use validate::{FileLayout, Problem, ProblemKind, Report, Summary, Validator, validate, validate_file};
 pub use writer::{
     CobrancaBatch, CobrancaFile, LineEnding, MAX_BATCH_DETAILS, PaymentBatch, PaymentFile, PaymentFileWriter,
     WriteError, WriterOptions,

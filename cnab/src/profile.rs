@@ -25,3 +25,22 @@ impl Profile {
         }
     }
 }
+
+/// Banks whose CNAB240 cobrança batch trailers leave the boleto counts and amounts (24-115) at
+/// zero: a validator warns instead of reconciling them, as the bank's readers do. The record
+/// count (18-23) is still reconciled.
+const COBRANCA_TOTALS_LEFT_AT_ZERO: &[(u64, &str)] = &[
+    // Banco do Brasil's cobrança retorno (batch layout 020), as the corpus's retorno shows it.
+    (1, "Banco do Brasil"),
+    // SIGCB's retorno layout fills only the record count; the corpus's retorno shows it.
+    (104, "Caixa"),
+    // Cresol's 240 layout (file 084, batch 042), as laravel-boleto's fixture writes it.
+    (133, "Cresol"),
+    // Unicred's 240 layout (file 082, batch 041), as br_boleto's fixture writes it.
+    (136, "Unicred"),
+];
+
+/// Whether `bank` leaves its cobrança batch trailer's totals at zero.
+pub(crate) fn leaves_cobranca_totals_at_zero(bank: u64) -> bool {
+    COBRANCA_TOTALS_LEFT_AT_ZERO.iter().any(|&(code, _)| code == bank)
+}

@@ -149,6 +149,12 @@ pub enum WarningKind {
     ByteOrderMark,
     /// A blank character one past the record's width (the 241st or 401st), dropped.
     TrailingBlank,
+    /// A cobrança batch trailer whose boleto counts and amounts are zero, from a bank that
+    /// leaves them so: not reconciled.
+    CobrancaTotalsLeftAtZero {
+        /// The file's bank.
+        bank: u64,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -161,6 +167,11 @@ impl fmt::Display for Warning {
             WarningKind::TrailingBlank => {
                 write!(f, "line {}: blank character past the record's end dropped", self.line)
             }
+            WarningKind::CobrancaTotalsLeftAtZero { bank } => write!(
+                f,
+                "line {}: the batch trailer's boleto counts and amounts are zero, as bank {bank:03} leaves them: not reconciled",
+                self.line
+            ),
         }
     }
 }

@@ -6,8 +6,8 @@ use std::fmt;
 use std::io::BufRead;
 
 use crate::cnab240::{FORM_PIX_QR_CODE, Record};
-use crate::profile::Profile;
-use crate::reader::{ReadError, ReadErrorKind, ReadOptions, Reader, Warning};
+use crate::profile::{Profile, leaves_cobranca_totals_at_zero};
+use crate::reader::{ReadError, ReadErrorKind, ReadOptions, Reader, Warning, WarningKind};
 
 /// A problem of a file, with the line where it shows.
 #[derive(Debug)]
@@ -182,6 +182,7 @@ pub struct Validator {
     header_seen: bool,
     trailer_seen: bool,
     line: usize,
+    warnings: Vec<Warning>,
 }
 
 impl Validator {
@@ -196,6 +197,7 @@ impl Validator {
             header_seen: false,
             trailer_seen: false,
             line: 0,
+            warnings: Vec::new(),
         }
     }
 
@@ -290,6 +292,13 @@ impl Validator {
                     [trailer.simple_count, trailer.linked_count, trailer.pledged_count, trailer.discounted_count];
                 let amounts =
                     [trailer.simple_amount, trailer.linked_amount, trailer.pledged_amount, trailer.discounted_amount];
+                let unused = counts.iter().flatten().sum::<u64>() == 0 && amounts.iter().sum::<u64>() == 0;
+                if let Some(bank) = self.summary.bank.filter(|&bank| unused && leaves_cobranca_totals_at_zero(bank)) {
+                    // The bank's profile says it leaves them at zero: nothing to reconcile.
+                    let kind = WarningKind::CobrancaTotalsLeftAtZero { bank };
+                    self.warnings.push(Warning { line: self.line, kind });
+                    return;
+                }
                 self.check(
                     "batch trailer boleto counts (24-29, 47-52, 70-75, 93-98)",
                     counts.iter().flatten().sum(),
@@ -417,7 +426,7 @@ impl Validator {
         if !self.trailer_seen {
             self.misplaced("file trailer", "is missing");
         }
-        Report { summary: self.summary, problems: self.problems, warnings: Vec::new() }
+        Report { summary: self.summary, problems: self.problems, warnings: self.warnings }
     }
 }
 
@@ -510,6 +519,54 @@ pub fn validate<R: BufRead>(input: R, options: ReadOptions) -> Report {
         }
     }
     let mut report = validator.unwrap_or_else(|| Validator::new(reader.profile())).finish();
-    report.warnings = reader.warnings().to_vec();
+    report.warnings.splice(0..0, reader.warnings().iter().cloned());
     report
+}
+
+/// The two layouts of a bank file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FileLayout {
+    /// FEBRABAN CNAB240.
+    Cnab240,
+    /// CNAB400.
+    Cnab400,
+}
+
+impl FileLayout {
+    /// The layout a file's first line tells: a CNAB400 line is 400 characters, a CNAB240 line
+    /// 240 (past the midpoint, a right-trimmed or overlong line still tells).
+    ///
+    /// ```
+    /// use febraban_cnab::FileLayout;
+    /// assert_eq!(FileLayout::of(&[b'0'; 400]), FileLayout::Cnab400);
+    /// assert_eq!(FileLayout::of(b"341000000"), FileLayout::Cnab240);
+    /// ```
+    pub fn of(start: &[u8]) -> Self {
+        let first = start.split(|&b| b == b'\n').next().map_or(0, <[u8]>::len);
+        if first > 320 { FileLayout::Cnab400 } else { FileLayout::Cnab240 }
+    }
+
+    /// `CNAB240` or `CNAB400`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileLayout::Cnab240 => "CNAB240",
+            FileLayout::Cnab400 => "CNAB400",
+        }
+    }
+}
+
+/// Validates a CNAB240 or CNAB400 file, told apart by its first line ([`FileLayout::of`]).
+///
+/// ```
+/// let (layout, report) = febraban_cnab::validate_file(&[b' '; 400][..], Default::default());
+/// assert_eq!(layout, febraban_cnab::FileLayout::Cnab400);
+/// assert!(!report.is_valid());
+/// ```
+pub fn validate_file<R: BufRead>(mut input: R, options: ReadOptions) -> (FileLayout, Report) {
+    let layout = input.fill_buf().map(FileLayout::of).unwrap_or(FileLayout::Cnab240);
+    let report = match layout {
+        FileLayout::Cnab240 => validate(input, options),
+        FileLayout::Cnab400 => crate::cnab400::validate(input, options),
+    };
+    (layout, report)
 }

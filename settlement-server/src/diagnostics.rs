@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use ariadne::{Config, Label, Report, ReportKind, Source};
-use febraban_cnab::{Problem, ProblemKind, ReadErrorKind, ReadOptions, Report as CnabReport};
+use febraban_cnab::{Problem, ProblemKind, ReadErrorKind, ReadOptions};
 
 /// Renders one diagnostic: `message` about `source` (named `name`), the label under `span`.
 fn render(name: &str, source: &str, span: Range<usize>, message: &str, label: &str, color: bool) -> String {
@@ -69,14 +69,9 @@ fn problem(path: &str, bytes: &[u8], problem: &Problem, color: bool) -> String {
 /// Validates a CNAB240 or CNAB400 file (told apart by its first line's length): a summary, then
 /// each problem with its line and columns. Returns the text and whether the file is valid.
 pub fn cnab(path: &str, bytes: &[u8], lenient: bool, color: bool) -> (String, bool) {
-    let first = bytes.split(|&b| b == b'\n').next().map_or(0, <[u8]>::len);
     let options = ReadOptions { lenient, ..Default::default() };
-    let (format, report): (&str, CnabReport) = if first > 320 {
-        ("CNAB400", febraban_cnab::cnab400::validate(bytes, options))
-    } else {
-        ("CNAB240", febraban_cnab::validate(bytes, options))
-    };
-    let mut out = format!("{path}: {format}, {}\n", report.summary);
+    let (layout, report) = febraban_cnab::validate_file(bytes, options);
+    let mut out = format!("{path}: {}, {}\n", layout.name(), report.summary);
     for warning in &report.warnings {
         out.push_str(&format!("warning: {warning}\n"));
     }

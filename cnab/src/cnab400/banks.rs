@@ -290,7 +290,13 @@ pub(super) static SICOOB: BankProfile = BankProfile {
     source: "laravel-boleto's Bancoob retorno 400 and br_boleto's Sicoob fixture (no manual read)",
     header: &[],
     remessa_detail: &[],
-    retorno_detail: &[col(OurNumber, 63, 74, Text), col(CreditedOn, 176, 181, Date6), col(Tariff, 182, 188, Amount)],
+    retorno_detail: &[
+        col(OurNumber, 63, 74, Text),
+        col(CreditedOn, 176, 181, Date6),
+        col(Tariff, 182, 188, Amount),
+        // 319-328 holds other data in Sicoob's files; no source places its motivos.
+        absent(Motives),
+    ],
     // 2-3 `02`, the bank at 4-6, then the cooperative's name and address.
     retorno_trailer: &[absent(Direction), absent(Service), col(Bank, 4, 6, Number)],
     remessa_trailer: &[],
@@ -310,6 +316,8 @@ pub(super) static SICREDI: BankProfile = BankProfile {
         absent(CompanyDocumentType),
         absent(CompanyDocument),
         absent(CompanyReference),
+        // The tipo de cobrança (`C`, com registro), which br_boleto reads as the carteira.
+        col(Wallet, 14, 14, Text),
         col(OurNumber, 48, 62, Text),
         col(CreditedOn, 329, 336, DateYmd),
     ],

@@ -1,0 +1,265 @@
+//! Every file of the corpus against its manifest (`corpus/cnab/expected.json`): the verdict in
+//! strict and in lenient mode, the reason an irregular file is refused, and the values its
+//! source library's own tests assert of the CNAB400 files.
+//!
+//! Where the crate does not yet agree with the manifest, the file is in [`NOT_YET`] with why; the
+//! test fails both when a file outside that list disagrees and when a file in it agrees (so the
+//! list only shrinks, and says where the crate stands).
+
+mod common;
+
+use common::corpus_file;
+use febraban_cnab::cnab400::{Cnab400, Record};
+use febraban_cnab::{ProblemKind, ReadErrorKind, ReadOptions, Reader, validate_file};
+use serde_json::Value;
+
+/// Files whose verdict (strict, lenient) the crate does not give yet, and why.
+const NOT_YET: &[(&str, &str)] = &[
+    (
+        "IRREGULAR_sicoob-756_cnab240_cobranca_retorno_T-U_right-trimmed_brcobranca_CNAB240SICOOB.RET",
+        "lenient: Sicoob's CNAB240 header fields from 126 on sit 17 positions early; no CNAB240 profile yet",
+    ),
+    (
+        "IRREGULAR_ailos-085_cnab240_cobranca_retorno_T-U_right-trimmed_brcobranca_CNAB240AILOS.RET",
+        "lenient: Ailos writes Sicoob's shifted CNAB240 header; no CNAB240 profile yet",
+    ),
+    (
+        "IRREGULAR_santander-033_cnab240_cobranca_retorno_T-U-Y03_pix_file-trailer-lote7031_laravel-boleto_santander_pix_liquidacao_chave.ret",
+        "lenient: Santander's CNAB240 cobrança (account numbers padded with blanks, its T positions, Y-03)",
+    ),
+    (
+        "santander-033_cnab240_pagamentos_retorno_O-Z_autogeral-CNAB_FORN_TCVJ_05_110313P_MOV.TXT",
+        "segments O and Z are not declared yet",
+    ),
+    (
+        "santander-033_cnab240_pagamentos_retorno_N-Z_autogeral-CNAB_FORN_TCVJ_05_310113P_MOV.TXT",
+        "segments N and Z are not declared yet",
+    ),
+    (
+        "daycoval-707_cnab240_pagamentos_remessa_A-B_marcodpt-cnab_daycoval.txt",
+        "the batch header's address number is padded with blanks (\"556  \"); CNAB240 numbers do not read so yet",
+    ),
+    (
+        "itau-341_cnab240_extrato_retorno_E_autogeral-CNAB_BL22053C.RET",
+        "the bank statement (batch E, segment E) is not declared yet",
+    ),
+];
+
+/// Irregular files refused, but not yet for the manifest's reason, and why.
+const REFUSED_UNREAD: &[(&str, &str)] = &[(
+    "IRREGULAR_bradesco-237_cnab240_extrato_retorno_E_saldo-final-mismatch_marcodpt-cnab_bradesco.txt",
+    "refused because the bank statement (batch E) is not declared yet, not for its final balance",
+)];
+
+fn manifest() -> Option<Vec<Value>> {
+    let bytes = corpus_file("expected.json")?;
+    Some(serde_json::from_slice(&bytes).expect("expected.json is JSON"))
+}
+
+fn verdict(bytes: &[u8], lenient: bool) -> (&'static str, Vec<String>, bool) {
+    let (_, report) = validate_file(bytes, ReadOptions { lenient, ..Default::default() });
+    let unknown_layout = report.problems.iter().any(|p| {
+        matches!(p.kind, ProblemKind::Read(ReadErrorKind::UnknownLayout { .. } | ReadErrorKind::BatchKind(_)))
+    });
+    let problems = report.problems.iter().map(ToString::to_string).collect();
+    (if report.is_valid() { "valid" } else { "refuse" }, problems, unknown_layout)
+}
+
+#[test]
+fn every_corpus_file_gets_the_manifests_verdict() {
+    let Some(manifest) = manifest() else { return };
+    assert_eq!(manifest.len(), 40, "the manifest lists 40 files");
+    let mut disagree = Vec::new();
+    let mut agreed = (0, 0);
+    for entry in &manifest {
+        let name = entry["file"].as_str().expect("file");
+        let bytes = corpus_file(name).expect("every listed file is in the corpus");
+        let (strict, strict_problems, strict_unknown) = verdict(&bytes, false);
+        let (lenient, lenient_problems, _) = verdict(&bytes, true);
+        agreed.0 += usize::from(strict == entry["verdict"]);
+        agreed.1 += usize::from(lenient == entry["lenient"]);
+        if strict != entry["verdict"] || lenient != entry["lenient"] {
+            disagree.push((name, strict, lenient, strict_problems, lenient_problems));
+        }
+        let listed = NOT_YET.iter().chain(REFUSED_UNREAD).any(|(file, _)| *file == name);
+        if name.starts_with("IRREGULAR_") && !listed {
+            assert!(!strict_unknown, "{name} is refused for an unknown layout, not for what is wrong with it");
+        }
+    }
+    eprintln!("strict verdicts agree: {} of 40; lenient: {} of 40", agreed.0, agreed.1);
+    let unexpected: Vec<_> = disagree.iter().filter(|d| !NOT_YET.iter().any(|(file, _)| *file == d.0)).collect();
+    assert!(unexpected.is_empty(), "verdicts other than the manifest's: {unexpected:#?}");
+    let now_agree: Vec<_> =
+        NOT_YET.iter().filter(|(file, _)| !disagree.iter().any(|d| d.0 == *file)).map(|(file, _)| file).collect();
+    assert!(now_agree.is_empty(), "these files now get the manifest's verdict: take them off NOT_YET: {now_agree:?}");
+}
+
+/// The problem each irregular CNAB400 file is refused for, as the manifest's reasons say.
+#[test]
+fn irregular_cnab400_files_are_refused_for_the_manifests_reason() {
+    let cases = [
+        (
+            "IRREGULAR_banrisul-041_cnab400_cobranca_retorno_trailer-bank-237_brcobranca_CNAB400BANRISUL.RET",
+            "line 3: bank 237 where the file header says 41",
+        ),
+        (
+            "IRREGULAR_santander-033_cnab400_cobranca_retorno_pix-tipo2_trailer-bank-341_brcobranca_CNAB400SANTANDER.RET",
+            "line 55: bank 341 where the file header says 33",
+        ),
+        (
+            "IRREGULAR_caixa-104_cnab400_cobranca_retorno_zero-filled-header-trailer_no-final-newline_laravel-boleto_cef.ret",
+            "line 1: service (10-11) \"00\": expected 1 (zero-padded)",
+        ),
+        (
+            "IRREGULAR_caixa-104_cnab400_cobranca_retorno_zero-filled-header-trailer_no-final-newline_laravel-boleto_cef.ret",
+            "line 3: direction (2-2) \"0\": expected 2 (zero-padded)",
+        ),
+        (
+            "IRREGULAR_itau-341_cnab444_cobranca_remessa_444-char-detail_brcobranca_remessa-itau-cnab444.rem",
+            "line 2: line is 444 characters long; the format's lines are 400",
+        ),
+    ];
+    for (name, expected) in cases {
+        let Some(bytes) = corpus_file(name) else { return };
+        for lenient in [false, true] {
+            let (verdict, problems, _) = verdict(&bytes, lenient);
+            assert_eq!(verdict, "refuse", "{name}");
+            assert!(problems.iter().any(|p| p == expected), "{name}: {expected:?} not in {problems:#?}");
+        }
+    }
+}
+
+/// An asserted value as this crate reads it: amounts in centavos, dates as `DDMMAAAA`.
+fn normalize(value: &str) -> String {
+    let value = value.trim();
+    if let Some((units, cents)) = value.split_once('.') {
+        if units.bytes().all(|b| b.is_ascii_digit()) && cents.len() <= 2 && cents.bytes().all(|b| b.is_ascii_digit()) {
+            let centavos: u64 = format!("{units}{cents:0<2}").parse().unwrap_or(0);
+            return centavos.to_string();
+        }
+    }
+    if let [day, month, year] = value.split('/').collect::<Vec<_>>()[..] {
+        return format!("{day}{month}{year}");
+    }
+    value.to_string()
+}
+
+fn amount(value: Option<u64>) -> String {
+    value.unwrap_or(0).to_string()
+}
+
+fn date(value: Option<febraban_cnab::Date>) -> String {
+    value.map(|d| format!("{:02}{:02}{}", d.day(), d.month(), d.year())).unwrap_or_default()
+}
+
+/// What this crate reads for a field an asserting test names; `None` for a value the library
+/// computes or looks up (a bank's name in its own table), which no column holds.
+fn read_value(field: &str, record: &Record, records: &[(usize, Record)]) -> Option<String> {
+    let field = field.to_lowercase();
+    let details = records.iter().filter(|(_, r)| matches!(r, Record::Detail(_))).count();
+    if field.starts_with("pagamentos.size (brcobranca counts every line after the header") {
+        return Some((records.len() - 1).to_string());
+    }
+    if field == "pagamentos.size" || field == "details" {
+        return Some(details.to_string());
+    }
+    if let Record::Header(header) = record {
+        return match field.as_str() {
+            "codigo_banco" | "header 77-79" => header.bank.map(|b| format!("{b:03}")),
+            "header 10-11" => header.service.map(|s| format!("{s:02}")),
+            f if f.starts_with("header 27-46") => Some(header.company_code.trim_start_matches('0').to_string()),
+            _ => None,
+        };
+    }
+    if let Record::SantanderPixRetorno(pix) = record {
+        return match field.as_str() {
+            "codigo_registro" => Some("2".into()),
+            "tipo_chave_dict" => pix.key_type.map(|k| k.to_string()),
+            "codigo_chave_dict" => Some(pix.key_or_location.to_string()),
+            "txid" => Some(pix.txid.to_string()),
+            _ => None,
+        };
+    }
+    let Record::Detail(d) = record else { return None };
+    let value = match field.as_str() {
+        "sequencial" => format!("{:06}", d.sequence),
+        "nosso_numero" | "nosso número" => d.our_number.to_string(),
+        "carteira" => d.wallet.to_string(),
+        "codigo_ocorrencia" | "occurrence 109-110" | "detail 1 occurrence 109-110" => {
+            format!("{:02}", d.occurrence_code.unwrap_or(0))
+        }
+        "data_ocorrencia" | "data ocorrência" => date(d.occurred_on),
+        "data_vencimento" | "vencimento" => date(d.due_date),
+        "data_credito" | "data crédito" => date(d.credited_on),
+        "valor_titulo" | "valor do título" => amount(d.face_value),
+        "valor_tarifa" | "tarifa" => amount(d.tariff),
+        "valor_recebido" | "valor_pago" => amount(d.paid_amount),
+        "valor recebido" => amount(d.paid_amount),
+        "juros_mora" | "mora" => amount(d.interest),
+        "motivo_ocorrencia" | "motivo_ocorrencia_original_1" => d.motives.get(..2).unwrap_or("").to_string(),
+        "sacado_nome" => d.payer_name.to_string(),
+        "nº controle do participante (trimmed)" => d.company_reference.trim().to_string(),
+        _ => return None,
+    };
+    Some(value)
+}
+
+/// Asserted values this crate reads otherwise, with why.
+const READ_OTHERWISE: &[(&str, &str, &str)] = &[(
+    "sicredi-748_cnab400_cobranca_retorno_br_boleto_sicredi.ret",
+    "data_credito",
+    "br_boleto leaves it empty; Sicredi's manual (p.52-54) puts the expected credit date at 329-336, AAAAMMDD",
+)];
+
+#[test]
+fn cnab400_values_asserted_by_the_source_libraries_read_the_same() {
+    let Some(manifest) = manifest() else { return };
+    let mut checked = 0;
+    for entry in manifest.iter().filter(|e| e["layout"] == "CNAB400") {
+        let name = entry["file"].as_str().expect("file");
+        let bytes = corpus_file(name).expect("listed file");
+        let options = ReadOptions { lenient: true, ..Default::default() };
+        let records: Vec<(usize, Record)> =
+            Reader::with_format(bytes.as_slice(), options, Cnab400::default()).filter_map(Result::ok).collect();
+        for assertion in entry["asserted_by_source"].as_array().into_iter().flatten() {
+            let field = assertion["field"].as_str().expect("field");
+            if READ_OTHERWISE.iter().any(|(file, f, _)| *file == name && *f == field) {
+                continue;
+            }
+            let record = match assertion["line"].as_u64() {
+                Some(line) => records.iter().find(|(n, _)| *n as u64 == line).map(|(_, r)| r),
+                None => records.first().map(|(_, r)| r),
+            };
+            let Some(record) = record else { panic!("{name}: line {} did not read", assertion["line"]) };
+            let Some(found) = read_value(field, record, &records) else { continue };
+            let expected = match &assertion["value"] {
+                Value::Null => String::new(),
+                value => normalize(value.as_str().unwrap_or_default()),
+            };
+            let mut expected = expected;
+            let is_date = field.contains("data") || field.contains("vencimento");
+            if is_date && expected.len() == 6 && expected != "000000" && expected.bytes().all(|b| b.is_ascii_digit()) {
+                // DDMMAA, as CNAB400 writes it: the crate reads the years 2000-2099.
+                expected = format!("{}20{}", &expected[..4], &expected[4..]);
+            }
+            let is_amount = ["valor", "tarifa", "mora", "juros"].iter().any(|w| field.contains(w));
+            if is_amount && expected.bytes().all(|b| b.is_ascii_digit()) {
+                // Raw digits with two implied decimals: centavos.
+                expected = expected.trim_start_matches('0').to_string();
+            }
+            let found = normalize(&found);
+            // Absent and zero are one (a blank or zero amount or date reads as absent).
+            let same = found == expected
+                || (expected.trim_matches('0').is_empty() && found.trim_matches('0').is_empty())
+                || expected == "[]" && found.is_empty();
+            assert!(
+                same,
+                "{name} line {}: {field}: the library asserts {expected:?}, read {found:?}",
+                assertion["line"]
+            );
+            checked += 1;
+        }
+    }
+    eprintln!("{checked} asserted CNAB400 values read the same");
+    assert!(checked >= 100, "only {checked} asserted values were compared");
+}
