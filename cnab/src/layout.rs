@@ -16,8 +16,11 @@ pub enum Kind {
     /// Digits, right-aligned, zero-padded (the manuals' "Num").
     Num,
     /// Digits, or all blank when the value is not informed (agency and account of a Pix
-    /// payment by key, ISPB).
+    /// payment by key, ISPB); digits padded with blanks read.
     OptionalNum,
+    /// Digits of an identifier (a CPF or CNPJ), zero-padded; padded with blanks, or blank, they
+    /// read too (blank as 0).
+    PaddedNum,
     /// A long run of digits kept as text (a 44-digit barcode).
     Digits,
     /// A number with implied decimals: `decimals` digits after an invisible point.
@@ -239,7 +242,8 @@ impl Column for Num {
     }
 }
 
-/// Digits, or all blank for "not informed".
+/// Digits, or all blank for "not informed". Digits padded with blanks on either side (`  111`,
+/// as some banks write an account) read too, and write back zero-padded.
 #[derive(Debug)]
 pub struct OptNum;
 
@@ -248,10 +252,11 @@ impl Column for OptNum {
     const KIND: Kind = Kind::OptionalNum;
 
     fn read(bytes: &[u8]) -> Result<Option<u64>, FieldProblem> {
-        if trim_blanks_end(bytes).is_empty() {
+        let digits = bytes.trim_ascii();
+        if digits.is_empty() {
             return Ok(None);
         }
-        digits_value(bytes).map(Some)
+        digits_value(digits).map(Some)
     }
 
     fn write(value: &Option<u64>, out: &mut [u8], _: &WriteOptions) -> Result<(), FieldProblem> {
@@ -259,6 +264,25 @@ impl Column for OptNum {
             Some(value) => write_digits(*value, out),
             None => Ok(()),
         }
+    }
+}
+
+/// The digits of an identifier (a CPF or CNPJ): zero-padded as FEBRABAN writes them, or padded
+/// with blanks on either side as some writers do (`80939126907   `); all blank reads as 0. Written
+/// zero-padded.
+#[derive(Debug)]
+pub struct PaddedNum;
+
+impl Column for PaddedNum {
+    type Value = u64;
+    const KIND: Kind = Kind::PaddedNum;
+
+    fn read(bytes: &[u8]) -> Result<u64, FieldProblem> {
+        Ok(OptNum::read(bytes)?.unwrap_or(0))
+    }
+
+    fn write(value: &u64, out: &mut [u8], _: &WriteOptions) -> Result<(), FieldProblem> {
+        write_digits(*value, out)
     }
 }
 
@@ -730,6 +754,11 @@ mod tests {
         assert_eq!(Num::read(b"00042"), Ok(42));
         assert_eq!(Num::read(b"00 42"), Err(FieldProblem::NotDigits));
         assert_eq!(Num::read(b"     "), Err(FieldProblem::NotDigits));
+        assert_eq!(OptNum::read(b"  111"), Ok(Some(111)));
+        assert_eq!(OptNum::read(b"556  "), Ok(Some(556)));
+        assert_eq!(OptNum::read(b"5 56 "), Err(FieldProblem::NotDigits));
+        assert_eq!(PaddedNum::read(b"80939126907   "), Ok(80_939_126_907));
+        assert_eq!(PaddedNum::read(b"     "), Ok(0));
         let mut out = [b' '; 5];
         Num::write(&42, &mut out, &WriteOptions::default()).unwrap();
         assert_eq!(&out, b"00042");

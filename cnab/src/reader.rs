@@ -359,9 +359,11 @@ impl Format for Cnab240 {
             }
             b'1' => match line[8] {
                 b'C' | b'D' => {
-                    let header = PaymentBatchHeader::parse(line).map_err(field)?;
-                    self.batch = Some(BatchKind::Payments(header.entry_form));
-                    Record::PaymentBatchHeader(header)
+                    // The batch opens even when another column of its header does not read, so
+                    // that one bad value does not make every segment after it homeless.
+                    let entry_form = crate::layout::read_column::<crate::layout::Num>(line, 12, 13).unwrap_or(0);
+                    self.batch = Some(BatchKind::Payments(entry_form));
+                    Record::PaymentBatchHeader(PaymentBatchHeader::parse(line).map_err(field)?)
                 }
                 b'R' | b'T' => {
                     self.batch = Some(BatchKind::Cobranca);

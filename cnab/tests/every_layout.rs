@@ -41,7 +41,9 @@ fn fill(column: &mut [u8], kind: Kind, random: &mut Random) {
     match kind {
         Kind::Fixed => {}
         Kind::Blank => column.fill(b' '),
-        Kind::Num | Kind::Money { .. } | Kind::Digits => column.iter_mut().for_each(|b| *b = random.pick(DIGITS)),
+        Kind::Num | Kind::PaddedNum | Kind::Money { .. } | Kind::Digits => {
+            column.iter_mut().for_each(|b| *b = random.pick(DIGITS))
+        }
         Kind::OptionalNum if random.below(3) == 0 => column.fill(b' '),
         Kind::OptionalNum => column.iter_mut().for_each(|b| *b = random.pick(DIGITS)),
         Kind::Text => column.iter_mut().for_each(|b| *b = random.pick(TEXT)),

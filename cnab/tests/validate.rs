@@ -219,3 +219,16 @@ fn cobranca_trailer_counts_of_zero_keep_their_blanks() {
         .unwrap();
     assert_eq!(again, bytes);
 }
+
+#[test]
+fn a_bad_column_of_a_batch_header_is_one_problem_and_its_segments_still_read() {
+    let mut lines = lines(&pix_file());
+    // The batch header's agency (53-57) holds letters.
+    lines[1].replace_range(52..57, "ABCDE");
+    let found = problems(&lines);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, 2);
+    assert!(found[0].1.starts_with("agency (53-57) \"ABCDE\""), "{found:?}");
+    let report = validate(lines.join("\r\n").as_bytes(), ReadOptions::default());
+    assert_eq!(report.summary.payments, 2, "the batch's two payments are still read");
+}

@@ -46,8 +46,9 @@ crate::record! {
         103-142 message: Text,
         /// Logradouro (G032).
         143-172 street: Text,
-        /// Número (G032).
-        173-177 number: OptNum,
+        /// Número (G032): kept as written, since banks and companies write `S/N` or pad it
+        /// with blanks (`556  `) as often as zeros.
+        173-177 number: Alpha,
         /// Complemento (G032).
         178-192 complement: Text,
         /// Cidade (G033).

@@ -1,6 +1,6 @@
 //! Trailer de lote de pagamentos (record type 5), FEBRABAN 240 v10.6 p.28 and p.33.
 
-use crate::layout::{Alpha, Fixed, Money, Num, OptNum};
+use crate::layout::{Alpha, Fixed, Money, Num, OptNum, PaddedNum};
 
 crate::record! {
     /// Closes a batch of payments with its counts and sums.
@@ -17,8 +17,9 @@ crate::record! {
         18-23 record_count: Num,
         /// Somatória dos valores (P007): the sum of segment A (or J) amounts, in centavos.
         24-41 total_amount: Money<2>,
-        /// Somatória de quantidade de moedas (G058), 5 implied decimals.
-        42-59 total_currency_quantity: Money<5>,
+        /// Somatória de quantidade de moedas (G058), 5 implied decimals; payments in reais
+        /// have none, and some writers leave it blank (read as 0).
+        42-59 total_currency_quantity: PaddedNum,
         /// Número aviso de débito (G066).
         60-65 debit_notice: OptNum,
         /// Uso FEBRABAN, blank.

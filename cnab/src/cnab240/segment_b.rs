@@ -2,7 +2,7 @@
 //! Pix manual (v6, 2023) p.19: the forma de iniciação at 15-17 and the key at 128-226 replace the
 //! classic address fields of FEBRABAN 240 v10.6 p.26, which other credit batches keep.
 
-use crate::layout::{Alpha, Date8, Fixed, Letter, Money, Num, OptNum, Text};
+use crate::layout::{Alpha, Date8, Fixed, Letter, Money, Num, OptNum, PaddedNum, Text};
 
 crate::record! {
     /// The Pix details of the segment A before it.
@@ -23,7 +23,7 @@ crate::record! {
         /// Tipo de inscrição do favorecido (G005).
         18-18 payee_document_type: Num,
         /// Número de inscrição do favorecido (G006).
-        19-32 payee_document: Num,
+        19-32 payee_document: PaddedNum,
         /// Informação 10 (G101): the TXID, optional.
         33-67 txid: Alpha,
         /// Informação 11: a message between users, optional.
@@ -56,11 +56,12 @@ crate::record! {
         /// Tipo de inscrição do favorecido (G005).
         18-18 payee_document_type: Num,
         /// Número de inscrição do favorecido (G006).
-        19-32 payee_document: Num,
+        19-32 payee_document: PaddedNum,
         /// Logradouro (G032).
         33-62 street: Text,
-        /// Número (G032).
-        63-67 number: OptNum,
+        /// Número (G032): kept as written, since banks and companies write `S/N` or pad it
+        /// with blanks (`556  `) as often as zeros.
+        63-67 number: Alpha,
         /// Complemento (G032).
         68-82 complement: Text,
         /// Bairro (G032).
