@@ -38,6 +38,9 @@ const COBRANCA_TOTALS_LEFT_AT_ZERO: &[(u64, &str)] = &[
     (133, "Cresol"),
     // Unicred's 240 layout (file 082, batch 041), as br_boleto's fixture writes it.
     (136, "Unicred"),
+    // Sicoob's and Ailos's retornos (brcobranca's and br_boleto's fixtures).
+    (756, "Sicoob"),
+    (85, "Ailos"),
 ];
 
 /// Whether `bank` leaves its cobrança batch trailer's totals at zero.

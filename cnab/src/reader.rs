@@ -6,8 +6,9 @@ use std::io::BufRead;
 
 use crate::cnab240::{
     CobrancaBatchHeader, CobrancaBatchTrailer, FORM_PIX_QR_CODE, FORM_PIX_TRANSFER, FileHeader, FileTrailer,
-    PaymentBatchHeader, PaymentBatchTrailer, Record, SegmentA, SegmentB, SegmentBPix, SegmentJ, SegmentJ52,
-    SegmentJ52Pix, SegmentJ52PixItau, SegmentP, SegmentQ, SegmentR, SegmentT, SegmentU,
+    PaymentBatchHeader, PaymentBatchTrailer, Record, SegmentA, SegmentB, SegmentBPix, SegmentE, SegmentJ, SegmentJ52,
+    SegmentJ52Pix, SegmentJ52PixItau, SegmentN, SegmentO, SegmentP, SegmentQ, SegmentR, SegmentT, SegmentU, SegmentZ,
+    StatementBatchHeader, StatementBatchTrailer,
 };
 use crate::layout::FieldError;
 use crate::profile::Profile;
@@ -22,6 +23,8 @@ enum BatchKind {
     Payments(u64),
     /// Cobrança, remessa or retorno.
     Cobranca,
+    /// The bank statement (extrato para conciliação).
+    Statement,
 }
 
 /// What the reader accepts beyond the standard.
@@ -115,7 +118,7 @@ pub enum ReadErrorKind {
         record: &'static str,
     },
     /// A batch of a kind this crate does not read yet.
-    #[error("batch operation {0:?} at position 9 is neither payments (C, D) nor cobrança (R, T)")]
+    #[error("batch operation {0:?} at position 9 is neither payments (C, D), cobrança (R, T) nor a statement (E)")]
     BatchKind(char),
 }
 
@@ -369,6 +372,10 @@ impl Format for Cnab240 {
                     self.batch = Some(BatchKind::Cobranca);
                     Record::CobrancaBatchHeader(CobrancaBatchHeader::parse(line).map_err(field)?)
                 }
+                b'E' => {
+                    self.batch = Some(BatchKind::Statement);
+                    Record::StatementBatchHeader(StatementBatchHeader::parse(line).map_err(field)?)
+                }
                 other => return Err(ReadErrorKind::BatchKind(char::from(other))),
             },
             b'3' => match (line[13], self.batch) {
@@ -385,6 +392,10 @@ impl Format for Cnab240 {
                     _ => Record::SegmentJ52(SegmentJ52::parse(line).map_err(field)?),
                 },
                 (b'J', Some(BatchKind::Payments(_))) => Record::SegmentJ(SegmentJ::parse(line).map_err(field)?),
+                (b'O', Some(BatchKind::Payments(_))) => Record::SegmentO(SegmentO::parse(line).map_err(field)?),
+                (b'N', Some(BatchKind::Payments(_))) => Record::SegmentN(SegmentN::parse(line).map_err(field)?),
+                (b'Z', Some(BatchKind::Payments(_))) => Record::SegmentZ(SegmentZ::parse(line).map_err(field)?),
+                (b'E', Some(BatchKind::Statement)) => Record::SegmentE(SegmentE::parse(line).map_err(field)?),
                 (b'P', Some(BatchKind::Cobranca)) => Record::SegmentP(SegmentP::parse(line).map_err(field)?),
                 (b'Q', Some(BatchKind::Cobranca)) => Record::SegmentQ(SegmentQ::parse(line).map_err(field)?),
                 (b'R', Some(BatchKind::Cobranca)) => Record::SegmentR(SegmentR::parse(line).map_err(field)?),
@@ -405,6 +416,9 @@ impl Format for Cnab240 {
             b'5' => match self.batch.take() {
                 Some(BatchKind::Cobranca) => {
                     Record::CobrancaBatchTrailer(CobrancaBatchTrailer::parse(line).map_err(field)?)
+                }
+                Some(BatchKind::Statement) => {
+                    Record::StatementBatchTrailer(StatementBatchTrailer::parse(line).map_err(field)?)
                 }
                 _ => Record::PaymentBatchTrailer(PaymentBatchTrailer::parse(line).map_err(field)?),
             },

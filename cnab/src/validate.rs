@@ -65,6 +65,14 @@ pub enum ProblemKind {
         /// The batch's forma de lançamento.
         entry_form: u64,
     },
+    /// A statement's closing balance that its opening balance and entries do not make.
+    #[error("statement closing balance (151-169): the trailer says {}, the opening balance and the entries make {}", Balance(*declared), Balance(*computed))]
+    Balance {
+        /// What the trailer says, centavos (negative: debit).
+        declared: i128,
+        /// What the opening balance and the entries make.
+        computed: i128,
+    },
     /// A trailer's count or sum that does not match the file.
     #[error("{field}: the trailer says {declared}, the file holds {computed}")]
     ControlMismatch {
@@ -80,6 +88,16 @@ pub enum ProblemKind {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "line {}: {}", self.line, self.kind)
+    }
+}
+
+/// A signed balance as statements print it: `C 1093.95`, `D 4.10`.
+struct Balance(i128);
+
+impl fmt::Display for Balance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (sign, amount) = if self.0 < 0 { ('D', -self.0) } else { ('C', self.0) };
+        write!(f, "{sign} {}.{:02}", amount / 100, amount % 100)
     }
 }
 
@@ -166,6 +184,22 @@ struct OpenBatch {
     previous: Option<&'static str>,
     /// False when the batch header did not read: which segments belong is then unknown.
     kind_known: bool,
+    /// A statement batch's running balance.
+    statement: Option<Statement>,
+}
+
+/// What a statement batch's entries add up to, to reconcile with its trailer.
+#[derive(Debug, Default)]
+struct Statement {
+    /// The opening balance, centavos, negative when `D`.
+    opening: i128,
+    debits: u64,
+    credits: u64,
+}
+
+/// A balance with its sign (`D` debit is negative).
+fn signed(amount: u64, sign: &str) -> i128 {
+    if sign == "D" { -i128::from(amount) } else { i128::from(amount) }
 }
 
 /// The "segment" of a detail that did not read: any segment may follow it.
@@ -282,6 +316,33 @@ impl Validator {
                 }
                 self.open_batch(header.batch, None);
             }
+            Record::StatementBatchHeader(header) => {
+                self.require_header("batch header");
+                if self.batch.is_some() {
+                    self.misplaced("batch header", "opens a batch before the previous one is closed");
+                }
+                self.open_batch(header.batch, None);
+                if let Some(batch) = &mut self.batch {
+                    let opening = signed(header.opening_balance, &header.opening_sign);
+                    batch.statement = Some(Statement { opening, ..Default::default() });
+                }
+            }
+            Record::StatementBatchTrailer(trailer) => {
+                let Some(batch) = self.batch.take() else {
+                    return self.misplaced("batch trailer", "closes no open batch");
+                };
+                self.check_batch_number(batch.number, trailer.batch);
+                // A statement's trailer keeps its record count at 171-176 (18-23 begin the inscription).
+                self.check("statement trailer record count (171-176)", trailer.record_count, batch.records + 1);
+                let statement = batch.statement.unwrap_or_default();
+                self.check("statement trailer sum of debits (177-194)", trailer.debits, statement.debits);
+                self.check("statement trailer sum of credits (195-212)", trailer.credits, statement.credits);
+                let closing = statement.opening + i128::from(statement.credits) - i128::from(statement.debits);
+                let declared = signed(trailer.closing_balance, &trailer.closing_sign);
+                if declared != closing {
+                    self.problem(ProblemKind::Balance { declared, computed: closing });
+                }
+            }
             Record::CobrancaBatchTrailer(trailer) => {
                 let Some(batch) = self.batch.take() else {
                     return self.misplaced("batch trailer", "closes no open batch");
@@ -348,6 +409,7 @@ impl Validator {
             amount: 0,
             previous: None,
             kind_known: true,
+            statement: None,
         });
     }
 
@@ -372,6 +434,10 @@ impl Validator {
             Record::SegmentJ(r) => ("J", r.batch, r.sequence, Some(r.amount)),
             Record::SegmentJ52(r) => ("J-52", r.batch, r.sequence, None),
             Record::SegmentJ52Pix(r) => ("J-52", r.batch, r.sequence, None),
+            Record::SegmentO(r) => ("O", r.batch, r.sequence, Some(r.amount)),
+            Record::SegmentN(r) => ("N", r.batch, r.sequence, Some(r.amount)),
+            Record::SegmentZ(r) => ("Z", r.batch, r.sequence, None),
+            Record::SegmentE(r) => ("E", r.batch, r.sequence, None),
             Record::SegmentP(r) => ("P", r.batch, r.sequence, Some(r.amount)),
             Record::SegmentQ(r) => ("Q", r.batch, r.sequence, None),
             Record::SegmentR(r) => ("R", r.batch, r.sequence, None),
@@ -393,7 +459,13 @@ impl Validator {
             self.problem(ProblemKind::Sequence { expected: batch.next_sequence, found: sequence });
         }
         batch.next_sequence = sequence + 1;
-        if batch.kind_known && !allowed(segment, batch.entry_form) {
+        if let (Record::SegmentE(entry), Some(statement)) = (record, &mut batch.statement) {
+            match entry.sign.as_str() {
+                "D" => statement.debits += entry.amount,
+                _ => statement.credits += entry.amount,
+            }
+        }
+        if batch.kind_known && !allowed(segment, batch.entry_form, batch.statement.is_some()) {
             self.problem(ProblemKind::Segment { segment, entry_form: batch.entry_form.unwrap_or(0) });
         }
         let follows = |previous: &[&str]| batch.previous.is_some_and(|p| p == UNREADABLE || previous.contains(&p));
@@ -440,6 +512,12 @@ fn bank(record: &Record) -> Option<u64> {
         Record::SegmentJ(r) => r.bank,
         Record::SegmentJ52(r) => r.bank,
         Record::SegmentJ52Pix(r) => r.bank,
+        Record::SegmentO(r) => r.bank,
+        Record::SegmentN(r) => r.bank,
+        Record::SegmentZ(r) => r.bank,
+        Record::StatementBatchHeader(r) => r.bank,
+        Record::SegmentE(r) => r.bank,
+        Record::StatementBatchTrailer(r) => r.bank,
         Record::PaymentBatchTrailer(r) => r.bank,
         Record::CobrancaBatchHeader(r) => r.bank,
         Record::SegmentP(r) => r.bank,
@@ -460,8 +538,14 @@ fn name(record: &Record) -> &'static str {
         Record::SegmentBPix(_) | Record::SegmentB(_) => "segment B",
         Record::SegmentJ(_) => "segment J",
         Record::SegmentJ52(_) | Record::SegmentJ52Pix(_) => "segment J-52",
-        Record::PaymentBatchTrailer(_) | Record::CobrancaBatchTrailer(_) => "batch trailer",
-        Record::CobrancaBatchHeader(_) => "batch header",
+        Record::SegmentO(_) => "segment O",
+        Record::SegmentN(_) => "segment N",
+        Record::SegmentZ(_) => "segment Z",
+        Record::SegmentE(_) => "segment E",
+        Record::PaymentBatchTrailer(_) | Record::CobrancaBatchTrailer(_) | Record::StatementBatchTrailer(_) => {
+            "batch trailer"
+        }
+        Record::CobrancaBatchHeader(_) | Record::StatementBatchHeader(_) => "batch header",
         Record::SegmentP(_) => "segment P",
         Record::SegmentQ(_) => "segment Q",
         Record::SegmentR(_) => "segment R",
@@ -481,6 +565,10 @@ fn segment_name(segment: &'static str) -> &'static str {
         "R" => "segment R",
         "T" => "segment T",
         "U" => "segment U",
+        "O" => "segment O",
+        "N" => "segment N",
+        "Z" => "segment Z",
+        "E" => "segment E",
         _ => "segment J-52",
     }
 }
@@ -488,14 +576,25 @@ fn segment_name(segment: &'static str) -> &'static str {
 /// Whether a batch carries `segment` (FEBRABAN 240 v10.6 p.14-15): a cobrança batch (no forma)
 /// P, Q, R, T and U; a boleto batch J and J-52; a credit batch A and B. Pix QR code batches,
 /// forma 47, are boleto batches in Bradesco's Multipag Pix manual.
-fn allowed(segment: &str, entry_form: Option<u64>) -> bool {
+/// Whether a batch carries a segment: cobrança P, Q, R, T, U; a statement E; payments by their
+/// forma de lançamento (G029): boletos J and J-52, a bill with a barcode O (11), a tax without
+/// one N (16-29, 35), credits A and B; and the authentication Z after any payment.
+fn allowed(segment: &str, entry_form: Option<u64>, statement: bool) -> bool {
+    if statement {
+        return segment == "E";
+    }
     let Some(entry_form) = entry_form else {
         return matches!(segment, "P" | "Q" | "R" | "T" | "U");
     };
     let boletos = matches!(entry_form, 30 | 31 | FORM_PIX_QR_CODE);
+    let bill = entry_form == 11;
+    let tax = matches!(entry_form, 16..=29 | 35);
     match segment {
         "J" | "J-52" => boletos,
-        "A" | "B" => !boletos,
+        "O" => bill,
+        "N" => tax,
+        "Z" => true,
+        "A" | "B" => !boletos && !bill && !tax,
         _ => false,
     }
 }

@@ -27,25 +27,10 @@ const NOT_YET: &[(&str, &str)] = &[
         "IRREGULAR_santander-033_cnab240_cobranca_retorno_T-U-Y03_pix_file-trailer-lote7031_laravel-boleto_santander_pix_liquidacao_chave.ret",
         "lenient: Santander's CNAB240 cobrança (account numbers padded with blanks, its T positions, Y-03)",
     ),
-    (
-        "santander-033_cnab240_pagamentos_retorno_O-Z_autogeral-CNAB_FORN_TCVJ_05_110313P_MOV.TXT",
-        "segments O and Z are not declared yet",
-    ),
-    (
-        "santander-033_cnab240_pagamentos_retorno_N-Z_autogeral-CNAB_FORN_TCVJ_05_310113P_MOV.TXT",
-        "segments N and Z are not declared yet",
-    ),
-    (
-        "itau-341_cnab240_extrato_retorno_E_autogeral-CNAB_BL22053C.RET",
-        "the bank statement (batch E, segment E) is not declared yet",
-    ),
 ];
 
 /// Irregular files refused, but not yet for the manifest's reason, and why.
-const REFUSED_UNREAD: &[(&str, &str)] = &[(
-    "IRREGULAR_bradesco-237_cnab240_extrato_retorno_E_saldo-final-mismatch_marcodpt-cnab_bradesco.txt",
-    "refused because the bank statement (batch E) is not declared yet, not for its final balance",
-)];
+const REFUSED_UNREAD: &[(&str, &str)] = &[];
 
 fn manifest() -> Option<Vec<Value>> {
     let bytes = corpus_file("expected.json")?;
@@ -90,10 +75,31 @@ fn every_corpus_file_gets_the_manifests_verdict() {
     assert!(now_agree.is_empty(), "these files now get the manifest's verdict: take them off NOT_YET: {now_agree:?}");
 }
 
-/// The problem each irregular CNAB400 file is refused for, as the manifest's reasons say.
+/// The problem each irregular file is refused for in strict mode, as the manifest's reasons say
+/// (lenient mode refuses them too).
 #[test]
-fn irregular_cnab400_files_are_refused_for_the_manifests_reason() {
+fn irregular_files_are_refused_for_the_manifests_reason() {
     let cases = [
+        (
+            "IRREGULAR_bradesco-237_cnab240_extrato_retorno_E_saldo-final-mismatch_marcodpt-cnab_bradesco.txt",
+            "line 12: statement closing balance (151-169): the trailer says C 211365.49, the opening balance and the entries make C 927397.66",
+        ),
+        (
+            "IRREGULAR_sicoob-756_cnab240_cobranca_retorno_T-U_latin1_file-trailer-12-of-14_br_boleto_padrao240.ret",
+            "line 14: file trailer record count (24-29): the trailer says 12, the file holds 14",
+        ),
+        (
+            "IRREGULAR_santander-033_cnab240_cobranca_retorno_T-U_lote0824_batch-count-12-of-14_br_boleto_santander.ret",
+            "line 15: batch trailer record count (18-23): the trailer says 12, the file holds 14",
+        ),
+        (
+            "IRREGULAR_banrisul-041_cnab240_cobranca_remessa_P-Q_241-char-line_nodejs-cnab_041.240",
+            "line 3: line is 241 characters long; the format's lines are 240",
+        ),
+        (
+            "IRREGULAR_ailos-085_cnab240_cobranca_remessa_P-Q-R-Y03-Y53_no-batch-trailer_brcobranca_arquivo_modelo.txt",
+            "line 8: file trailer record count (24-29): the trailer says 40, the file holds 8",
+        ),
         (
             "IRREGULAR_banrisul-041_cnab400_cobranca_retorno_trailer-bank-237_brcobranca_CNAB400BANRISUL.RET",
             "line 3: bank 237 where the file header says 41",
@@ -117,11 +123,10 @@ fn irregular_cnab400_files_are_refused_for_the_manifests_reason() {
     ];
     for (name, expected) in cases {
         let Some(bytes) = corpus_file(name) else { return };
-        for lenient in [false, true] {
-            let (verdict, problems, _) = verdict(&bytes, lenient);
-            assert_eq!(verdict, "refuse", "{name}");
-            assert!(problems.iter().any(|p| p == expected), "{name}: {expected:?} not in {problems:#?}");
-        }
+        let (strict, problems, _) = verdict(&bytes, false);
+        assert_eq!(strict, "refuse", "{name}");
+        assert!(problems.iter().any(|p| p == expected), "{name}: {expected:?} not in {problems:#?}");
+        assert_eq!(verdict(&bytes, true).0, "refuse", "{name}, lenient");
     }
 }
 
@@ -270,6 +275,10 @@ const WRITTEN_IN_FEBRABAN_FORM: &[(&str, &str)] = &[
     (
         "daycoval-707_cnab240_pagamentos_remessa_A-B_marcodpt-cnab_daycoval.txt",
         "B's documents are padded with blanks and the trailer's currency quantity is blank; written zero-padded",
+    ),
+    (
+        "itau-341_cnab240_extrato_retorno_E_autogeral-CNAB_BL22053C.RET",
+        "E's data contábil (135-142) is blank; an absent date is written as zeros",
     ),
 ];
 

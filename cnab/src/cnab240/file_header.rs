@@ -1,6 +1,6 @@
 //! Header de arquivo (record type 0), FEBRABAN 240 v10.6 p.17.
 
-use crate::layout::{Alpha, Blank, Date8, Fixed, Num, OptNum, Text};
+use crate::layout::{Alpha, Blank, Date8, Fixed, Num, OptNum, PaddedNum, Text};
 
 crate::record! {
     /// The first record of a CNAB240 file.
@@ -39,8 +39,8 @@ crate::record! {
         143-143 direction: Num,
         /// Data de geração do arquivo (G016).
         144-151 generated_on: Date8,
-        /// Hora de geração do arquivo (G017), HHMMSS.
-        152-157 generated_at: Num,
+        /// Hora de geração do arquivo (G017), HHMMSS; some banks leave it blank (read as 0).
+        152-157 generated_at: PaddedNum,
         /// Número sequencial do arquivo, NSA (G018).
         158-163 file_number: Num,
         /// Versão do layout do arquivo (G019).

@@ -2,8 +2,8 @@
 //!
 //! ```text
 //! 0  file header        lote 0000
-//!   1  batch header     lote 0001..
-//!   3  details          segments A, B | J, J-52 | ...
+//!   1  batch header     lote 0001..: operation C/D payments, R/T cobrança, E statement
+//!   3  details          segments A, B | J, J-52 | O | N, and Z in retornos | P, Q, R | T, U | E
 //!   5  batch trailer
 //! 9  file trailer       lote 9999
 //! ```
@@ -17,11 +17,15 @@ mod segment_a;
 mod segment_b;
 mod segment_j;
 mod segment_j52;
+mod segment_n;
+mod segment_o;
 mod segment_p;
 mod segment_q;
 mod segment_r;
 mod segment_t;
 mod segment_u;
+mod segment_z;
+mod statement;
 
 pub use batch_header::PaymentBatchHeader;
 pub use batch_trailer::PaymentBatchTrailer;
@@ -32,11 +36,15 @@ pub use segment_a::SegmentA;
 pub use segment_b::{SegmentB, SegmentBPix};
 pub use segment_j::SegmentJ;
 pub use segment_j52::{SegmentJ52, SegmentJ52Pix, SegmentJ52PixItau};
+pub use segment_n::SegmentN;
+pub use segment_o::SegmentO;
 pub use segment_p::SegmentP;
 pub use segment_q::SegmentQ;
 pub use segment_r::SegmentR;
 pub use segment_t::SegmentT;
 pub use segment_u::SegmentU;
+pub use segment_z::SegmentZ;
+pub use statement::{SegmentE, StatementBatchHeader, StatementBatchTrailer};
 
 use crate::layout::{FieldError, WriteOptions};
 use crate::profile::Profile;
@@ -66,6 +74,12 @@ pub enum Record {
     SegmentJ52(SegmentJ52),
     /// Segment J-52 of a Pix QR code batch (forma 47).
     SegmentJ52Pix(SegmentJ52Pix),
+    /// Segment O: a bill paid by its barcode.
+    SegmentO(SegmentO),
+    /// Segment N: a tax paid without a barcode.
+    SegmentN(SegmentN),
+    /// Segment Z (retorno): the authentication, or the Pix end-to-end id, of the payment before it.
+    SegmentZ(SegmentZ),
     /// Record type 5 of a batch of payments.
     PaymentBatchTrailer(PaymentBatchTrailer),
     /// Record type 1, a cobrança batch (operation R remessa, T retorno).
@@ -82,6 +96,12 @@ pub enum Record {
     SegmentU(SegmentU),
     /// Record type 5 of a cobrança batch.
     CobrancaBatchTrailer(CobrancaBatchTrailer),
+    /// Record type 1, a statement batch (operation E).
+    StatementBatchHeader(StatementBatchHeader),
+    /// Segment E: an entry of the statement.
+    SegmentE(SegmentE),
+    /// Record type 5 of a statement batch.
+    StatementBatchTrailer(StatementBatchTrailer),
     /// Record type 9.
     FileTrailer(FileTrailer),
 }
@@ -138,6 +158,12 @@ impl Record {
                 Profile::Febraban => r.to_line(options),
                 Profile::ItauSispag => SegmentJ52PixItau::from(r.clone()).to_line(options),
             },
+            Record::SegmentO(r) => r.to_line(options),
+            Record::SegmentN(r) => r.to_line(options),
+            Record::SegmentZ(r) => r.to_line(options),
+            Record::StatementBatchHeader(r) => r.to_line(options),
+            Record::SegmentE(r) => r.to_line(options),
+            Record::StatementBatchTrailer(r) => r.to_line(options),
             Record::PaymentBatchTrailer(r) => r.to_line(options),
             Record::CobrancaBatchHeader(r) => r.to_line(options),
             Record::SegmentP(r) => r.to_line(options),
@@ -159,7 +185,7 @@ mod tests {
     /// Every layout's columns follow each other from 1 to 240 with no gap and no overlap.
     #[test]
     fn every_layout_tiles_240_positions() {
-        let layouts: [(&str, &[FieldSpec]); 18] = [
+        let layouts: &[(&str, &[FieldSpec])] = &[
             ("SegmentB", SegmentB::FIELDS),
             ("CobrancaBatchHeader", CobrancaBatchHeader::FIELDS),
             ("CobrancaBatchTrailer", CobrancaBatchTrailer::FIELDS),
@@ -178,8 +204,14 @@ mod tests {
             ("SegmentJ52", SegmentJ52::FIELDS),
             ("SegmentJ52Pix", SegmentJ52Pix::FIELDS),
             ("SegmentJ52PixItau", SegmentJ52PixItau::FIELDS),
+            ("SegmentO", SegmentO::FIELDS),
+            ("SegmentN", SegmentN::FIELDS),
+            ("SegmentZ", SegmentZ::FIELDS),
+            ("StatementBatchHeader", StatementBatchHeader::FIELDS),
+            ("SegmentE", SegmentE::FIELDS),
+            ("StatementBatchTrailer", StatementBatchTrailer::FIELDS),
         ];
-        for (name, fields) in layouts {
+        for &(name, fields) in layouts {
             let mut next = 1;
             for field in fields {
                 assert_eq!(field.start, next, "{name}.{}: gap or overlap", field.name);
