@@ -1,5 +1,6 @@
 //! Reads and validates a CNAB240 or CNAB400 file (told apart by the first line's length): a
-//! summary, then every problem and warning with its line, columns and field. Exit status 0 when
+//! summary (the bank and the profile it was read by, remessa or retorno, the details by segment
+//! or record type, the totals), then every problem and warning with its line, columns and field. Exit status 0 when
 //! valid, 1 when not, 2 on bad usage.
 //!
 //! ```sh
@@ -35,6 +36,9 @@ fn print_json(path: &str, format: &str, report: &Report) {
         "format": format,
         "valid": report.is_valid(),
         "bank": summary.bank,
+        "profile": summary.profile,
+        "direction": summary.direction.map(|d| d.to_string()),
+        "details": summary.details,
         "batches": summary.batches,
         "records": summary.records,
         "payments": summary.payments,

@@ -62,6 +62,7 @@
 pub mod cnab240;
 pub mod cnab400;
 pub mod layout;
+mod movement;
 mod occurrence;
 mod profile;
 mod reader;
@@ -69,10 +70,11 @@ mod validate;
 mod writer;
 
 pub use layout::{Date, FieldError, WriteOptions};
+pub use movement::{FEBRABAN_COBRANCA, Meaning, Movement, cobranca_movement, movement};
 pub use occurrence::{Occurrence, occurrences};
 pub use profile::Profile;
 pub use reader::{Cnab240, Format, ReadError, ReadErrorKind, ReadOptions, Reader, Warning, WarningKind};
-pub use validate::{FileLayout, Problem, ProblemKind, Report, Summary, Validator, validate, validate_file};
+pub use validate::{Direction, FileLayout, Problem, ProblemKind, Report, Summary, Validator, validate, validate_file};
 pub use writer::{
     CobrancaBatch, CobrancaFile, LineEnding, MAX_BATCH_DETAILS, PaymentBatch, PaymentFile, PaymentFileWriter,
     WriteError, WriterOptions,

@@ -17,6 +17,14 @@ pub enum Profile {
 }
 
 impl Profile {
+    /// The profile's name, as a report prints it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Febraban => "FEBRABAN",
+            Profile::ItauSispag => "Itaú SISPAG",
+        }
+    }
+
     /// The profile a bank's files follow, from its COMPE code.
     pub fn for_bank(bank: u64) -> Self {
         match bank {

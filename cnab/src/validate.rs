@@ -112,26 +112,77 @@ pub(crate) fn push_read_error(problems: &mut Vec<Problem>, line: usize, kind: Re
     }
 }
 
+/// Whether a file is sent to the bank or comes back from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Sent to the bank (remessa).
+    Remessa,
+    /// Sent by the bank (retorno, statement).
+    Retorno,
+}
+
+impl Direction {
+    /// From a header's code: `1` remessa, `2` retorno.
+    pub fn from_code(code: u64) -> Option<Self> {
+        match code {
+            1 => Some(Direction::Remessa),
+            2 => Some(Direction::Retorno),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Direction::Remessa => "remessa",
+            Direction::Retorno => "retorno",
+        })
+    }
+}
+
 /// What a file holds, as counted while validating.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
     /// The bank of the file header.
     pub bank: Option<u64>,
+    /// The profile the file was read by (`FEBRABAN`, `Itaú SISPAG`, a CNAB400 bank's name).
+    pub profile: Option<&'static str>,
+    /// Remessa or retorno, as the header says.
+    pub direction: Option<Direction>,
     /// Batches opened.
     pub batches: u64,
     /// Records read.
     pub records: u64,
-    /// Payments (segments A and J) and boletos (segments P and T).
+    /// Details by segment (CNAB240: `A`, `B`, `J-52`, ...) or record type (CNAB400: `0`, `1`, `9`, ...).
+    pub details: std::collections::BTreeMap<String, u64>,
+    /// Payments (segments A, J, O, N) and boletos (segments P and T, CNAB400 details).
     pub payments: u64,
     /// Their sum, in centavos.
     pub total_amount: u64,
 }
 
-/// `bank 341: 1 batches, 22 records, 8 payments totalling R$ 16452.80`.
+impl Summary {
+    /// Counts one detail of `kind` (a segment or a record type).
+    pub(crate) fn count(&mut self, kind: &str) {
+        match self.details.get_mut(kind) {
+            Some(count) => *count += 1,
+            None => {
+                self.details.insert(kind.to_string(), 1);
+            }
+        }
+    }
+}
+
+/// `bank 341 (Itaú SISPAG), remessa: 1 batches, 22 records (A 9, B 9), 9 payments totalling R$ 16452.80`.
 ///
 /// ```
-/// let summary = febraban_cnab::Summary { bank: Some(341), batches: 1, records: 4, payments: 2, total_amount: 150_075 };
+/// let mut summary = febraban_cnab::Summary { bank: Some(341), batches: 1, records: 4, payments: 2, total_amount: 150_075, ..Default::default() };
 /// assert_eq!(summary.to_string(), "bank 341: 1 batches, 4 records, 2 payments totalling R$ 1500.75");
+/// summary.profile = Some("Itaú SISPAG");
+/// summary.direction = Some(febraban_cnab::Direction::Remessa);
+/// summary.details.insert("A".into(), 2);
+/// assert_eq!(summary.to_string(), "bank 341 (Itaú SISPAG), remessa: 1 batches, 4 records (A 2), 2 payments totalling R$ 1500.75");
 /// ```
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -139,11 +190,24 @@ impl fmt::Display for Summary {
             Some(bank) => write!(f, "bank {bank:03}")?,
             None => f.write_str("bank unknown")?,
         }
+        if let Some(profile) = self.profile {
+            write!(f, " ({profile})")?;
+        }
+        if let Some(direction) = self.direction {
+            write!(f, ", {direction}")?;
+        }
+        f.write_str(": ")?;
+        if self.batches > 0 {
+            write!(f, "{} batches, ", self.batches)?;
+        }
+        write!(f, "{} records", self.records)?;
+        if !self.details.is_empty() {
+            let details: Vec<String> = self.details.iter().map(|(kind, n)| format!("{kind} {n}")).collect();
+            write!(f, " ({})", details.join(", "))?;
+        }
         write!(
             f,
-            ": {} batches, {} records, {} payments totalling R$ {}.{:02}",
-            self.batches,
-            self.records,
+            ", {} payments totalling R$ {}.{:02}",
             self.payments,
             self.total_amount / 100,
             self.total_amount % 100
@@ -301,6 +365,8 @@ impl Validator {
                 }
                 self.header_seen = true;
                 self.summary.bank = Some(header.bank);
+                self.summary.profile = Some(self.profile.name());
+                self.summary.direction = Direction::from_code(header.direction);
             }
             Record::PaymentBatchHeader(header) => {
                 self.require_header("batch header");
@@ -445,6 +511,7 @@ impl Validator {
             Record::SegmentU(r) => ("U", r.batch, r.sequence, None),
             _ => return,
         };
+        self.summary.count(segment);
         let Some(mut batch) = self.batch.take() else {
             self.misplaced(segment_name(segment), "is outside a batch");
             return;

@@ -25,7 +25,7 @@ fn bradesco_retorno_reads_and_writes_back() {
         (first.occurrence_code, first.face_value, first.tariff, first.credited_on),
         (Some(2), Some(500), Some(252), None)
     );
-    assert_eq!(first.occurrence().map(|o| o.meaning), Some(febraban_cnab::cnab400::Meaning::Entered));
+    assert_eq!(first.occurrence().map(|o| o.meaning), Some(febraban_cnab::Meaning::Entered));
     let Record::Trailer(trailer) = &records[8].1 else { panic!() };
     // The counts by occurrence sit where no field is: entries (58-62), their amount, settled (87-91).
     assert_eq!(
@@ -180,7 +180,8 @@ fn bradesco_retorno_writes_back_whole() {
 #[test]
 fn itau_retorno_with_pix_reads_back_and_reconciles_its_detail_count() {
     use febraban_cnab::Date;
-    use febraban_cnab::cnab400::{BankProfile, Detail, Header, ItauPixRetornoDetail, Meaning, Trailer};
+    use febraban_cnab::Meaning;
+    use febraban_cnab::cnab400::{BankProfile, Detail, Header, ItauPixRetornoDetail, Trailer};
     let itau = BankProfile::for_bank(341).unwrap();
     let detail = |occurrence, amount| {
         let mut detail = Detail::new(itau, true);

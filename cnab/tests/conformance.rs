@@ -329,3 +329,27 @@ fn every_regular_file_writes_back_byte_for_byte() {
     eprintln!("{checked} regular files write back (byte for byte but for the listed ones)");
     assert!(checked >= 20);
 }
+
+#[test]
+fn every_file_that_reads_counts_the_manifests_segments_and_record_types() {
+    let Some(manifest) = manifest() else { return };
+    let mut checked = 0;
+    for entry in manifest.iter().filter(|e| e["lenient"] == "valid") {
+        let name = entry["file"].as_str().expect("file");
+        if NOT_YET.iter().any(|(file, _)| *file == name) {
+            continue;
+        }
+        let bytes = corpus_file(name).expect("listed file");
+        let (_, report) = validate_file(bytes.as_slice(), ReadOptions { lenient: true, ..Default::default() });
+        let expected: std::collections::BTreeMap<String, u64> = entry["segments_or_record_types"]
+            .as_object()
+            .expect("segments_or_record_types")
+            .iter()
+            .map(|(kind, n)| (kind.clone(), n.as_u64().expect("a count")))
+            .collect();
+        assert_eq!(report.summary.details, expected, "{name}");
+        assert!(report.summary.profile.is_some() && report.summary.direction.is_some(), "{name}: {}", report.summary);
+        checked += 1;
+    }
+    assert!(checked >= 24, "{checked}");
+}

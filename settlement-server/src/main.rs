@@ -85,6 +85,9 @@ enum CnabCommand {
         /// Accept what real files do (right-trimmed lines, a BOM...), as warnings.
         #[arg(long)]
         lenient: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -163,10 +166,13 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             print!("{text}");
             Ok(if valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Command::Cnab { command: CnabCommand::Validate { file, lenient } } => {
+        Command::Cnab { command: CnabCommand::Validate { file, lenient, json } } => {
             let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let (text, valid) =
-                diagnostics::cnab(&file.display().to_string(), &bytes, lenient, std::io::stdout().is_terminal());
+            let path = file.display().to_string();
+            let (text, valid) = match json {
+                true => diagnostics::cnab_json(&path, &bytes, lenient),
+                false => diagnostics::cnab(&path, &bytes, lenient, std::io::stdout().is_terminal()),
+            };
             print!("{text}");
             Ok(if valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }

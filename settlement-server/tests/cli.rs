@@ -46,6 +46,65 @@ fn cnab_validate_shows_the_columns_at_fault() {
     assert!(out.contains("line 1"), "{out}");
 }
 
+/// A valid Pix payment file of two payments (8 lines), as the crate writes it.
+fn payment_file() -> String {
+    use febraban_cnab::cnab240::{FileHeader, PaymentBatchHeader, Record, SegmentA, SegmentBPix};
+    use febraban_cnab::{PaymentBatch, PaymentFile};
+    let payment = |amount, key: &str| {
+        [
+            Record::SegmentA(SegmentA {
+                clearing_house: 9,
+                payee_name: "FAVORECIDO".into(),
+                amount,
+                ..Default::default()
+            }),
+            Record::SegmentBPix(SegmentBPix { initiation: "02".into(), key: key.into(), ..Default::default() }),
+        ]
+    };
+    let file = PaymentFile {
+        header: FileHeader { bank: 237, company_name: "EMPRESA".into(), direction: 1, ..Default::default() },
+        batches: vec![PaymentBatch {
+            header: PaymentBatchHeader { operation: "C".into(), service: 20, entry_form: 45, ..Default::default() },
+            details: [payment(1000, "a@example.com"), payment(2500, "b@example.com")].concat(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    String::from_utf8(file.to_bytes(&Default::default()).unwrap()).unwrap()
+}
+
+#[test]
+fn cnab_validate_reports_the_profile_the_details_and_each_problem_at_its_own_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines: Vec<String> = payment_file().lines().map(str::to_owned).collect();
+    // The file trailer (line 8) counts 9 records (24-29).
+    lines[7].replace_range(23..29, "000009");
+    let path = dir.path().join("pix.rem");
+    std::fs::write(&path, lines.join("\r\n")).unwrap();
+    let (code, out, _) = settlement(&["cnab", "validate", path.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("bank 237 (FEBRABAN), remessa: 1 batches, 8 records (A 2, B 2), 2 payments"), "{out}");
+    // The snippet is numbered as in the file, with the caret under 24-29.
+    let snippet = out.lines().find(|l| l.contains("23799999")).expect(&out);
+    assert!(snippet.trim_start().starts_with("8 │"), "{out}");
+    let caret = out.lines().find(|l| l.contains('┬')).unwrap();
+    let column = |line: &str, what: &str| line.find(what).map(|byte| line[..byte].chars().count()).unwrap();
+    assert_eq!(column(caret, "─"), column(snippet, "23799999") + 23, "{out}");
+
+    let (code, out, _) = settlement(&["cnab", "validate", "--json", path.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (&report["layout"], &report["profile"], &report["direction"], &report["details"]),
+        (&"CNAB240".into(), &"FEBRABAN".into(), &"remessa".into(), &serde_json::json!({ "A": 2, "B": 2 }))
+    );
+    let problem = &report["problems"][0];
+    assert_eq!(
+        (&problem["line"], &problem["columns"], &problem["declared"], &problem["computed"]),
+        (&8.into(), &serde_json::json!([24, 29]), &9.into(), &8.into())
+    );
+}
+
 #[test]
 fn token_signs_for_the_data_directorys_secret() {
     let dir = tempfile::tempdir().unwrap();

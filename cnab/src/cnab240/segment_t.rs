@@ -66,3 +66,16 @@ crate::record! {
         224-240 reserved_224_240: Alpha,
     }
 }
+
+impl SegmentT {
+    /// What its código de movimento (16-17) means, by FEBRABAN's C044.
+    ///
+    /// ```
+    /// use febraban_cnab::cnab240::SegmentT;
+    /// let t = SegmentT { movement_code: 6, ..Default::default() };
+    /// assert_eq!(t.movement().unwrap().meaning, febraban_cnab::Meaning::Settled);
+    /// ```
+    pub fn movement(&self) -> Option<crate::Movement> {
+        crate::cobranca_movement(self.movement_code)
+    }
+}

@@ -7,8 +7,9 @@
 
 use super::profile::ColumnKind::{Amount, Date6, DateYmd, Number, Text};
 use super::profile::Field::*;
-use super::profile::Meaning::{Entered, Other, Rejected, Reversed, Settled, Tariff as Fee, WrittenOff};
-use super::profile::{BankProfile, Column, Measure, Occurrence, TrailerTotal, absent, col, occ};
+use super::profile::{BankProfile, Column, Measure, TrailerTotal, absent, col};
+use crate::movement::Meaning::{Entered, Other, Rejected, Reversed, Settled, Tariff as Fee, WrittenOff};
+use crate::movement::{Movement, movement as occ};
 
 /// Header of a remessa or a retorno (record type `0`).
 pub const BASE_HEADER: &[Column] = &[
@@ -80,7 +81,7 @@ pub const BASE_RETORNO_TRAILER: &[Column] = &[
 pub(super) const BASE_REMESSA_TRAILER: &[Column] = &[col(Sequence, 395, 400, Number)];
 
 /// The occurrence codes most banks share (B400 p.45-49); a profile overrides or adds codes.
-pub const BASE_OCCURRENCES: &[Occurrence] = &[
+pub const BASE_OCCURRENCES: &[Movement] = &[
     occ(2, "Entrada confirmada", Entered),
     occ(3, "Entrada rejeitada", Rejected),
     occ(6, "Liquidação normal", Settled),

@@ -10,8 +10,9 @@ use std::fmt;
 use compact_str::CompactString;
 
 use super::banks::{BASE_HEADER, BASE_REMESSA_DETAIL, BASE_REMESSA_TRAILER, BASE_RETORNO_DETAIL, BASE_RETORNO_TRAILER};
-use super::profile::{BankProfile, Column, ColumnKind, Field, Occurrence, ProfileRef, Slot};
+use super::profile::{BankProfile, Column, ColumnKind, Field, ProfileRef, Slot};
 use crate::layout::{Date, FieldError, FieldProblem};
+use crate::movement::Movement;
 
 /// The line a record was read from, or a blank one for a record made in code.
 #[derive(Clone, PartialEq, Eq)]
@@ -121,6 +122,11 @@ macro_rules! cobranca_record {
             /// The bank profile the record is read and written by.
             pub fn profile(&self) -> &'static BankProfile {
                 self.profile.0
+            }
+
+            /// The record type (position 1): `0`, `1` (BB: also `7`), `9`.
+            pub fn record_type(&self) -> u8 {
+                self.line.bytes[0]
             }
 
             /// Whether the record belongs to a retorno (else a remessa).
@@ -351,12 +357,13 @@ impl Detail {
     /// What the occurrence code means in the bank's list; `None` for a code it does not list.
     ///
     /// ```
-    /// use febraban_cnab::cnab400::{BankProfile, Detail, Meaning};
+    /// use febraban_cnab::Meaning;
+    /// use febraban_cnab::cnab400::{BankProfile, Detail};
     /// let mut detail = Detail::new(BankProfile::for_bank(104).unwrap(), true);
     /// detail.occurrence_code = Some(21);
     /// assert_eq!(detail.occurrence().unwrap().meaning, Meaning::Settled);
     /// ```
-    pub fn occurrence(&self) -> Option<Occurrence> {
+    pub fn occurrence(&self) -> Option<Movement> {
         self.profile.0.occurrence(self.occurrence_code?)
     }
 

@@ -47,9 +47,7 @@ pub use cobranca::{Detail, Header, Trailer};
 pub use common::RemessaTrailer;
 pub use itau::{ItauRemessaDetail, ItauRemessaHeader};
 pub use pix::{ItauPixDetail, ItauPixRetornoDetail, SantanderPixDetail, SantanderPixRetornoDetail};
-pub use profile::{
-    BankProfile, Column, ColumnKind, Field, Meaning, Measure, Occurrence, TrailerTotal, absent, col, occ,
-};
+pub use profile::{BankProfile, Column, ColumnKind, Field, Measure, TrailerTotal, absent, col};
 pub use validate::validate;
 
 use crate::layout::{FieldError, WriteOptions};
@@ -136,6 +134,23 @@ records! {
     Detail(Detail),
     /// A trailer read by its bank's profile.
     Trailer(Trailer),
+}
+
+impl Record {
+    /// The record type (position 1).
+    pub fn record_type(&self) -> u8 {
+        match self {
+            Record::BradescoRemessaHeader(_) | Record::ItauRemessaHeader(_) => b'0',
+            Record::BradescoRemessaDetail(_) | Record::ItauRemessaDetail(_) => b'1',
+            Record::SantanderPixRetorno(_) => b'2',
+            Record::ItauPix(_) | Record::ItauPixRetorno(_) => b'3',
+            Record::SantanderPix(_) => b'8',
+            Record::RemessaTrailer(_) => b'9',
+            Record::Header(r) => r.record_type(),
+            Record::Detail(r) => r.record_type(),
+            Record::Trailer(r) => r.record_type(),
+        }
+    }
 }
 
 /// Writes `records` as a CNAB400 file, numbering them (395-400) from 1; a remessa whose records

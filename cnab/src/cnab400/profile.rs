@@ -11,6 +11,7 @@ use std::fmt;
 use compact_str::CompactString;
 
 use crate::layout::{Date, FieldProblem};
+use crate::movement::Movement;
 
 /// What a column of a CNAB400 cobrança record means, whichever bank writes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -137,42 +138,6 @@ pub const fn absent(field: Field) -> Column {
     Column { field, start: 0, end: 0, kind: ColumnKind::Text }
 }
 
-/// What an occurrence code means, so that a caller can act without a table of its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Meaning {
-    /// The boleto was registered (entrada confirmada).
-    Entered,
-    /// Paid (liquidação).
-    Settled,
-    /// Refused (entrada rejeitada, instrução rejeitada).
-    Rejected,
-    /// Closed without payment (baixa).
-    WrittenOff,
-    /// A payment undone (estorno, cheque devolvido).
-    Reversed,
-    /// A tariff charged.
-    Tariff,
-    /// Anything else (changes confirmed, protest, information).
-    Other,
-}
-
-/// An occurrence code of a bank's code list: the code, the bank's text, what it means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Occurrence {
-    /// The code (109-110 at most banks).
-    pub code: u8,
-    /// The bank's text, as its manual prints it.
-    pub text: &'static str,
-    /// What it means.
-    pub meaning: Meaning,
-}
-
-/// An occurrence of a code list (a `const fn`, for the tables).
-pub const fn occ(code: u8, text: &'static str, meaning: Meaning) -> Occurrence {
-    Occurrence { code, text, meaning }
-}
-
 /// What a trailer total sums.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -221,7 +186,7 @@ pub struct BankProfile {
     /// Record types (position 1) that carry a boleto: `1`, and BB's `7` for convênios of 7 digits.
     pub detail_types: &'static [u8],
     /// The occurrence codes of a retorno, where they depart from the base list.
-    pub occurrences: &'static [Occurrence],
+    pub occurrences: &'static [Movement],
     /// Trailer totals of a retorno that the bank fills, reconciled by [`validate`](super::validate).
     pub retorno_totals: &'static [TrailerTotal],
 }
@@ -247,14 +212,15 @@ impl BankProfile {
     /// base list; `None` for a code neither knows (an unknown code is never taken as paid).
     ///
     /// ```
-    /// use febraban_cnab::cnab400::{BankProfile, Meaning};
+    /// use febraban_cnab::Meaning;
+    /// use febraban_cnab::cnab400::BankProfile;
     /// let itau = BankProfile::for_bank(341).unwrap();
     /// assert_eq!(itau.occurrence(6).unwrap().meaning, Meaning::Settled);
     /// // Itaú's 95 is a "baixa operacional": not a payment.
     /// assert_eq!(itau.occurrence(95).unwrap().meaning, Meaning::WrittenOff);
     /// assert!(itau.occurrence(87).is_none());
     /// ```
-    pub fn occurrence(&self, code: u64) -> Option<Occurrence> {
+    pub fn occurrence(&self, code: u64) -> Option<Movement> {
         let code = u8::try_from(code).ok()?;
         self.occurrences.iter().chain(super::banks::BASE_OCCURRENCES).find(|o| o.code == code).copied()
     }

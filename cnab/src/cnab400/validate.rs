@@ -5,10 +5,10 @@
 use std::io::BufRead;
 
 use super::profile::{Field, Measure};
-use super::{Cnab400, Detail, Header, Record, Trailer};
+use super::{BankProfile, Cnab400, Detail, Header, Record, Trailer};
 use crate::layout::{FieldError, FieldProblem};
 use crate::reader::{ReadErrorKind, ReadOptions, Reader};
-use crate::validate::{Problem, ProblemKind, Report, Summary};
+use crate::validate::{Direction, Problem, ProblemKind, Report, Summary};
 
 /// Reads and validates a whole CNAB400 file, in constant memory.
 ///
@@ -21,10 +21,13 @@ pub fn validate<R: BufRead>(input: R, options: ReadOptions) -> Report {
     let mut check = Check::default();
     for item in reader.by_ref() {
         match item {
-            Ok((line, record)) => check.push(line, &record),
+            Ok((line, record)) => check.push(line, &record, record.record_type()),
             Err(error) => {
                 check.line = error.line;
                 check.summary.records += 1;
+                if let Some(kind) = error.record_type {
+                    check.summary.count(char::from(kind).encode_utf8(&mut [0; 4]));
+                }
                 // An unreadable header or trailer still plays its part in the structure.
                 match error.record_type {
                     Some(b'0') => check.header_seen = true,
@@ -68,9 +71,10 @@ impl Check {
         }
     }
 
-    fn push(&mut self, line: usize, record: &Record) {
+    fn push(&mut self, line: usize, record: &Record, record_type: u8) {
         self.line = line;
         self.summary.records += 1;
+        self.summary.count(char::from(record_type).encode_utf8(&mut [0; 4]));
         if self.trailer_seen {
             self.misplaced("record", "follows the trailer");
         }
@@ -90,6 +94,9 @@ impl Check {
             }
             self.header_seen = true;
             self.summary.bank = Some(bank);
+            self.summary.profile = BankProfile::for_bank(bank).map(|p| p.name);
+            let retorno = matches!(record, Record::Header(h) if h.is_retorno());
+            self.summary.direction = Some(if retorno { Direction::Retorno } else { Direction::Remessa });
         } else if !self.header_seen {
             self.misplaced("record", "comes before the header");
             self.header_seen = true;
