@@ -1,58 +1,70 @@
-//! FEBRABAN CNAB bank files: layouts declared once as data, a streaming reader that types every
-//! field, and record writers.
+//! FEBRABAN CNAB bank files: layouts declared once as data, bank profiles as data, a streaming
+//! reader that types every field, and record writers.
 //!
-//! **Status:** CNAB240 reads and validates payments (segments A, B, B Pix, J, J-52, J-52 Pix)
-//! and cobrança (P, Q, R, T, U); whole payment and cobrança files are written with every count
-//! and sum computed. CNAB400 ([`cnab400`]) reads and validates Bradesco remessa and retorno, Itaú
-//! remessa, Itaú's Pix record (type 3) and Santander's (type 8). [`cnab400::write`] numbers
-//! every record itself. Not yet: Itaú's CNAB400 retorno, Santander's own header and detail.
+//! **Status:** CNAB240 reads and validates payments (segments A, B, B Pix, J, J-52, J-52 Pix, O,
+//! N and Z), cobrança (P, Q, R, T, U) and the bank statement (E); whole payment and cobrança
+//! files are written with every count and sum computed. CNAB400 ([`cnab400`]) reads and
+//! validates the remessas and retornos of every bank with a [`BankProfile`](cnab400::BankProfile)
+//! (14 banks), with the Pix records of Itaú (type 3) and Santander (8 and 2);
+//! [`cnab400::write`] numbers every record itself. Not yet: CNAB240 bank profiles (Sicoob's and
+//! Ailos's shifted header, Santander's cobrança positions and Y-03).
 //!
 //! # Layouts as data
 //!
-//! Each record is declared once with [`record!`], column by column as the manual prints it
-//! (`120-134 amount: Money<2>,`); the struct, its [`FieldSpec`](layout::FieldSpec) table, the
+//! Each CNAB240 record is declared once with [`record!`], column by column as the manual prints
+//! it (`120-134 amount: Money<2>,`); the struct, its [`FieldSpec`](layout::FieldSpec) table, the
 //! parser and the writer all come from that declaration, and a test proves that every layout's
-//! columns tile the 240 positions with no gap and no overlap.
+//! columns tile the 240 positions with no gap and no overlap. CNAB400 layouts are a base table
+//! per record and, per bank, the columns where it departs ([`cnab400::BankProfile`]).
 //!
 //! # Reading
 //!
 //! [`Reader`] streams records from any `BufRead`, with their line numbers, in constant memory.
 //! Bytes are Latin-1; CRLF or LF, a missing final line ending and a trailing 0x1A are accepted.
-//! Strict by default: a line of the wrong length, a non-digit in a numeric column, an impossible
-//! date, an unknown record type or segment is an error naming the line, the columns, the field
-//! and what it holds. [`ReadOptions::lenient`] accepts right-trimmed lines, a UTF-8 byte order
-//! mark and a blank 241st character, reporting each as a [`Warning`].
+//! A line of the wrong length, a non-digit in an amount or a count, an impossible date, an
+//! unknown record type or segment is an error naming the line, the columns, the field and what
+//! it holds.
+//!
+//! # Strict and lenient
+//!
+//! Strict where money and structure are, lenient where real files are. In both modes:
+//! - an optional date left blank or zero reads as absent (CNAB240 `DDMMAAAA`; CNAB400 `DDMMAA`,
+//!   Sicredi's `AAAAMMDD`), and so does a CNAB400 amount left blank or zero;
+//! - an optional number padded with blanks (`  111`, a document `80939126907   `) reads, and
+//!   writes back zero-padded; an address number is kept as written (`S/N`, `556  `);
+//! - a cobrança batch trailer whose totals are zero, from a bank that leaves them so (BB, Caixa,
+//!   Cresol, Unicred, Sicoob, Ailos), is a [`Warning`]; its record count is still reconciled;
+//! - Itaú SISPAG's file trailer counts batches by the last batch number.
+//!
+//! [`ReadOptions::lenient`] also accepts, each as a [`Warning`], what strict mode refuses: a
+//! right-trimmed line (blanks padded back), a UTF-8 byte order mark, a blank 241st (401st)
+//! character. Both modes refuse a line of another length, letters in an amount or a count, an
+//! impossible date, records out of order, a count or sum the bank does fill that does not
+//! reconcile, a CNAB400 trailer carrying another bank, and a CNAB400 file of a bank without a
+//! profile (unless [`ReadOptions::bank_profile`] names one).
 //!
 //! # Validation and writing
 //!
-//! [`validate`] reads a whole file in constant memory and reports every structural fault and
-//! every trailer that does not reconcile, each with the trailer's value and the file's.
-//! [`PaymentFile`] and [`CobrancaFile`] write a file from its headers and details, numbering
-//! every record and computing every count and sum; free text is written upper-case ASCII with
-//! accents folded.
+//! [`validate`] (and [`validate_file`], which tells CNAB240 from CNAB400) reads a whole file in
+//! constant memory and reports every structural fault and every trailer that does not
+//! reconcile, each with the trailer's value and the file's, and a [`Summary`] with the profile,
+//! remessa or retorno and the details by segment or record type. [`PaymentFile`] and
+//! [`CobrancaFile`] write a file from its headers and details, numbering every record and
+//! computing every count and sum; free text is written upper-case ASCII with accents folded.
 //!
 //! # Real files
 //!
-//! What the reader does with the irregular files of the shared corpus:
-//!
-//! | file | strict | lenient |
-//! |---|---|---|
-//! | BTG retorno (UTF-8 BOM, lines of 308, 227, 233 characters, trailer counts 1) | refused at line 1 (byte order mark) | the BOM dropped with a warning; the 308-character line refused; short lines padded with warnings, then their fields refused where the content is misaligned, each naming field, columns and text |
-//! | Sicoob retorno (trailing blanks stripped, CRLF) | refused at line 1 (154 characters) | lines padded with warnings; segments T and U read; the file and batch headers refused where Sicoob's layout departs from FEBRABAN's (its header fields from 126 on sit 17 positions early); the batch trailer counts 0 boletos where the file holds 3 |
-//! | Sicoob remessa P, Q, R | reads; writes back byte for byte, and [`CobrancaFile`] rewrites it with its file trailer's record count corrected | |
-//! | Itaú SISPAG Pix (A+B, J+J-52) and retorno | read, validate, write back byte for byte | |
-//! | Bradesco CNAB400 retorno | reads, validates (sequence numbers, trailer by occurrence), writes back byte for byte | |
-//! | Santander CNAB400 remessa with a Pix type 8 | header and detail refused by name (Santander's own layouts are not declared); the type 8 and the trailer read | |
-//!
-//! The Sicoob remessa's file trailer counts 6 records where the file holds 7; [`validate`]
-//! says so. A line that does not read still plays its part in the structure when its record
-//! type shows (a header opens, a trailer closes), so one bad line is reported once, not again
-//! for every line after it.
+//! The crate's README has a conformance table: each file of the shared corpus (40 real files
+//! of 16 banks), the verdict its manifest gives and this crate's, and what it reads; the test
+//! `tests/conformance.rs` holds the crate to it. A line that does not read still plays its part
+//! in the structure when its record type shows (a header opens, a trailer closes), so one bad
+//! line is reported once, not again for every line after it.
 //!
 //! # Bank profiles
 //!
-//! Where a bank departs from FEBRABAN's layout, a named [`Profile`] says how (Itaú SISPAG's
-//! J-52 Pix TXID at 209), chosen from the file header's bank code unless given.
+//! CNAB400 banks are [`cnab400::BankProfile`]s. In CNAB240, where a bank departs from FEBRABAN's
+//! layout a named [`Profile`] says how (Itaú SISPAG's J-52 Pix TXID at 209), chosen from the
+//! file header's bank code unless given.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
