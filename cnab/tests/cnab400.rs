@@ -87,7 +87,7 @@ fn bradesco_retorno_validates() {
     assert_eq!((report.summary.bank, report.summary.records, report.summary.payments), (Some(237), 9, 7));
 }
 
-fn itau_remessa(records: &[Record]) -> Vec<u8> {
+fn lines_of(records: &[Record]) -> Vec<u8> {
     let mut bytes = Vec::new();
     for record in records {
         bytes.extend_from_slice(&record.to_line(&WriteOptions::default()).unwrap());
@@ -99,50 +99,50 @@ fn itau_remessa(records: &[Record]) -> Vec<u8> {
 #[test]
 fn itau_remessa_with_pix_reads_back_and_validates() {
     use febraban_cnab::Date;
-    use febraban_cnab::cnab400::{ItauPixDetail, ItauRemessaDetail, ItauRemessaHeader, RemessaTrailer};
+    use febraban_cnab::cnab400::{BankProfile, Detail, Header, ItauPixDetail, Trailer};
+    let itau = BankProfile::for_bank(341).unwrap();
+    let mut header = Header::new(itau, false);
+    header.company_code = "12340056789".into();
+    header.company_name = "Padaria São João".into();
+    header.bank_name = "BANCO ITAU SA".into();
+    header.written_on = Date::new(2026, 11, 22);
+    header.sequence = 1;
+    let mut detail = Detail::new(itau, false);
+    detail.company_document_type = Some(2);
+    detail.company_document = Some(11_222_333_000_181);
+    detail.company_reference = "PAY-42".into();
+    detail.occurrence_code = Some(1);
+    detail.document_number = "PED42".into();
+    detail.due_date = Date::new(2026, 12, 10);
+    detail.face_value = Some(15_000);
+    detail.collecting_bank = Some(341);
+    detail.accepted = "N".into();
+    detail.payer_name = "José da Silva".into();
+    detail.sequence = 2;
+    let mut trailer = Trailer::new(itau, false);
+    trailer.sequence = 4;
     let records = vec![
-        Record::ItauRemessaHeader(ItauRemessaHeader {
-            literal: "REMESSA".into(),
-            service: 1,
-            service_name: "COBRANCA".into(),
-            agency: 1234,
-            account: 56789,
-            company_name: "Padaria São João".into(),
-            bank: 341,
-            bank_name: "BANCO ITAU SA".into(),
-            written_on: Date::new(2026, 11, 22),
-            sequence: 1,
-            ..Default::default()
-        }),
-        Record::ItauRemessaDetail(ItauRemessaDetail {
-            company_document_type: 2,
-            company_document: 11_222_333_000_181,
-            agency: 1234,
-            account: 56789,
-            wallet: Some(109),
-            occurrence: 1,
-            document_number: "PED42".into(),
-            due_date: Date::new(2026, 12, 10),
-            amount: 15_000,
-            bank: 341,
-            accepted: "N".into(),
-            payer_name: "JOSE DA SILVA".into(),
-            sequence: 2,
-            ..Default::default()
-        }),
+        Record::Header(header),
+        Record::Detail(detail),
         Record::ItauPix(ItauPixDetail {
             key: "fulano@example.com".into(),
             location_id: "9d36b84f".into(),
             sequence: 3,
             ..Default::default()
         }),
-        Record::RemessaTrailer(RemessaTrailer { sequence: 4, ..Default::default() }),
+        Record::Trailer(trailer),
     ];
-    let bytes = itau_remessa(&records);
+    let bytes = lines_of(&records);
     let read: Vec<_> = reader(&bytes).collect::<Result<_, _>>().unwrap();
-    let Record::ItauRemessaHeader(header) = &read[0].1 else { panic!() };
+    let Record::Header(header) = &read[0].1 else { panic!() };
+    // Free text is written as banks want it: upper-case ASCII, accents folded.
     assert_eq!(header.company_name, "PADARIA SAO JOAO");
-    assert_eq!(read[1..].iter().map(|(_, r)| r.clone()).collect::<Vec<_>>(), records[1..]);
+    let Record::Detail(detail) = &read[1].1 else { panic!() };
+    assert_eq!(
+        (detail.company_reference.as_str(), detail.face_value, detail.payer_name.as_str(), detail.collecting_bank),
+        ("PAY-42", Some(15_000), "JOSE DA SILVA", Some(341))
+    );
+    assert_eq!(read[2].1, records[2]);
     let report = febraban_cnab::cnab400::validate(bytes.as_slice(), ReadOptions::default());
     assert!(report.is_valid(), "{:?}", report.problems.iter().map(ToString::to_string).collect::<Vec<_>>());
     assert_eq!((report.summary.payments, report.summary.total_amount), (1, 15_000));
@@ -150,7 +150,7 @@ fn itau_remessa_with_pix_reads_back_and_validates() {
     // A sequence number out of order, and a Pix record that follows no detail.
     let mut broken = records;
     broken.swap(1, 2);
-    let report = febraban_cnab::cnab400::validate(itau_remessa(&broken).as_slice(), ReadOptions::default());
+    let report = febraban_cnab::cnab400::validate(lines_of(&broken).as_slice(), ReadOptions::default());
     let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
     assert!(problems.contains(&"line 2: sequence number 3 where 2 comes next".to_string()), "{problems:?}");
     assert!(problems.contains(&"line 2: Pix record does not follow a detail".to_string()), "{problems:?}");

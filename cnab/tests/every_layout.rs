@@ -111,13 +111,8 @@ every_layout!(
     SegmentR,
     SegmentT,
     SegmentU,
-    BradescoRemessaHeader,
-    BradescoRemessaDetail,
-    ItauRemessaHeader,
-    ItauRemessaDetail,
     ItauPixDetail,
     ItauPixRetornoDetail,
     SantanderPixDetail,
     SantanderPixRetornoDetail,
-    RemessaTrailer,
 );

@@ -1,17 +1,33 @@
 //! Reading and validating never panic, strictly or leniently, whatever the bytes. A file that
-//! validates strictly writes back: to the same bytes when it is already canonical (its free text
-//! upper-case ASCII), and in any case to a file that writes back to itself.
+//! validates strictly writes back to a file that writes back to itself; when it is already
+//! canonical (its free text upper-case ASCII), to the same bytes or, where the reader accepted a
+//! form the writer does not write (a blank optional date, a number padded with blanks), to a
+//! file that reads as the same values.
 #![no_main]
 
 use febraban_cnab::{CobrancaFile, LineEnding, PaymentFile, Profile, ReadOptions, WriterOptions, validate};
 
-/// Reads a valid file as payments or, failing that, as cobrança, and writes it back.
+/// A valid file, read as payments or, failing that, as cobrança.
+#[derive(Debug, PartialEq)]
+enum File {
+    Payments(PaymentFile),
+    Cobranca(CobrancaFile),
+}
+
+fn read(bytes: &[u8]) -> File {
+    match PaymentFile::read(bytes, ReadOptions::default()) {
+        Ok(file) => File::Payments(file),
+        Err(_) => File::Cobranca(
+            CobrancaFile::read(bytes, ReadOptions::default()).expect("a valid file reads as payments or as cobrança"),
+        ),
+    }
+}
+
+/// Reads a valid file and writes it back.
 fn rewrite(bytes: &[u8], options: &WriterOptions) -> Vec<u8> {
-    let written = match PaymentFile::read(bytes, ReadOptions::default()) {
-        Ok(file) => file.to_bytes(options),
-        Err(_) => CobrancaFile::read(bytes, ReadOptions::default())
-            .expect("a valid file reads as payments or as cobrança")
-            .to_bytes(options),
+    let written = match read(bytes) {
+        File::Payments(file) => file.to_bytes(options),
+        File::Cobranca(file) => file.to_bytes(options),
     };
     written.expect("a valid file writes")
 }
@@ -41,10 +57,10 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(rewrite(&written, &options), written, "writing is not idempotent");
     // Free text is written upper-case ASCII; a file already so comes back byte for byte.
     let canonical = data.iter().all(|b| b.is_ascii() && !b.is_ascii_lowercase());
-    if canonical && written != data {
+    if canonical && written != data && read(&written) != read(data) {
         let lines = |bytes: &[u8]| bytes.split(|&b| b == b'\n').map(|l| String::from_utf8_lossy(l).into_owned()).collect::<Vec<_>>();
         let (read, wrote) = (lines(data), lines(&written));
         let first = read.iter().zip(&wrote).position(|(a, b)| a != b);
-        panic!("a valid canonical file wrote back differently at line {first:?}:\n{:?}\n{:?}", first.map(|i| &read[i]), first.map(|i| &wrote[i]));
+        panic!("a valid canonical file wrote back other values at line {first:?}:\n{:?}\n{:?}", first.map(|i| &read[i]), first.map(|i| &wrote[i]));
     }
 });

@@ -249,40 +249,31 @@ async fn a_cnab240_file_whose_trailer_lies_stores_nothing() {
 #[tokio::test]
 async fn a_cnab400_remessa_becomes_payments_to_collect_with_its_pix_record() {
     use febraban_cnab::Date;
-    use febraban_cnab::cnab400::{ItauPixDetail, ItauRemessaDetail, ItauRemessaHeader, Record};
+    use febraban_cnab::cnab400::{BankProfile, Detail, Header, ItauPixDetail, Record};
+    let itau = BankProfile::for_bank(341).unwrap();
     let detail = |n: u64, document: &str| {
-        Record::ItauRemessaDetail(ItauRemessaDetail {
-            company_document_type: 2,
-            company_document: 11_222_333_000_181,
-            agency: 1234,
-            account: 56789,
-            wallet: Some(109),
-            occurrence: 1,
-            company_reference: format!("BOLETO-{n}").into(),
-            document_number: format!("DOC{n}").into(),
-            due_date: Date::new(2026, 12, 10),
-            amount: 15_000 + n,
-            bank: 341,
-            accepted: "N".into(),
-            payer_document_type: Some(1),
-            payer_document: document.parse().ok(),
-            payer_name: "JOSE DA SILVA".into(),
-            ..Default::default()
-        })
+        let mut detail = Detail::new(itau, false);
+        detail.company_document_type = Some(2);
+        detail.company_document = Some(11_222_333_000_181);
+        detail.occurrence_code = Some(1);
+        detail.company_reference = format!("BOLETO-{n}").into();
+        detail.document_number = format!("DOC{n}").into();
+        detail.due_date = Date::new(2026, 12, 10);
+        detail.face_value = Some(15_000 + n);
+        detail.collecting_bank = Some(341);
+        detail.accepted = "N".into();
+        detail.payer_document_type = Some(1);
+        detail.payer_document = document.parse().ok();
+        detail.payer_name = "JOSE DA SILVA".into();
+        Record::Detail(detail)
     };
+    let mut header = Header::new(itau, false);
+    header.company_code = "12340056789".into();
+    header.company_name = "PADARIA SAO JOAO".into();
+    header.bank_name = "BANCO ITAU SA".into();
+    header.written_on = Date::new(2026, 11, 22);
     let records = vec![
-        Record::ItauRemessaHeader(ItauRemessaHeader {
-            literal: "REMESSA".into(),
-            service: 1,
-            service_name: "COBRANCA".into(),
-            agency: 1234,
-            account: 56789,
-            company_name: "PADARIA SAO JOAO".into(),
-            bank: 341,
-            bank_name: "BANCO ITAU SA".into(),
-            written_on: Date::new(2026, 11, 22),
-            ..Default::default()
-        }),
+        Record::Header(header),
         detail(1, "12345678909"),
         Record::ItauPix(ItauPixDetail {
             key: "padaria@example.com".into(),

@@ -5,7 +5,7 @@
 //! same positions. A profile lists only where its bank departs, with the source of its
 //! positions. `retorno.md` in the project's domain notes has the comparison table.
 
-use super::profile::ColumnKind::{Amount, Date6, DateYmd, Number, Text};
+use super::profile::ColumnKind::{Amount, Date6, DateYmd, FreeText, Number, Text};
 use super::profile::Field::*;
 use super::profile::{BankProfile, Column, Measure, TrailerTotal, absent, col};
 use crate::movement::Meaning::{Entered, Other, Rejected, Reversed, Settled, Tariff as Fee, WrittenOff};
@@ -18,9 +18,9 @@ pub const BASE_HEADER: &[Column] = &[
     col(Service, 10, 11, Number),
     col(ServiceName, 12, 26, Text),
     col(CompanyCode, 27, 46, Text),
-    col(CompanyName, 47, 76, Text),
+    col(CompanyName, 47, 76, FreeText),
     col(Bank, 77, 79, Number),
-    col(BankName, 80, 94, Text),
+    col(BankName, 80, 94, FreeText),
     col(WrittenOn, 95, 100, Date6),
     col(Sequence, 395, 400, Number),
 ];
@@ -33,13 +33,19 @@ pub const BASE_REMESSA_DETAIL: &[Column] = &[
     col(DocumentNumber, 111, 120, Text),
     col(DueDate, 121, 126, Date6),
     col(FaceValue, 127, 139, Amount),
+    col(TitleKind, 148, 149, Number),
+    col(Accepted, 150, 150, Text),
     col(IssuedOn, 151, 156, Date6),
+    col(DailyInterest, 161, 173, Amount),
+    col(DiscountUntil, 174, 179, Date6),
     col(Discount, 180, 192, Amount),
     col(Iof, 193, 205, Amount),
     col(Rebate, 206, 218, Amount),
     col(PayerDocumentType, 219, 220, Number),
     col(PayerDocument, 221, 234, Number),
-    col(PayerName, 235, 274, Text),
+    col(PayerName, 235, 274, FreeText),
+    col(PayerAddress, 275, 314, FreeText),
+    col(PayerPostalCode, 327, 334, Number),
     col(Sequence, 395, 400, Number),
 ];
 
@@ -109,7 +115,8 @@ pub(super) static BRADESCO: BankProfile = BankProfile {
     bank: 237,
     name: "Bradesco",
     source: "Bradesco, Manual de Procedimentos 4008.524.0121 v11 (B400), p.39-49",
-    header: &[col(FileNumber, 109, 113, Number), col(CreditedOn, 380, 385, Date6)],
+    remessa_header: &[col(System, 109, 110, Text), col(FileNumber, 111, 117, Number)],
+    retorno_header: &[col(FileNumber, 109, 113, Number), col(CreditedOn, 380, 385, Date6)],
     remessa_detail: &[],
     retorno_detail: &[],
     retorno_trailer: &[col(Count, 18, 25, Number), col(Total, 26, 39, Amount)],
@@ -164,8 +171,17 @@ pub(super) static ITAU: BankProfile = BankProfile {
     bank: 341,
     name: "Itaú",
     source: "Itaú, Cobrança CNAB 400 (I400), p.20-37",
-    header: &[col(FileNumber, 109, 113, Number), col(CreditedOn, 114, 119, Date6)],
-    remessa_detail: &[],
+    remessa_header: &[],
+    retorno_header: &[col(FileNumber, 109, 113, Number), col(CreditedOn, 114, 119, Date6)],
+    remessa_detail: &[
+        col(CompanyDocumentType, 2, 3, Number),
+        col(CompanyDocument, 4, 17, Number),
+        col(OurNumber, 63, 70, Text),
+        col(Wallet, 108, 108, Text),
+        // The bank's own code again, 341.
+        col(CollectingBank, 140, 142, Number),
+        col(PayerName, 235, 264, FreeText),
+    ],
     retorno_detail: &[
         col(OurNumber, 86, 94, Text),
         col(CollectingAgency, 169, 172, Text),
@@ -206,7 +222,8 @@ pub(super) static SANTANDER: BankProfile = BankProfile {
     bank: 33,
     name: "Santander",
     source: "Santander, Layout de cobrança 400 v2.17 (H7800), p.13-15; remessa as brcobranca's santander.rb",
-    header: &[],
+    remessa_header: &[],
+    retorno_header: &[],
     remessa_detail: &[col(OurNumber, 63, 70, Text)],
     retorno_detail: &[col(OurNumber, 63, 70, Text), col(Motives, 137, 145, Text)],
     retorno_trailer: &[],
@@ -228,7 +245,8 @@ pub(super) static BANCO_DO_BRASIL: BankProfile = BankProfile {
     bank: 1,
     name: "Banco do Brasil",
     source: "Banco do Brasil, CNAB400/CBR643 retorno, convênios de 7 posições (Jan/2014), p.4-5, 22",
-    header: &[],
+    remessa_header: &[],
+    retorno_header: &[],
     remessa_detail: &[],
     retorno_detail: &[
         col(CompanyReference, 39, 63, Text),
@@ -256,7 +274,8 @@ pub(super) static CAIXA: BankProfile = BankProfile {
     bank: 104,
     name: "Caixa Econômica Federal",
     source: "Caixa, Leiaute CNAB 400 SIGCB (67.126 v01, 2020), p.28-29, 41-42",
-    header: &[],
+    remessa_header: &[],
+    retorno_header: &[],
     remessa_detail: &[],
     retorno_detail: &[
         col(CompanyReference, 32, 56, Text),
@@ -289,7 +308,8 @@ pub(super) static SICOOB: BankProfile = BankProfile {
     bank: 756,
     name: "Sicoob",
     source: "laravel-boleto's Bancoob retorno 400 and br_boleto's Sicoob fixture (no manual read)",
-    header: &[],
+    remessa_header: &[],
+    retorno_header: &[],
     remessa_detail: &[],
     retorno_detail: &[
         col(OurNumber, 63, 74, Text),
@@ -311,7 +331,8 @@ pub(super) static SICREDI: BankProfile = BankProfile {
     bank: 748,
     name: "Sicredi",
     source: "Sicredi, manual CNAB 400 (ago/2019), p.11-12, 52-54",
-    header: &[col(WrittenOn, 95, 102, DateYmd)],
+    remessa_header: &[],
+    retorno_header: &[col(WrittenOn, 95, 102, DateYmd)],
     remessa_detail: &[],
     retorno_detail: &[
         absent(CompanyDocumentType),
@@ -335,7 +356,8 @@ pub(super) static INTER: BankProfile = BankProfile {
     bank: 77,
     name: "Inter",
     source: "Conta Digital PJ Inter, Manual CNAB400 (2021), p.14-15",
-    header: &[],
+    remessa_header: &[],
+    retorno_header: &[],
     remessa_detail: &[],
     retorno_detail: &[
         col(OurNumber, 71, 81, Text),
@@ -369,7 +391,8 @@ pub(super) static BNB: BankProfile = BankProfile {
     bank: 4,
     name: "Banco do Nordeste",
     source: "laravel-boleto's Bnb retorno 400 (no manual read)",
-    header: &[],
+    remessa_header: &[],
+    retorno_header: &[],
     remessa_detail: &[],
     retorno_detail: &[col(OurNumber, 63, 70, Text)],
     retorno_trailer: &[],
@@ -384,7 +407,8 @@ pub(super) static BANRISUL: BankProfile = BankProfile {
     bank: 41,
     name: "Banrisul",
     source: "brcobranca's banrisul retorno 400 (no manual read)",
-    header: &[],
+    remessa_header: &[],
+    retorno_header: &[],
     remessa_detail: &[],
     retorno_detail: &[col(OurNumber, 63, 72, Text)],
     retorno_trailer: &[],
@@ -399,7 +423,8 @@ pub(super) static C6: BankProfile = BankProfile {
     bank: 336,
     name: "C6 Bank",
     source: "laravel-boleto's C6 retorno 400, built from C6's manual v2.7",
-    header: &[],
+    remessa_header: &[],
+    retorno_header: &[],
     remessa_detail: &[],
     retorno_detail: &[col(OurNumber, 63, 73, Text), col(Wallet, 107, 108, Text)],
     retorno_trailer: &[absent(Direction), absent(Service), absent(Bank)],
@@ -414,7 +439,8 @@ pub(super) static CRESOL: BankProfile = BankProfile {
     bank: 133,
     name: "Cresol",
     source: "laravel-boleto's Cresol retorno 400 (Bradesco's positions)",
-    header: &[],
+    remessa_header: &[],
+    retorno_header: &[],
     remessa_detail: &[],
     retorno_detail: &[],
     retorno_trailer: &[],
@@ -429,7 +455,8 @@ pub(super) static UNICRED: BankProfile = BankProfile {
     bank: 136,
     name: "Unicred",
     source: "brcobranca's unicred remessa 400 (Bradesco's positions)",
-    header: &[],
+    remessa_header: &[],
+    retorno_header: &[],
     remessa_detail: &[],
     retorno_detail: &[],
     retorno_trailer: TRAILER_WITHOUT_SERVICE,
@@ -444,7 +471,8 @@ pub(super) static CITIBANK: BankProfile = BankProfile {
     bank: 745,
     name: "Citibank",
     source: "brcobranca's citibank remessa 400",
-    header: &[],
+    remessa_header: &[],
+    retorno_header: &[],
     remessa_detail: &[col(OurNumber, 63, 74, Text)],
     retorno_detail: &[],
     retorno_trailer: &[],
@@ -471,3 +499,55 @@ pub(super) static PROFILES: &[&BankProfile] = &[
     &SICREDI,
     &SICOOB,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every record of every profile: its columns lie in 2-400 (1 is the record type) and no two
+    /// overlap, so a profile can be neither out of bounds nor ambiguous.
+    #[test]
+    fn every_profiles_columns_fit_and_do_not_overlap() {
+        for profile in PROFILES {
+            let records = [
+                ("remessa header", BankProfile::columns(BASE_HEADER, profile.remessa_header)),
+                ("retorno header", BankProfile::columns(BASE_HEADER, profile.retorno_header)),
+                ("remessa detail", BankProfile::columns(BASE_REMESSA_DETAIL, profile.remessa_detail)),
+                ("retorno detail", BankProfile::columns(BASE_RETORNO_DETAIL, profile.retorno_detail)),
+                ("retorno trailer", BankProfile::columns(BASE_RETORNO_TRAILER, profile.retorno_trailer)),
+                ("remessa trailer", BankProfile::columns(BASE_REMESSA_TRAILER, profile.remessa_trailer)),
+            ];
+            for (record, columns) in records {
+                let mut columns: Vec<Column> = columns.collect();
+                columns.sort_by_key(|c| c.start);
+                for column in &columns {
+                    assert!(
+                        (2..=column.end).contains(&column.start) && column.end <= 400,
+                        "{} {record}: {column:?}",
+                        profile.name
+                    );
+                }
+                for pair in columns.windows(2) {
+                    assert!(
+                        pair[0].end < pair[1].start,
+                        "{} {record}: {:?} overlaps {:?}",
+                        profile.name,
+                        pair[0],
+                        pair[1]
+                    );
+                }
+            }
+            for total in profile.retorno_totals {
+                assert!((2..=total.end).contains(&total.start) && total.end <= 400, "{}: {total:?}", profile.name);
+            }
+        }
+    }
+
+    #[test]
+    fn one_profile_per_bank() {
+        let mut banks: Vec<u16> = PROFILES.iter().map(|p| p.bank).collect();
+        banks.sort_unstable();
+        banks.dedup();
+        assert_eq!(banks.len(), PROFILES.len());
+    }
+}

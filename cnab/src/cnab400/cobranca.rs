@@ -11,7 +11,7 @@ use compact_str::CompactString;
 
 use super::banks::{BASE_HEADER, BASE_REMESSA_DETAIL, BASE_REMESSA_TRAILER, BASE_RETORNO_DETAIL, BASE_RETORNO_TRAILER};
 use super::profile::{BankProfile, Column, ColumnKind, Field, ProfileRef, Slot};
-use crate::layout::{Date, FieldError, FieldProblem};
+use crate::layout::{Date, FieldError, FieldProblem, WriteOptions};
 use crate::movement::Movement;
 
 /// The line a record was read from, or a blank one for a record made in code.
@@ -38,11 +38,17 @@ impl Line {
 }
 
 /// Writes `value` in its column unless the record was read and the column still holds it.
-fn put<T: Slot + PartialEq>(value: &T, out: &mut [u8], kind: ColumnKind, read: bool) -> Result<(), FieldProblem> {
+fn put<T: Slot + PartialEq>(
+    value: &T,
+    out: &mut [u8],
+    kind: ColumnKind,
+    read: bool,
+    options: &WriteOptions,
+) -> Result<(), FieldProblem> {
     if read && T::read(out, kind).as_ref() == Ok(value) {
         return Ok(());
     }
-    value.write(out, kind)
+    value.write(out, kind, options)
 }
 
 fn field_error(column: &Column, bytes: &[u8], problem: FieldProblem) -> FieldError {
@@ -94,6 +100,13 @@ impl Field {
             Count => "count",
             Total => "total",
             Sequence => "sequence",
+            System => "system",
+            TitleKind => "title_kind",
+            Accepted => "accepted",
+            PayerAddress => "payer_address",
+            PayerPostalCode => "payer_postal_code",
+            DailyInterest => "daily_interest",
+            DiscountUntil => "discount_until",
         }
     }
 }
@@ -143,11 +156,11 @@ macro_rules! cobranca_record {
                 Ok(())
             }
 
-            fn get(&self, column: &Column, out: &mut [u8]) -> Result<(), FieldProblem> {
+            fn get(&self, column: &Column, out: &mut [u8], options: &WriteOptions) -> Result<(), FieldProblem> {
                 let read = self.line.read;
                 match column.field {
-                    $( Field::$variant => put(&self.$field, out, column.kind, read), )+
-                    Field::Sequence => put(&self.sequence, out, column.kind, read),
+                    $( Field::$variant => put(&self.$field, out, column.kind, read, options), )+
+                    Field::Sequence => put(&self.sequence, out, column.kind, read, options),
                     _ => Ok(()),
                 }
             }
@@ -183,12 +196,13 @@ macro_rules! cobranca_record {
                 if errors.is_empty() { Ok(record) } else { Err(errors) }
             }
 
-            /// Writes the record as a 400-byte line by its profile.
-            pub fn to_line(&self, _: &crate::layout::WriteOptions) -> Result<[u8; 400], FieldError> {
+            /// Writes the record as a 400-byte line by its profile: the columns it was read
+            /// with where its fields did not change, each changed field in its column's form.
+            pub fn to_line(&self, options: &WriteOptions) -> Result<[u8; 400], FieldError> {
                 let mut line = self.line.bytes;
                 for column in self.columns() {
                     let out = &mut line[usize::from(column.start) - 1..usize::from(column.end)];
-                    self.get(&column, out).map_err(|problem| {
+                    self.get(&column, out, options).map_err(|problem| {
                         FieldError { field: column.field.name(), start: column.start.into(), end: column.end.into(), found: String::new(), problem }
                     })?;
                 }
@@ -209,7 +223,7 @@ macro_rules! cobranca_record {
                 let Some(out) = out.filter(|out| !out.is_empty()) else {
                     return Err(FieldProblem::TooLong { max: 400, found: usize::from(end) });
                 };
-                value.write(out, ColumnKind::Number)
+                value.write(out, ColumnKind::Number, &WriteOptions::default())
             }
 
             /// Whether the bank's layout of this record has a column for `field`.
@@ -245,6 +259,8 @@ cobranca_record! {
         file_number: Option<u64> = FileNumber,
         /// Date of the credit the file reports, where the bank writes one.
         credited_on: Option<Date> = CreditedOn,
+        /// The bank's code for the sending system, where it has one (Bradesco: `MX`).
+        system: CompactString = System,
     }
 }
 
@@ -305,6 +321,18 @@ cobranca_record! {
         payer_document: Option<u64> = PayerDocument,
         /// The payer's name.
         payer_name: CompactString = PayerName,
+        /// The payer's address (remessa).
+        payer_address: CompactString = PayerAddress,
+        /// The payer's postal code (remessa).
+        payer_postal_code: Option<u64> = PayerPostalCode,
+        /// Espécie do título (remessa): 01 duplicata mercantil, 99 outros...
+        title_kind: Option<u64> = TitleKind,
+        /// Aceite (remessa): `A` or `N`.
+        accepted: CompactString = Accepted,
+        /// Interest to charge per day late (remessa).
+        daily_interest: Option<u64> = DailyInterest,
+        /// Date until which the discount holds (remessa).
+        discount_until: Option<Date> = DiscountUntil,
     }
 }
 
@@ -325,26 +353,31 @@ cobranca_record! {
 }
 
 impl Header {
-    /// A blank header of `profile`'s layout, to fill and write.
+    /// A header of `profile`'s layout, to fill and write: the direction, literal, service
+    /// (`01 COBRANCA`) and bank already set.
     ///
     /// ```
     /// use febraban_cnab::cnab400::{BankProfile, Header};
     /// let mut header = Header::new(BankProfile::for_bank(748).unwrap(), true);
-    /// header.bank = Some(748);
-    /// header.literal = "RETORNO".into();
+    /// header.company_name = "Padaria São João".into();
     /// let line = header.to_line(&Default::default()).unwrap();
-    /// assert_eq!(&line[..9], b"02RETORNO");
-    /// assert_eq!(&line[76..79], b"748");
+    /// assert_eq!(&line[..26], b"02RETORNO01COBRANCA       ");
+    /// assert_eq!(&line[46..79], b"PADARIA SAO JOAO              748");
     /// ```
     pub fn new(profile: &'static BankProfile, retorno: bool) -> Self {
         let mut header = Self::blank(profile, retorno, b'0');
         header.direction = Some(if retorno { 2 } else { 1 });
+        header.literal = if retorno { "RETORNO" } else { "REMESSA" }.into();
+        (header.service, header.service_name) = (Some(1), "COBRANCA".into());
+        header.bank = Some(profile.bank.into());
         header
     }
 
     /// The record's columns by its profile: the base layout with the bank's overrides.
     pub fn columns(&self) -> impl Iterator<Item = Column> + 'static {
-        BankProfile::columns(BASE_HEADER, self.profile.0.header)
+        let profile = self.profile.0;
+        let overrides = if self.retorno { profile.retorno_header } else { profile.remessa_header };
+        BankProfile::columns(BASE_HEADER, overrides)
     }
 }
 

@@ -11,9 +11,9 @@
 //! Every record ends with its sequence number (395-400), from 000001.
 //!
 //! The bank of the header (77-79) chooses its [`BankProfile`]: the base layout and where the
-//! bank departs from it. Every retorno, and the remessas of banks other than Bradesco and Itaú,
-//! read as the profile's [`Header`], [`Detail`] and [`Trailer`]; Bradesco's and Itaú's remessas
-//! keep their full typed layouts (every column of the manual, reserved ones checked blank).
+//! bank departs from it. Remessas and retornos of every bank read, and write, as the profile's
+//! [`Header`], [`Detail`] and [`Trailer`]; the Pix records, which no bank shares, have typed
+//! layouts of their own.
 //!
 //! | bank | profile's source |
 //! |---|---|
@@ -33,19 +33,13 @@
 //! | 756 Sicoob | laravel-boleto, br_boleto |
 
 mod banks;
-mod bradesco;
 mod cobranca;
-mod common;
-mod itau;
 mod pix;
 mod profile;
 mod validate;
 
 pub use banks::{BASE_HEADER, BASE_OCCURRENCES, BASE_REMESSA_DETAIL, BASE_RETORNO_DETAIL, BASE_RETORNO_TRAILER};
-pub use bradesco::{BradescoRemessaDetail, BradescoRemessaHeader};
 pub use cobranca::{Detail, Header, Trailer};
-pub use common::RemessaTrailer;
-pub use itau::{ItauRemessaDetail, ItauRemessaHeader};
 pub use pix::{ItauPixDetail, ItauPixRetornoDetail, SantanderPixDetail, SantanderPixRetornoDetail};
 pub use profile::{BankProfile, Column, ColumnKind, Field, Measure, TrailerTotal, absent, col};
 pub use validate::validate;
@@ -72,6 +66,9 @@ macro_rules! records {
         /// One CNAB400 record, typed.
         #[derive(Debug, Clone, PartialEq, Eq)]
         #[non_exhaustive]
+        // A profile's record keeps its 400-byte line, so it is the large variant: a reader yields
+        // one record at a time, and boxing would allocate for each.
+        #[allow(clippy::large_enum_variant)]
         pub enum Record {
             $($(#[$doc])* $variant($layout),)*
             $($(#[$pdoc])* $pvariant($playout),)*
@@ -109,14 +106,6 @@ macro_rules! records {
 }
 
 records! {
-    /// Bradesco remessa header.
-    BradescoRemessaHeader(BradescoRemessaHeader),
-    /// Bradesco remessa detail.
-    BradescoRemessaDetail(BradescoRemessaDetail),
-    /// Itaú remessa header.
-    ItauRemessaHeader(ItauRemessaHeader),
-    /// Itaú remessa detail.
-    ItauRemessaDetail(ItauRemessaDetail),
     /// Itaú's Pix record (type 3) in a remessa.
     ItauPix(ItauPixDetail),
     /// Itaú's Pix record (type 3) in a retorno.
@@ -125,8 +114,6 @@ records! {
     SantanderPix(SantanderPixDetail),
     /// Santander's Pix record (type 2) in a retorno.
     SantanderPixRetorno(SantanderPixRetornoDetail),
-    /// A remessa trailer (Bradesco, Itaú).
-    RemessaTrailer(RemessaTrailer),
     ;
     /// A header read by its bank's profile.
     Header(Header),
@@ -140,12 +127,9 @@ impl Record {
     /// The record type (position 1).
     pub fn record_type(&self) -> u8 {
         match self {
-            Record::BradescoRemessaHeader(_) | Record::ItauRemessaHeader(_) => b'0',
-            Record::BradescoRemessaDetail(_) | Record::ItauRemessaDetail(_) => b'1',
             Record::SantanderPixRetorno(_) => b'2',
             Record::ItauPix(_) | Record::ItauPixRetorno(_) => b'3',
             Record::SantanderPix(_) => b'8',
-            Record::RemessaTrailer(_) => b'9',
             Record::Header(r) => r.record_type(),
             Record::Detail(r) => r.record_type(),
             Record::Trailer(r) => r.record_type(),
@@ -153,16 +137,16 @@ impl Record {
     }
 }
 
-/// Writes `records` as a CNAB400 file, numbering them (395-400) from 1; a remessa whose records
-/// do not end with a trailer gets one.
+/// Writes `records` as a CNAB400 file, numbering them (395-400) from 1; records that do not end
+/// with a trailer get one, of the header's profile.
 ///
 /// ```
-/// use febraban_cnab::cnab400::{self, BradescoRemessaDetail, BradescoRemessaHeader, Record};
+/// use febraban_cnab::cnab400::{self, BankProfile, Detail, Header, Record};
 ///
-/// let records = [
-///     Record::BradescoRemessaHeader(BradescoRemessaHeader { literal: "REMESSA".into(), bank: 237, ..Default::default() }),
-///     Record::BradescoRemessaDetail(BradescoRemessaDetail { occurrence: 1, amount: 2_590, ..Default::default() }),
-/// ];
+/// let bradesco = BankProfile::for_bank(237).unwrap();
+/// let mut detail = Detail::new(bradesco, false);
+/// (detail.occurrence_code, detail.face_value) = (Some(1), Some(2_590));
+/// let records = [Record::Header(Header::new(bradesco, false)), Record::Detail(detail)];
 /// let mut bytes = Vec::new();
 /// cnab400::write(&records, &mut bytes, &Default::default()).unwrap();
 /// let report = cnab400::validate(bytes.as_slice(), Default::default());
@@ -174,8 +158,12 @@ pub fn write<W: std::io::Write>(
     mut out: W,
     options: &crate::WriterOptions,
 ) -> Result<(), crate::WriteError> {
-    let ends_with_trailer = matches!(records.last(), Some(Record::RemessaTrailer(_) | Record::Trailer(_)));
-    let trailer = (!ends_with_trailer).then(|| Record::RemessaTrailer(RemessaTrailer::default()));
+    let trailer = match records.first() {
+        Some(Record::Header(header)) if !matches!(records.last(), Some(Record::Trailer(_))) => {
+            Some(Record::Trailer(Trailer::new(header.profile(), header.is_retorno())))
+        }
+        _ => None,
+    };
     for (index, record) in records.iter().chain(trailer.as_ref()).enumerate() {
         let mut record = record.clone();
         *record.sequence_mut() = index as u64 + 1;
@@ -232,38 +220,27 @@ impl Format for Cnab400 {
             self.retorno = line[1] == b'2' || (line[1] != b'1' && &line[2..9] == b"RETORNO");
             self.profile = options.bank_profile.or_else(|| BankProfile::for_bank(bank));
         }
-        // Bradesco's and Itaú's remessas keep their typed layouts; everything else reads by profile.
-        let typed = !self.retorno && matches!(self.bank, Some(BRADESCO | ITAU)) && options.bank_profile.is_none();
         let unknown = |record| ReadErrorKind::UnknownLayout { bank: self.bank.unwrap_or(0), record };
-        let record = match (line[0], typed) {
-            (b'0', true) if self.bank == Some(BRADESCO) => {
-                Record::BradescoRemessaHeader(BradescoRemessaHeader::parse(line).map_err(field)?)
-            }
-            (b'0', true) => Record::ItauRemessaHeader(ItauRemessaHeader::parse(line).map_err(field)?),
-            (b'1', true) if self.bank == Some(BRADESCO) => {
-                Record::BradescoRemessaDetail(BradescoRemessaDetail::parse(line).map_err(field)?)
-            }
-            (b'1', true) => Record::ItauRemessaDetail(ItauRemessaDetail::parse(line).map_err(field)?),
-            (b'9', true) => Record::RemessaTrailer(RemessaTrailer::parse(line).map_err(field)?),
-            (b'3', _) if self.bank == Some(ITAU) => match self.retorno {
+        let record = match line[0] {
+            b'3' if self.bank == Some(ITAU) => match self.retorno {
                 true => Record::ItauPixRetorno(ItauPixRetornoDetail::parse(line).map_err(field)?),
                 false => Record::ItauPix(ItauPixDetail::parse(line).map_err(field)?),
             },
-            (b'8', _) if self.bank == Some(SANTANDER) && !self.retorno => {
+            b'8' if self.bank == Some(SANTANDER) && !self.retorno => {
                 Record::SantanderPix(SantanderPixDetail::parse(line).map_err(field)?)
             }
-            (b'2', _) if self.bank == Some(SANTANDER) && self.retorno => {
+            b'2' if self.bank == Some(SANTANDER) && self.retorno => {
                 Record::SantanderPixRetorno(SantanderPixRetornoDetail::parse(line).map_err(field)?)
             }
-            (b'0', _) => {
+            b'0' => {
                 let profile = self.profile.ok_or_else(|| unknown("header"))?;
                 Record::Header(Header::parse(line, profile, self.retorno).map_err(fields)?)
             }
-            (b'9', _) => {
+            b'9' => {
                 let profile = self.profile.ok_or_else(|| unknown("trailer"))?;
                 Record::Trailer(Trailer::parse(line, profile, self.retorno).map_err(fields)?)
             }
-            (kind, _) => match self.profile {
+            kind => match self.profile {
                 Some(profile) if profile.detail_types.contains(&kind) => {
                     Record::Detail(Detail::parse(line, profile, self.retorno).map_err(fields)?)
                 }

@@ -10,7 +10,7 @@ use std::fmt;
 
 use compact_str::CompactString;
 
-use crate::layout::{Date, FieldProblem};
+use crate::layout::{Date, FieldProblem, WriteOptions, fold_text};
 use crate::movement::Movement;
 
 /// What a column of a CNAB400 cobrança record means, whichever bank writes it.
@@ -35,6 +35,8 @@ pub enum Field {
     BankName,
     /// Date the file was written.
     WrittenOn,
+    /// The bank's code for the sending system (Bradesco's `MX`).
+    System,
     /// The file's sequence number (NSA, aviso bancário).
     FileNumber,
     /// Tipo de inscrição of the company: 01 CPF, 02 CNPJ.
@@ -84,12 +86,24 @@ pub enum Field {
     Motives,
     /// Date the boleto was issued.
     IssuedOn,
+    /// Espécie do título (01 duplicata mercantil, 99 outros...).
+    TitleKind,
+    /// Aceite: `A` accepted, `N` not.
+    Accepted,
+    /// Interest to charge per day late, centavos (remessa).
+    DailyInterest,
+    /// Date until which the discount holds (remessa).
+    DiscountUntil,
     /// Tipo de inscrição of the payer: 01 CPF, 02 CNPJ.
     PayerDocumentType,
     /// CPF or CNPJ of the payer.
     PayerDocument,
     /// The payer's name.
     PayerName,
+    /// The payer's address.
+    PayerAddress,
+    /// The payer's postal code (CEP), 8 digits.
+    PayerPostalCode,
     /// A trailer's count of boletos.
     Count,
     /// A trailer's total, centavos.
@@ -102,8 +116,12 @@ pub enum Field {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ColumnKind {
-    /// Text or a code, Latin-1, left-aligned, kept as written (trailing blanks dropped).
+    /// A code or an identifier, Latin-1, left-aligned, kept as written (trailing blanks
+    /// dropped).
     Text,
+    /// Free text (names, addresses): read as written; written upper-case ASCII with accents
+    /// folded, as banks require, and cut to its column when the writer's options say so.
+    FreeText,
     /// Digits, zero-padded; blank reads as absent, and digits padded with blanks read.
     Number,
     /// An amount with two implied decimals, in centavos; blank or zero reads as absent, any
@@ -173,8 +191,10 @@ pub struct BankProfile {
     /// Where the profile's positions come from (the bank's manual, or the public library whose
     /// layout it follows).
     pub source: &'static str,
-    /// Overrides of the base header.
-    pub header: &'static [Column],
+    /// Overrides of the base header, in a remessa.
+    pub remessa_header: &'static [Column],
+    /// Overrides of the base header, in a retorno.
+    pub retorno_header: &'static [Column],
     /// Overrides of the base remessa detail.
     pub remessa_detail: &'static [Column],
     /// Overrides of the base retorno detail.
@@ -258,7 +278,7 @@ impl Eq for ProfileRef {}
 /// A value of a column, as a record's field holds it.
 pub(super) trait Slot: Sized {
     fn read(bytes: &[u8], kind: ColumnKind) -> Result<Self, FieldProblem>;
-    fn write(&self, out: &mut [u8], kind: ColumnKind) -> Result<(), FieldProblem>;
+    fn write(&self, out: &mut [u8], kind: ColumnKind, options: &WriteOptions) -> Result<(), FieldProblem>;
 }
 
 fn is_blank(bytes: &[u8]) -> bool {
@@ -305,7 +325,7 @@ impl Slot for Option<u64> {
         }
     }
 
-    fn write(&self, out: &mut [u8], kind: ColumnKind) -> Result<(), FieldProblem> {
+    fn write(&self, out: &mut [u8], kind: ColumnKind, _: &WriteOptions) -> Result<(), FieldProblem> {
         match (self, kind) {
             (Some(value), _) => write_number(*value, out),
             // Absent: an amount is zeros; a number blank.
@@ -323,7 +343,7 @@ impl Slot for u64 {
         number(bytes)?.ok_or(FieldProblem::NotDigits)
     }
 
-    fn write(&self, out: &mut [u8], _: ColumnKind) -> Result<(), FieldProblem> {
+    fn write(&self, out: &mut [u8], _: ColumnKind, _: &WriteOptions) -> Result<(), FieldProblem> {
         write_number(*self, out)
     }
 }
@@ -337,8 +357,20 @@ impl Slot for CompactString {
         Ok(text.iter().map(|&b| char::from(b)).collect())
     }
 
-    fn write(&self, out: &mut [u8], _: ColumnKind) -> Result<(), FieldProblem> {
+    fn write(&self, out: &mut [u8], kind: ColumnKind, options: &WriteOptions) -> Result<(), FieldProblem> {
         out.fill(b' ');
+        if kind == ColumnKind::FreeText {
+            let folded = fold_text(self);
+            if let Some(c) = folded.chars().find(|c| !c.is_ascii() || c.is_ascii_control()) {
+                return Err(FieldProblem::Character(c));
+            }
+            if folded.len() > out.len() && !options.truncate_text {
+                return Err(FieldProblem::TooLong { max: out.len(), found: folded.len() });
+            }
+            let n = folded.len().min(out.len());
+            out[..n].copy_from_slice(&folded.as_bytes()[..n]);
+            return Ok(());
+        }
         for (n, c) in self.chars().enumerate() {
             let Ok(byte) = u8::try_from(u32::from(c)) else { return Err(FieldProblem::Character(c)) };
             if byte < 0x20 || (0x7F..0xA0).contains(&byte) {
@@ -366,7 +398,7 @@ impl Slot for Option<Date> {
         Date::new(year as u16, month as u8, day as u8).map(Some).ok_or(FieldProblem::Date)
     }
 
-    fn write(&self, out: &mut [u8], kind: ColumnKind) -> Result<(), FieldProblem> {
+    fn write(&self, out: &mut [u8], kind: ColumnKind, _: &WriteOptions) -> Result<(), FieldProblem> {
         let Some(date) = self else { return write_number(0, out) };
         let (year, month, day) = (u64::from(date.year()), u64::from(date.month()), u64::from(date.day()));
         match kind {
@@ -402,7 +434,7 @@ mod tests {
         assert_eq!(<Option<Date>>::read(b"000000", ColumnKind::Date6), Ok(None));
         assert_eq!(<Option<Date>>::read(b"310216", ColumnKind::Date6), Err(FieldProblem::Date));
         let mut out = [b' '; 8];
-        Date::new(2016, 12, 5).write(&mut out, ColumnKind::DateYmd).unwrap();
+        Date::new(2016, 12, 5).write(&mut out, ColumnKind::DateYmd, &WriteOptions::default()).unwrap();
         assert_eq!(&out, b"20161205");
     }
 
@@ -410,8 +442,16 @@ mod tests {
     fn text_keeps_latin1_and_refuses_controls() {
         assert_eq!(CompactString::read(b"COBRAN\xC7A  ", ColumnKind::Text).unwrap(), "COBRANÇA");
         assert!(CompactString::read(b"A\x01", ColumnKind::Text).is_err());
+        let options = WriteOptions::default();
         let mut out = [b'x'; 6];
-        CompactString::from("AÇ").write(&mut out, ColumnKind::Text).unwrap();
+        CompactString::from("AÇ").write(&mut out, ColumnKind::Text, &options).unwrap();
         assert_eq!(&out, b"A\xC7    ");
+        // Free text is written as banks want it: upper-case ASCII, accents folded.
+        CompactString::from("São").write(&mut out, ColumnKind::FreeText, &options).unwrap();
+        assert_eq!(&out, b"SAO   ");
+        let long = CompactString::from("Padaria São João");
+        assert!(long.write(&mut out, ColumnKind::FreeText, &options).is_err());
+        long.write(&mut out, ColumnKind::FreeText, &WriteOptions { truncate_text: true }).unwrap();
+        assert_eq!(&out, b"PADARI");
     }
 }

@@ -5,7 +5,7 @@
 use std::io::BufRead;
 
 use super::profile::{Field, Measure};
-use super::{BankProfile, Cnab400, Detail, Header, Record, Trailer};
+use super::{Cnab400, Detail, Header, Record, Trailer};
 use crate::layout::{FieldError, FieldProblem};
 use crate::reader::{ReadErrorKind, ReadOptions, Reader};
 use crate::validate::{Direction, Problem, ProblemKind, Report, Summary};
@@ -82,10 +82,8 @@ impl Check {
             self.problem(ProblemKind::Sequence { expected: line as u64, found: record.sequence() });
         }
         let (is_header, is_detail) = match record {
-            Record::BradescoRemessaHeader(r) => (Some(r.bank), false),
-            Record::ItauRemessaHeader(r) => (Some(r.bank), false),
             Record::Header(r) => (Some(r.bank.unwrap_or(0)), false),
-            Record::BradescoRemessaDetail(_) | Record::ItauRemessaDetail(_) | Record::Detail(_) => (None, true),
+            Record::Detail(_) => (None, true),
             _ => (None, false),
         };
         if let Some(bank) = is_header {
@@ -94,16 +92,17 @@ impl Check {
             }
             self.header_seen = true;
             self.summary.bank = Some(bank);
-            self.summary.profile = BankProfile::for_bank(bank).map(|p| p.name);
-            let retorno = matches!(record, Record::Header(h) if h.is_retorno());
-            self.summary.direction = Some(if retorno { Direction::Retorno } else { Direction::Remessa });
+            if let Record::Header(header) = record {
+                // The profile that read it: the caller's, or the bank's.
+                self.summary.profile = Some(header.profile().name);
+                let retorno = header.is_retorno();
+                self.summary.direction = Some(if retorno { Direction::Retorno } else { Direction::Remessa });
+            }
         } else if !self.header_seen {
             self.misplaced("record", "comes before the header");
             self.header_seen = true;
         }
         match record {
-            Record::BradescoRemessaDetail(r) => self.add_boleto(r.amount),
-            Record::ItauRemessaDetail(r) => self.add_boleto(r.amount),
             Record::Header(r) => self.header(r),
             Record::Detail(r) => self.detail(r),
             Record::Trailer(r) => self.trailer(r),
@@ -115,7 +114,6 @@ impl Check {
             {
                 self.misplaced("Pix record", "does not follow a detail");
             }
-            Record::RemessaTrailer(_) => self.trailer_seen = true,
             _ => {}
         }
         self.previous_was_detail = is_detail

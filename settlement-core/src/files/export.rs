@@ -243,7 +243,7 @@ pub mod cnab240 {
 /// CNAB400 exports: Bradesco cobrança remessas, a record at a time: each payment is a boleto
 /// to register, its debtor the pagador.
 pub mod cnab400 {
-    use febraban_cnab::cnab400::{BRADESCO, BradescoRemessaDetail, BradescoRemessaHeader, RemessaTrailer};
+    use febraban_cnab::cnab400::{BRADESCO, BankProfile, Detail, Header, Trailer};
     use febraban_cnab::{Date, WriteOptions};
     use time::OffsetDateTime;
 
@@ -251,6 +251,10 @@ pub mod cnab400 {
 
     /// Names longer than their column are cut, as banks do.
     const OPTIONS: WriteOptions = WriteOptions { truncate_text: true };
+
+    fn bradesco() -> &'static BankProfile {
+        BankProfile::for_bank(BRADESCO).expect("Bradesco has a profile")
+    }
 
     fn date(at: OffsetDateTime) -> Option<Date> {
         Date::new(at.year() as u16, u8::from(at.month()), at.day())
@@ -272,21 +276,13 @@ pub mod cnab400 {
         /// The header, for the company that collects (the first payment's creditor).
         pub fn header(&mut self, first: Option<&Payment>, now: OffsetDateTime) -> Result<Vec<u8>, String> {
             self.sequence += 1;
-            line(
-                BradescoRemessaHeader {
-                    literal: "REMESSA".into(),
-                    service: 1,
-                    service_name: "COBRANCA".into(),
-                    company_name: first.and_then(|p| p.creditor_name.clone()).unwrap_or_default().into(),
-                    bank: BRADESCO,
-                    bank_name: "BRADESCO".into(),
-                    written_on: date(now),
-                    system: "MX".into(),
-                    sequence: self.sequence,
-                    ..Default::default()
-                }
-                .to_line(&OPTIONS),
-            )
+            let mut header = Header::new(bradesco(), false);
+            header.company_name = first.and_then(|p| p.creditor_name.clone()).unwrap_or_default().into();
+            header.bank_name = "BRADESCO".into();
+            header.written_on = date(now);
+            header.system = "MX".into();
+            header.sequence = self.sequence;
+            line(header.to_line(&OPTIONS))
         }
 
         /// Each payment as a boleto to register (occurrence 01).
@@ -301,27 +297,21 @@ pub mod cnab400 {
                 };
                 let reference =
                     payment.external_id.as_deref().filter(|id| id.chars().count() <= 25).unwrap_or_default();
-                let detail = BradescoRemessaDetail {
-                    participant_control: reference.into(),
-                    occurrence: 1,
-                    document_number: payment
-                        .external_id
-                        .as_deref()
-                        .filter(|id| id.chars().count() <= 10)
-                        .unwrap_or_default()
-                        .into(),
-                    due_date: date(payment.scheduled_date.unwrap_or(payment.created_at)),
-                    amount: u64::try_from(payment.amount).unwrap_or(0),
-                    // 99: other kinds of title.
-                    kind: Some(99),
-                    accepted: "N".into(),
-                    issued_on: date(payment.created_at),
-                    payer_document_type: kind,
-                    payer_document: document,
-                    payer_name: payment.debtor_name.clone().unwrap_or_default().into(),
-                    sequence: self.sequence,
-                    ..Default::default()
-                };
+                let mut detail = Detail::new(bradesco(), false);
+                detail.company_reference = reference.into();
+                detail.occurrence_code = Some(1);
+                detail.document_number =
+                    payment.external_id.as_deref().filter(|id| id.chars().count() <= 10).unwrap_or_default().into();
+                detail.due_date = date(payment.scheduled_date.unwrap_or(payment.created_at));
+                detail.face_value = Some(u64::try_from(payment.amount).unwrap_or(0));
+                // 99: other kinds of title.
+                detail.title_kind = Some(99);
+                detail.accepted = "N".into();
+                detail.issued_on = date(payment.created_at);
+                detail.payer_document_type = kind;
+                detail.payer_document = document;
+                detail.payer_name = payment.debtor_name.clone().unwrap_or_default().into();
+                detail.sequence = self.sequence;
                 bytes.extend(line(detail.to_line(&OPTIONS))?);
             }
             Ok(bytes)
@@ -330,7 +320,9 @@ pub mod cnab400 {
         /// The trailer.
         pub fn trailer(&mut self) -> Result<Vec<u8>, String> {
             self.sequence += 1;
-            line(RemessaTrailer { sequence: self.sequence, ..Default::default() }.to_line(&OPTIONS))
+            let mut trailer = Trailer::new(bradesco(), false);
+            trailer.sequence = self.sequence;
+            line(trailer.to_line(&OPTIONS))
         }
     }
 }

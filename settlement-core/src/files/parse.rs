@@ -618,14 +618,6 @@ pub fn cnab400(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
         };
         // (amount, due date, document number, company reference, payer document type, payer document, payer name)
         let detail = match &record {
-            Record::BradescoRemessaHeader(header) => {
-                company = (participants::ispb_of(header.bank).map(str::to_owned), text(&header.company_name));
-                None
-            }
-            Record::ItauRemessaHeader(header) => {
-                company = (participants::ispb_of(header.bank).map(str::to_owned), text(&header.company_name));
-                None
-            }
             Record::Header(header) if header.is_retorno() => {
                 return Err(ParseError::at(
                     line,
@@ -639,24 +631,6 @@ pub fn cnab400(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
             }
             Record::Detail(d) => Some((
                 d.face_value.unwrap_or(0),
-                d.due_date,
-                text(&d.document_number),
-                text(&d.company_reference),
-                d.payer_document_type,
-                d.payer_document,
-                text(&d.payer_name),
-            )),
-            Record::BradescoRemessaDetail(d) => Some((
-                d.amount,
-                d.due_date,
-                text(&d.document_number),
-                text(&d.participant_control),
-                d.payer_document_type,
-                d.payer_document,
-                text(&d.payer_name),
-            )),
-            Record::ItauRemessaDetail(d) => Some((
-                d.amount,
                 d.due_date,
                 text(&d.document_number),
                 text(&d.company_reference),
