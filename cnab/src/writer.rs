@@ -192,6 +192,10 @@ fn numbering(record: &mut Record) -> Option<(&mut u64, &mut u64, &mut u64)> {
         Record::SegmentJ(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
         Record::SegmentJ52(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
         Record::SegmentJ52Pix(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
+        Record::SegmentO(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
+        Record::SegmentN(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
+        Record::SegmentZ(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
+        Record::SegmentE(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
         Record::SegmentP(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
         Record::SegmentQ(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
         Record::SegmentR(r) => Some((&mut r.bank, &mut r.batch, &mut r.sequence)),
@@ -201,11 +205,13 @@ fn numbering(record: &mut Record) -> Option<(&mut u64, &mut u64, &mut u64)> {
     }
 }
 
-/// What a detail adds to its batch trailer's sum (segments A and J).
+/// What a detail adds to its batch trailer's sum (segments A, J, O and N).
 fn amount(record: &Record) -> u64 {
     match record {
         Record::SegmentA(a) => a.amount,
         Record::SegmentJ(j) => j.amount,
+        Record::SegmentO(o) => o.amount,
+        Record::SegmentN(n) => n.amount,
         _ => 0,
     }
 }

@@ -254,3 +254,23 @@ fn irregular_sicoob_retorno_problems_do_not_cascade() {
     );
     assert_eq!(report.warnings.len(), 10);
 }
+
+/// Santander's payment retornos (bills O, taxes N, each with its authentication Z) read as a
+/// payment file and write back whole, every count and sum computed again.
+#[test]
+fn santander_payment_retornos_with_o_n_and_z_write_back_whole() {
+    use febraban_cnab::{LineEnding, PaymentFile, ReadOptions, WriterOptions};
+    for name in [
+        "santander-033_cnab240_pagamentos_retorno_O-Z_autogeral-CNAB_FORN_TCVJ_05_110313P_MOV.TXT",
+        "santander-033_cnab240_pagamentos_retorno_N-Z_autogeral-CNAB_FORN_TCVJ_05_310113P_MOV.TXT",
+    ] {
+        let Some(bytes) = corpus_file(name) else { return };
+        let file =
+            PaymentFile::read(bytes.as_slice(), ReadOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let z = file.batches.iter().flat_map(|b| &b.details).filter(|d| matches!(d, Record::SegmentZ(_))).count();
+        assert_eq!(z, 2, "{name}");
+        let options = WriterOptions { line_ending: LineEnding::CrLf, ..Default::default() };
+        let written = file.to_bytes(&options).unwrap();
+        assert!(written == bytes, "{name}:\n{}", String::from_utf8_lossy(&written));
+    }
+}

@@ -14,22 +14,43 @@ enum File {
     Cobranca(CobrancaFile),
 }
 
-fn read(bytes: &[u8]) -> File {
-    match PaymentFile::read(bytes, ReadOptions::default()) {
-        Ok(file) => File::Payments(file),
-        Err(_) => File::Cobranca(
-            CobrancaFile::read(bytes, ReadOptions::default()).expect("a valid file reads as payments or as cobrança"),
-        ),
+/// `None` for a valid file of neither (a bank statement, which has no writer of files).
+fn read(bytes: &[u8]) -> Option<File> {
+    if let Ok(file) = PaymentFile::read(bytes, ReadOptions::default()) {
+        return Some(File::Payments(file));
     }
+    CobrancaFile::read(bytes, ReadOptions::default()).ok().map(File::Cobranca)
+}
+
+/// The records of a valid file, but for what the writer computes where some banks leave zeros
+/// (a cobrança batch trailer's boleto totals, which the validator then only warns about).
+fn values(bytes: &[u8]) -> Vec<febraban_cnab::cnab240::Record> {
+    use febraban_cnab::cnab240::{CobrancaBatchTrailer, Record};
+    febraban_cnab::Reader::new(bytes)
+        .map(|item| match item.expect("a valid file reads").1 {
+            Record::CobrancaBatchTrailer(t) => Record::CobrancaBatchTrailer(CobrancaBatchTrailer {
+                simple_count: None,
+                simple_amount: 0,
+                linked_count: None,
+                linked_amount: 0,
+                pledged_count: None,
+                pledged_amount: 0,
+                discounted_count: None,
+                discounted_amount: 0,
+                ..t
+            }),
+            record => record,
+        })
+        .collect()
 }
 
 /// Reads a valid file and writes it back.
-fn rewrite(bytes: &[u8], options: &WriterOptions) -> Vec<u8> {
-    let written = match read(bytes) {
+fn rewrite(bytes: &[u8], options: &WriterOptions) -> Option<Vec<u8>> {
+    let written = match read(bytes)? {
         File::Payments(file) => file.to_bytes(options),
         File::Cobranca(file) => file.to_bytes(options),
     };
-    written.expect("a valid file writes")
+    Some(written.expect("a valid file writes"))
 }
 use libfuzzer_sys::fuzz_target;
 
@@ -53,11 +74,17 @@ fuzz_target!(|data: &[u8]| {
     }
     let profile = Profile::for_bank(report.summary.bank.unwrap_or_default());
     let options = WriterOptions { line_ending, profile, ..Default::default() };
-    let written = rewrite(data, &options);
-    assert_eq!(rewrite(&written, &options), written, "writing is not idempotent");
+    let Some(written) = rewrite(data, &options) else {
+        // Only a bank statement has no file writer to round-trip through.
+        let statement = febraban_cnab::Reader::new(data)
+            .any(|item| matches!(item, Ok((_, febraban_cnab::cnab240::Record::StatementBatchHeader(_)))));
+        assert!(statement, "a valid file is payments, cobrança or a statement");
+        return;
+    };
+    assert_eq!(rewrite(&written, &options), Some(written.clone()), "writing is not idempotent");
     // Free text is written upper-case ASCII; a file already so comes back byte for byte.
     let canonical = data.iter().all(|b| b.is_ascii() && !b.is_ascii_lowercase());
-    if canonical && written != data && read(&written) != read(data) {
+    if canonical && written != data && values(&written) != values(data) {
         let lines = |bytes: &[u8]| bytes.split(|&b| b == b'\n').map(|l| String::from_utf8_lossy(l).into_owned()).collect::<Vec<_>>();
         let (read, wrote) = (lines(data), lines(&written));
         let first = read.iter().zip(&wrote).position(|(a, b)| a != b);
