@@ -117,11 +117,7 @@ pub(super) static BRADESCO: BankProfile = BankProfile {
     source: "Bradesco, Manual de Procedimentos 4008.524.0121 v11 (B400), p.39-49",
     remessa_header: &[col(System, 109, 110, Text), col(FileNumber, 111, 117, Number)],
     retorno_header: &[col(FileNumber, 109, 113, Number), col(CreditedOn, 380, 385, Date6)],
-    remessa_detail: &[],
-    retorno_detail: &[],
     retorno_trailer: &[col(Count, 18, 25, Number), col(Total, 26, 39, Amount)],
-    remessa_trailer: &[],
-    detail_types: b"1",
     occurrences: &[
         occ(16, "Título pago em cheque - vinculado", Other),
         occ(22, "Título com pagamento cancelado", Reversed),
@@ -164,6 +160,7 @@ pub(super) static BRADESCO: BankProfile = BankProfile {
             occurrences: &[9, 10],
         },
     ],
+    ..BankProfile::BASE
 };
 
 /// Itaú: nosso número with its DAC at 86-94, errors at 378-385; its trailer counts the details.
@@ -171,7 +168,6 @@ pub(super) static ITAU: BankProfile = BankProfile {
     bank: 341,
     name: "Itaú",
     source: "Itaú, Cobrança CNAB 400 (I400), p.20-37",
-    remessa_header: &[],
     retorno_header: &[col(FileNumber, 109, 113, Number), col(CreditedOn, 114, 119, Date6)],
     remessa_detail: &[
         col(CompanyDocumentType, 2, 3, Number),
@@ -189,8 +185,6 @@ pub(super) static ITAU: BankProfile = BankProfile {
         col(PayerName, 325, 354, Text),
     ],
     retorno_trailer: &[col(Count, 213, 220, Number), col(Total, 221, 234, Amount)],
-    remessa_trailer: &[],
-    detail_types: b"1",
     occurrences: &[
         occ(7, "Liquidação parcial", Settled),
         occ(8, "Liquidação em cartório", Settled),
@@ -215,6 +209,7 @@ pub(super) static ITAU: BankProfile = BankProfile {
         measure: Measure::Count,
         occurrences: &[],
     }],
+    ..BankProfile::BASE
 };
 
 /// Santander: nosso número at 63-70, motivos at 137-145; a Pix record of type 2 in retornos.
@@ -222,13 +217,8 @@ pub(super) static SANTANDER: BankProfile = BankProfile {
     bank: 33,
     name: "Santander",
     source: "Santander, Layout de cobrança 400 v2.17 (H7800), p.13-15; remessa as brcobranca's santander.rb",
-    remessa_header: &[],
-    retorno_header: &[],
     remessa_detail: &[col(OurNumber, 63, 70, Text)],
     retorno_detail: &[col(OurNumber, 63, 70, Text), col(Motives, 137, 145, Text)],
-    retorno_trailer: &[],
-    remessa_trailer: &[],
-    detail_types: b"1",
     occurrences: &[
         occ(1, "Título não existe", Rejected),
         occ(7, "Liquidação por conta", Settled),
@@ -237,7 +227,7 @@ pub(super) static SANTANDER: BankProfile = BankProfile {
         occ(93, "Baixa operacional", WrittenOff),
         occ(94, "Cancelamento de baixa operacional", Other),
     ],
-    retorno_totals: &[],
+    ..BankProfile::BASE
 };
 
 /// Banco do Brasil: convênios of 7 digits write details of type 7 (CBR643).
@@ -245,9 +235,6 @@ pub(super) static BANCO_DO_BRASIL: BankProfile = BankProfile {
     bank: 1,
     name: "Banco do Brasil",
     source: "Banco do Brasil, CNAB400/CBR643 retorno, convênios de 7 posições (Jan/2014), p.4-5, 22",
-    remessa_header: &[],
-    retorno_header: &[],
-    remessa_detail: &[],
     retorno_detail: &[
         col(CompanyReference, 39, 63, Text),
         col(OurNumber, 64, 80, Text),
@@ -256,8 +243,6 @@ pub(super) static BANCO_DO_BRASIL: BankProfile = BankProfile {
         // The tariff beside the credit date, as in Sicoob's layout that descends from CBR643.
         col(Tariff, 182, 188, Amount),
     ],
-    retorno_trailer: &[],
-    remessa_trailer: &[],
     detail_types: b"17",
     occurrences: &[
         occ(5, "Liquidado sem registro", Settled),
@@ -266,7 +251,7 @@ pub(super) static BANCO_DO_BRASIL: BankProfile = BankProfile {
         occ(44, "Cheque devolvido", Reversed),
         occ(46, "Título pago com cheque, aguardando compensação", Other),
     ],
-    retorno_totals: &[],
+    ..BankProfile::BASE
 };
 
 /// Caixa (SIGCB): its own id and nosso número positions, interest and fine apart.
@@ -274,9 +259,6 @@ pub(super) static CAIXA: BankProfile = BankProfile {
     bank: 104,
     name: "Caixa Econômica Federal",
     source: "Caixa, Leiaute CNAB 400 SIGCB (67.126 v01, 2020), p.28-29, 41-42",
-    remessa_header: &[],
-    retorno_header: &[],
-    remessa_detail: &[],
     retorno_detail: &[
         col(CompanyReference, 32, 56, Text),
         col(OurNumber, 57, 73, Text),
@@ -285,9 +267,6 @@ pub(super) static CAIXA: BankProfile = BankProfile {
         absent(OtherCredits),
         col(CreditedOn, 294, 299, Date6),
     ],
-    retorno_trailer: &[],
-    remessa_trailer: &[],
-    detail_types: b"1",
     occurrences: &[
         occ(1, "Entrada confirmada", Entered),
         occ(2, "Baixa confirmada", WrittenOff),
@@ -300,7 +279,7 @@ pub(super) static CAIXA: BankProfile = BankProfile {
         occ(36, "Estorno de liquidação on-line", Reversed),
         occ(99, "Rejeição do título", Rejected),
     ],
-    retorno_totals: &[],
+    ..BankProfile::BASE
 };
 
 /// Sicoob: BB's CBR643 lineage: credit date at 176-181, tariff at 182-188.
@@ -308,9 +287,6 @@ pub(super) static SICOOB: BankProfile = BankProfile {
     bank: 756,
     name: "Sicoob",
     source: "laravel-boleto's Bancoob retorno 400 and br_boleto's Sicoob fixture (no manual read)",
-    remessa_header: &[],
-    retorno_header: &[],
-    remessa_detail: &[],
     retorno_detail: &[
         col(OurNumber, 63, 74, Text),
         col(CreditedOn, 176, 181, Date6),
@@ -320,10 +296,8 @@ pub(super) static SICOOB: BankProfile = BankProfile {
     ],
     // 2-3 `02`, the bank at 4-6, then the cooperative's name and address.
     retorno_trailer: &[absent(Direction), absent(Service), col(Bank, 4, 6, Number)],
-    remessa_trailer: &[],
-    detail_types: b"1",
     occurrences: &[occ(5, "Liquidação sem registro", Settled)],
-    retorno_totals: &[],
+    ..BankProfile::BASE
 };
 
 /// Sicredi: no company reference, nosso número at 48-62, the expected credit date AAAAMMDD.
@@ -331,9 +305,7 @@ pub(super) static SICREDI: BankProfile = BankProfile {
     bank: 748,
     name: "Sicredi",
     source: "Sicredi, manual CNAB 400 (ago/2019), p.11-12, 52-54",
-    remessa_header: &[],
     retorno_header: &[col(WrittenOn, 95, 102, DateYmd)],
-    remessa_detail: &[],
     retorno_detail: &[
         absent(CompanyDocumentType),
         absent(CompanyDocument),
@@ -345,10 +317,7 @@ pub(super) static SICREDI: BankProfile = BankProfile {
     ],
     // `9`, `2`, the bank at 3-5, the beneficiary's code at 6-10.
     retorno_trailer: &[absent(Service), col(Bank, 3, 5, Number)],
-    remessa_trailer: &[],
-    detail_types: b"1",
-    occurrences: &[],
-    retorno_totals: &[],
+    ..BankProfile::BASE
 };
 
 /// Inter: its retorno detail is its own (occurrence at 90-91, amounts from 160).
@@ -356,9 +325,6 @@ pub(super) static INTER: BankProfile = BankProfile {
     bank: 77,
     name: "Inter",
     source: "Conta Digital PJ Inter, Manual CNAB400 (2021), p.14-15",
-    remessa_header: &[],
-    retorno_header: &[],
-    remessa_detail: &[],
     retorno_detail: &[
         col(OurNumber, 71, 81, Text),
         col(Occurrence, 90, 91, Number),
@@ -379,11 +345,8 @@ pub(super) static INTER: BankProfile = BankProfile {
         absent(Interest),
         absent(OtherCredits),
     ],
-    retorno_trailer: &[],
-    remessa_trailer: &[],
-    detail_types: b"1",
     occurrences: &[occ(2, "Título em aberto", Entered), occ(3, "Erro", Rejected), occ(7, "Baixado", WrittenOff)],
-    retorno_totals: &[],
+    ..BankProfile::BASE
 };
 
 /// Banco do Nordeste: Bradesco's layout with a nosso número of 7 digits and DV at 63-70.
@@ -391,15 +354,8 @@ pub(super) static BNB: BankProfile = BankProfile {
     bank: 4,
     name: "Banco do Nordeste",
     source: "laravel-boleto's Bnb retorno 400 (no manual read)",
-    remessa_header: &[],
-    retorno_header: &[],
-    remessa_detail: &[],
     retorno_detail: &[col(OurNumber, 63, 70, Text)],
-    retorno_trailer: &[],
-    remessa_trailer: &[],
-    detail_types: b"1",
-    occurrences: &[],
-    retorno_totals: &[],
+    ..BankProfile::BASE
 };
 
 /// Banrisul: nosso número at 63-72.
@@ -407,15 +363,8 @@ pub(super) static BANRISUL: BankProfile = BankProfile {
     bank: 41,
     name: "Banrisul",
     source: "brcobranca's banrisul retorno 400 (no manual read)",
-    remessa_header: &[],
-    retorno_header: &[],
-    remessa_detail: &[],
     retorno_detail: &[col(OurNumber, 63, 72, Text)],
-    retorno_trailer: &[],
-    remessa_trailer: &[],
-    detail_types: b"1",
-    occurrences: &[],
-    retorno_totals: &[],
+    ..BankProfile::BASE
 };
 
 /// C6: nosso número at 63-73, carteira at 107-108; its trailer carries no service or bank.
@@ -423,15 +372,9 @@ pub(super) static C6: BankProfile = BankProfile {
     bank: 336,
     name: "C6 Bank",
     source: "laravel-boleto's C6 retorno 400, built from C6's manual v2.7",
-    remessa_header: &[],
-    retorno_header: &[],
-    remessa_detail: &[],
     retorno_detail: &[col(OurNumber, 63, 73, Text), col(Wallet, 107, 108, Text)],
     retorno_trailer: &[absent(Direction), absent(Service), absent(Bank)],
-    remessa_trailer: &[],
-    detail_types: b"1",
-    occurrences: &[],
-    retorno_totals: &[],
+    ..BankProfile::BASE
 };
 
 /// Cresol: Bradesco's layout as it is.
@@ -439,15 +382,7 @@ pub(super) static CRESOL: BankProfile = BankProfile {
     bank: 133,
     name: "Cresol",
     source: "laravel-boleto's Cresol retorno 400 (Bradesco's positions)",
-    remessa_header: &[],
-    retorno_header: &[],
-    remessa_detail: &[],
-    retorno_detail: &[],
-    retorno_trailer: &[],
-    remessa_trailer: &[],
-    detail_types: b"1",
-    occurrences: &[],
-    retorno_totals: &[],
+    ..BankProfile::BASE
 };
 
 /// Unicred: Bradesco's remessa layout.
@@ -455,15 +390,8 @@ pub(super) static UNICRED: BankProfile = BankProfile {
     bank: 136,
     name: "Unicred",
     source: "brcobranca's unicred remessa 400 (Bradesco's positions)",
-    remessa_header: &[],
-    retorno_header: &[],
-    remessa_detail: &[],
-    retorno_detail: &[],
     retorno_trailer: TRAILER_WITHOUT_SERVICE,
-    remessa_trailer: &[],
-    detail_types: b"1",
-    occurrences: &[],
-    retorno_totals: &[],
+    ..BankProfile::BASE
 };
 
 /// Citibank: its remessa's nosso número at 63-74.
@@ -471,15 +399,8 @@ pub(super) static CITIBANK: BankProfile = BankProfile {
     bank: 745,
     name: "Citibank",
     source: "brcobranca's citibank remessa 400",
-    remessa_header: &[],
-    retorno_header: &[],
     remessa_detail: &[col(OurNumber, 63, 74, Text)],
-    retorno_detail: &[],
-    retorno_trailer: &[],
-    remessa_trailer: &[],
-    detail_types: b"1",
-    occurrences: &[],
-    retorno_totals: &[],
+    ..BankProfile::BASE
 };
 
 /// Every profile, looked up by bank code.

@@ -10,7 +10,8 @@ use std::fmt;
 
 use compact_str::CompactString;
 
-use crate::layout::{Date, FieldProblem, WriteOptions, fold_text};
+use crate::layout::Column as _;
+use crate::layout::{Alpha, Date, Date6, FieldProblem, Money, Num, OptNum, Text, WriteOptions};
 use crate::movement::Movement;
 
 /// What a column of a CNAB400 cobrança record means, whichever bank writes it.
@@ -212,6 +213,44 @@ pub struct BankProfile {
 }
 
 impl BankProfile {
+    /// A profile that departs from nothing: each bank's profile is this but for what it says,
+    /// and so can be a caller's own, for a bank this crate has no profile of.
+    ///
+    /// ```
+    /// use febraban_cnab::cnab400::{BankProfile, Cnab400, Detail, Field, Header, Record, col, ColumnKind};
+    /// use febraban_cnab::{ReadOptions, Reader};
+    ///
+    /// // A bank that writes its nosso número at 63-72.
+    /// static MY_BANK: BankProfile = BankProfile {
+    ///     bank: 999,
+    ///     name: "My bank",
+    ///     source: "its manual, p.12",
+    ///     retorno_detail: &[col(Field::OurNumber, 63, 72, ColumnKind::Text)],
+    ///     ..BankProfile::BASE
+    /// };
+    /// let mut detail = Detail::new(&MY_BANK, true);
+    /// detail.our_number = "0012345678".into();
+    /// let mut file = Vec::new();
+    /// febraban_cnab::cnab400::write(&[Record::Header(Header::new(&MY_BANK, true)), Record::Detail(detail)], &mut file, &Default::default()).unwrap();
+    /// let options = ReadOptions { bank_profile: Some(&MY_BANK), ..Default::default() };
+    /// let records: Vec<_> = Reader::with_format(file.as_slice(), options, Cnab400::default()).collect::<Result<_, _>>().unwrap();
+    /// assert!(matches!(&records[1].1, Record::Detail(d) if d.our_number == "0012345678"));
+    /// ```
+    pub const BASE: BankProfile = BankProfile {
+        bank: 0,
+        name: "",
+        source: "",
+        remessa_header: &[],
+        retorno_header: &[],
+        remessa_detail: &[],
+        retorno_detail: &[],
+        retorno_trailer: &[],
+        remessa_trailer: &[],
+        detail_types: b"1",
+        occurrences: &[],
+        retorno_totals: &[],
+    };
+
     /// The profile of a bank, by COMPE code.
     ///
     /// ```
@@ -281,46 +320,24 @@ pub(super) trait Slot: Sized {
     fn write(&self, out: &mut [u8], kind: ColumnKind, options: &WriteOptions) -> Result<(), FieldProblem>;
 }
 
-fn is_blank(bytes: &[u8]) -> bool {
-    bytes.iter().all(|&b| b == b' ')
-}
+// Each kind reads and writes as the CNAB240 columns of the same form do (`crate::layout`): one
+// place for what digits, text and dates are.
 
-/// Digits, possibly padded with blanks on either side (real files write "556  " for 556).
+/// Digits, possibly padded with blanks on either side; blank is absent.
 fn number(bytes: &[u8]) -> Result<Option<u64>, FieldProblem> {
-    let digits = bytes.trim_ascii();
-    if digits.is_empty() {
-        return Ok(None);
-    }
-    if digits.len() > 19 || !digits.iter().all(u8::is_ascii_digit) {
-        return Err(FieldProblem::NotDigits);
-    }
-    Ok(Some(digits.iter().fold(0u64, |acc, b| acc * 10 + u64::from(b - b'0'))))
+    OptNum::read(bytes)
 }
 
 fn write_number(value: u64, out: &mut [u8]) -> Result<(), FieldProblem> {
-    let mut rest = value;
-    for slot in out.iter_mut().rev() {
-        *slot = b'0' + (rest % 10) as u8;
-        rest /= 10;
-    }
-    if rest > 0 {
-        return Err(FieldProblem::TooLong { max: out.len(), found: value.to_string().len() });
-    }
-    Ok(())
+    Num::write(&value, out, &WriteOptions::default())
 }
 
 impl Slot for Option<u64> {
     fn read(bytes: &[u8], kind: ColumnKind) -> Result<Self, FieldProblem> {
         match kind {
-            ColumnKind::Amount => {
-                if is_blank(bytes) {
-                    return Ok(None);
-                }
-                if !bytes.iter().all(u8::is_ascii_digit) {
-                    return Err(FieldProblem::NotDigits);
-                }
-                Ok(number(bytes)?.filter(|&value| value > 0))
-            }
+            // Where money is, nothing is guessed: digits, or blank.
+            ColumnKind::Amount if bytes.iter().all(|&b| b == b' ') => Ok(None),
+            ColumnKind::Amount => Ok(Some(Money::<2>::read(bytes)?).filter(|&value| value > 0)),
             _ => number(bytes),
         }
     }
@@ -350,61 +367,44 @@ impl Slot for u64 {
 
 impl Slot for CompactString {
     fn read(bytes: &[u8], _: ColumnKind) -> Result<Self, FieldProblem> {
-        let text = bytes.trim_ascii_end();
-        if let Some(&b) = text.iter().find(|&&b| b < 0x20 || (0x7F..0xA0).contains(&b)) {
-            return Err(FieldProblem::Control(char::from(b)));
-        }
-        Ok(text.iter().map(|&b| char::from(b)).collect())
+        Alpha::read(bytes)
     }
 
     fn write(&self, out: &mut [u8], kind: ColumnKind, options: &WriteOptions) -> Result<(), FieldProblem> {
         out.fill(b' ');
-        if kind == ColumnKind::FreeText {
-            let folded = fold_text(self);
-            if let Some(c) = folded.chars().find(|c| !c.is_ascii() || c.is_ascii_control()) {
-                return Err(FieldProblem::Character(c));
-            }
-            if folded.len() > out.len() && !options.truncate_text {
-                return Err(FieldProblem::TooLong { max: out.len(), found: folded.len() });
-            }
-            let n = folded.len().min(out.len());
-            out[..n].copy_from_slice(&folded.as_bytes()[..n]);
-            return Ok(());
+        match kind {
+            ColumnKind::FreeText => Text::write(self, out, options),
+            _ => Alpha::write(self, out, options),
         }
-        for (n, c) in self.chars().enumerate() {
-            let Ok(byte) = u8::try_from(u32::from(c)) else { return Err(FieldProblem::Character(c)) };
-            if byte < 0x20 || (0x7F..0xA0).contains(&byte) {
-                return Err(FieldProblem::Control(c));
-            }
-            let Some(slot) = out.get_mut(n) else {
-                return Err(FieldProblem::TooLong { max: out.len(), found: self.chars().count() });
-            };
-            *slot = byte;
-        }
-        Ok(())
     }
 }
 
 impl Slot for Option<Date> {
     fn read(bytes: &[u8], kind: ColumnKind) -> Result<Self, FieldProblem> {
-        let Some(value) = number(bytes).map_err(|_| FieldProblem::Date)? else { return Ok(None) };
-        if value == 0 {
+        if bytes.iter().all(|&b| b == b' ') {
             return Ok(None);
         }
-        let (year, month, day) = match kind {
-            ColumnKind::DateYmd => (value / 10_000, value / 100 % 100, value % 100),
-            _ => (2000 + value % 100, value / 100 % 100, value / 10_000),
-        };
-        Date::new(year as u16, month as u8, day as u8).map(Some).ok_or(FieldProblem::Date)
+        match kind {
+            ColumnKind::DateYmd => {
+                let value = crate::layout::PaddedNum::read(bytes).map_err(|_| FieldProblem::Date)?;
+                if value == 0 {
+                    return Ok(None);
+                }
+                let (year, month, day) = (value / 10_000, value / 100 % 100, value % 100);
+                Date::new(year as u16, month as u8, day as u8).map(Some).ok_or(FieldProblem::Date)
+            }
+            _ => Date6::read(bytes),
+        }
     }
 
-    fn write(&self, out: &mut [u8], kind: ColumnKind, _: &WriteOptions) -> Result<(), FieldProblem> {
-        let Some(date) = self else { return write_number(0, out) };
-        let (year, month, day) = (u64::from(date.year()), u64::from(date.month()), u64::from(date.day()));
-        match kind {
-            ColumnKind::DateYmd => write_number(year * 10_000 + month * 100 + day, out),
-            _ if (2000..2100).contains(&year) => write_number(day * 10_000 + month * 100 + year % 100, out),
-            _ => Err(FieldProblem::Date),
+    fn write(&self, out: &mut [u8], kind: ColumnKind, options: &WriteOptions) -> Result<(), FieldProblem> {
+        match (self, kind) {
+            (Some(date), ColumnKind::DateYmd) => write_number(
+                u64::from(date.year()) * 10_000 + u64::from(date.month()) * 100 + u64::from(date.day()),
+                out,
+            ),
+            (None, ColumnKind::DateYmd) => write_number(0, out),
+            _ => Date6::write(self, out, options),
         }
     }
 }
