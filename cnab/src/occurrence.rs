@@ -4,6 +4,9 @@
 
 use std::fmt;
 
+use crate::movement::Meaning;
+use crate::profile::Profile;
+
 macro_rules! occurrences {
     ($( $(#[$meta:meta])* $variant:ident = $code:literal => $description:literal, )+) => {
         /// An occurrence code (G059).
@@ -147,6 +150,76 @@ impl Occurrence {
     }
 }
 
+/// Itaú SISPAG's own codes and the FEBRABAN codes it reuses with another meaning (SISPAG v80
+/// nota 8, p.38-41; SISPAG v086 as wlrsilveira/cnab-sispag maps it).
+const ITAU_SISPAG: &[([u8; 2], Meaning)] = &[
+    (*b"AE", Meaning::Entered),  // data de pagamento alterada
+    (*b"AG", Meaning::Rejected), // número do lote inválido
+    (*b"CP", Meaning::Settled),  // confirmação de OP cumprida
+    (*b"FC", Meaning::Settled),
+    (*b"FD", Meaning::Settled),
+    (*b"DV", Meaning::Reversed), // DOC/TED devolvido
+    (*b"CE", Meaning::WrittenOff),
+    (*b"SS", Meaning::WrittenOff),
+    (*b"NA", Meaning::WrittenOff),
+    (*b"LC", Meaning::WrittenOff),
+    (*b"RJ", Meaning::Rejected),
+    (*b"NR", Meaning::Rejected),
+    (*b"TI", Meaning::Rejected),
+    (*b"IR", Meaning::Entered), // pagamento alterado
+    (*b"PD", Meaning::Other),   // disponível para antecipação
+    (*b"RS", Meaning::Entered),
+    (*b"EM", Meaning::Entered),
+];
+
+impl Occurrence {
+    /// What the code means for a payment, by FEBRABAN's G059 (F106 p.175-177) as `profile`'s
+    /// bank uses it: paid (`00`, `03`) is [`Meaning::Settled`]; accepted and scheduled (`BD`,
+    /// `BE`) [`Meaning::Entered`]; cancelled (`02`, `BF`) [`Meaning::WrittenOff`]; returned
+    /// (`H4`) [`Meaning::Reversed`]; a field, barcode, batch or Pix refusal, or no funds,
+    /// [`Meaning::Rejected`]; `Z*` information [`Meaning::Other`]. `None` for a code neither
+    /// FEBRABAN nor the bank lists: an unknown code is never taken as paid.
+    ///
+    /// ```
+    /// use febraban_cnab::{Meaning, Occurrence, Profile};
+    /// let cp = Occurrence::from_code(*b"CP");
+    /// assert_eq!(cp.meaning(Profile::Febraban), Some(Meaning::Rejected)); // valor do INSS inválido
+    /// assert_eq!(cp.meaning(Profile::ItauSispag), Some(Meaning::Settled)); // OP cumprida
+    /// assert_eq!(Occurrence::from_code(*b"X9").meaning(Profile::Febraban), None);
+    /// ```
+    pub fn meaning(&self, profile: Profile) -> Option<Meaning> {
+        let code = self.code().as_bytes();
+        let code = [*code.first()?, *code.get(1)?];
+        if profile == Profile::ItauSispag {
+            if let Some(&(_, meaning)) = ITAU_SISPAG.iter().find(|(c, _)| *c == code) {
+                return Some(meaning);
+            }
+        }
+        if matches!(self, Occurrence::Bank(_)) {
+            // Codes FEBRABAN lists whose families this crate does not name one by one.
+            return match code {
+                [b'H', b'4'] => Some(Meaning::Reversed),
+                // Amounts (CK-CP), batch and file (HK, HL, H1), payroll loans (BH-BS, HM-HZ,
+                // H2-H9, IA-IR), optional records (Y*), Pix (P*).
+                [b'C', b'K'..=b'P']
+                | [b'H', b'K' | b'L' | b'M'..=b'Z' | b'1'..=b'9']
+                | [b'B', b'H'..=b'S']
+                | [b'I', b'A'..=b'R']
+                | [b'Y' | b'P', _] => Some(Meaning::Rejected),
+                [b'Z', _] => Some(Meaning::Other),
+                _ => None,
+            };
+        }
+        Some(match code {
+            [b'0', b'0' | b'3'] => Meaning::Settled,
+            [b'B', b'D' | b'E'] => Meaning::Entered,
+            [b'0', b'2'] | [b'B', b'F'] => Meaning::WrittenOff,
+            [b'Z', _] => Meaning::Other,
+            _ => Meaning::Rejected,
+        })
+    }
+}
+
 impl fmt::Display for Occurrence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.code(), self.description())
@@ -175,6 +248,27 @@ mod tests {
         }
         let other = Occurrence::from_code(*b"X9");
         assert_eq!((other, other.code()), (Occurrence::Bank(*b"X9"), "X9"));
+    }
+
+    #[test]
+    fn every_code_has_its_meaning_and_unknown_codes_none() {
+        let meaning = |code: &[u8; 2], profile| Occurrence::from_code(*code).meaning(profile);
+        for (code, expected) in [
+            (b"00", Meaning::Settled),
+            (b"BD", Meaning::Entered),
+            (b"BF", Meaning::WrittenOff),
+            (b"H4", Meaning::Reversed),
+            (b"AG", Meaning::Rejected),
+            (b"PJ", Meaning::Rejected),
+            (b"CK", Meaning::Rejected),
+            (b"HM", Meaning::Rejected),
+            (b"ZA", Meaning::Other),
+        ] {
+            assert_eq!(meaning(code, Profile::Febraban), Some(expected), "{code:?}");
+        }
+        assert_eq!(meaning(b"DV", Profile::Febraban), None);
+        assert_eq!(meaning(b"DV", Profile::ItauSispag), Some(Meaning::Reversed));
+        assert_eq!(meaning(b"AE", Profile::ItauSispag), Some(Meaning::Entered));
     }
 
     #[test]
