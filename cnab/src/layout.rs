@@ -332,6 +332,27 @@ impl<const D: u8> Column for Money<D> {
     }
 }
 
+/// An optional amount with `D` implied decimals (one a remessa leaves for the bank to fill):
+/// blank reads as 0, as zeros do; anything else must be digits. Written zero-padded.
+#[derive(Debug)]
+pub struct OptMoney<const D: u8>;
+
+impl<const D: u8> Column for OptMoney<D> {
+    type Value = u64;
+    const KIND: Kind = Kind::Money { decimals: D };
+
+    fn read(bytes: &[u8]) -> Result<u64, FieldProblem> {
+        if trim_blanks_end(bytes).is_empty() {
+            return Ok(0);
+        }
+        digits_value(bytes)
+    }
+
+    fn write(value: &u64, out: &mut [u8], _: &WriteOptions) -> Result<(), FieldProblem> {
+        write_digits(*value, out)
+    }
+}
+
 /// `bytes` without its trailing blanks. Reserved columns are wide and blank, so the scan
 /// compares eight bytes at a time.
 fn trim_blanks_end(bytes: &[u8]) -> &[u8] {
@@ -759,6 +780,9 @@ mod tests {
         assert_eq!(OptNum::read(b"5 56 "), Err(FieldProblem::NotDigits));
         assert_eq!(PaddedNum::read(b"80939126907   "), Ok(80_939_126_907));
         assert_eq!(PaddedNum::read(b"     "), Ok(0));
+        assert_eq!(OptMoney::<2>::read(b"     "), Ok(0));
+        assert_eq!(OptMoney::<2>::read(b"00150"), Ok(150));
+        assert_eq!(OptMoney::<2>::read(b"  150"), Err(FieldProblem::NotDigits));
         let mut out = [b' '; 5];
         Num::write(&42, &mut out, &WriteOptions::default()).unwrap();
         assert_eq!(&out, b"00042");

@@ -81,6 +81,10 @@ fn every_corpus_file_gets_the_manifests_verdict() {
 fn irregular_files_are_refused_for_the_manifests_reason() {
     let cases = [
         (
+            "IRREGULAR_bradesco-237_cnab240_multipag_retorno_A-B_trailer-sum-10-of-10000_cnab-validator_multipag-cenario-misto.txt",
+            "line 5: batch trailer total amount (24-41): the trailer says 10, the file holds 10000",
+        ),
+        (
             "IRREGULAR_bradesco-237_cnab240_extrato_retorno_E_saldo-final-mismatch_marcodpt-cnab_bradesco.txt",
             "line 12: statement closing balance (151-169): the trailer says C 211365.49, the opening balance and the entries make C 927397.66",
         ),

@@ -1,7 +1,7 @@
 //! Segmento A (record type 3): payment by credit, FEBRABAN 240 v10.6 p.25; câmara `009` (Pix,
 //! SPI) from Bradesco's Multipag Pix manual.
 
-use crate::layout::{Alpha, Date8, Fixed, Letter, Money, Num, OptNum, Text};
+use crate::layout::{Alpha, Date8, Fixed, Letter, Money, Num, OptMoney, OptNum, PaddedNum, Text};
 
 crate::record! {
     /// A payment: who receives, when, how much.
@@ -18,8 +18,9 @@ crate::record! {
         14-14 segment: Letter<'A'>,
         /// Tipo de movimento (G060).
         15-15 movement_type: Num,
-        /// Código da instrução para movimento (G061).
-        16-17 movement_code: Num,
+        /// Código da instrução para movimento (G061); blank, as some retornos leave it, reads as
+        /// 00 (inclusão).
+        16-17 movement_code: PaddedNum,
         /// Código da câmara centralizadora (P001): 018 TED, 700 DOC, 988 TED via ISPB, 009 Pix.
         18-20 clearing_house: Num,
         /// Banco do favorecido (P002); `000` in Itaú's Pix-by-key records.
@@ -50,8 +51,9 @@ crate::record! {
         135-154 our_number: Alpha,
         /// Data real da efetivação do pagamento (P003), retorno.
         155-162 effective_date: Date8,
-        /// Valor real da efetivação do pagamento (P004), retorno, centavos.
-        163-177 effective_amount: Money<2>,
+        /// Valor real da efetivação do pagamento (P004), retorno, centavos; blank (as some
+        /// retornos leave it) reads as 0.
+        163-177 effective_amount: OptMoney<2>,
         /// Outras informações (G031).
         178-217 information: Alpha,
         /// Finalidade do DOC (P005).
