@@ -162,15 +162,21 @@ pub struct Summary {
     pub total_amount: u64,
 }
 
-impl Summary {
-    /// Counts one detail of `kind` (a segment or a record type).
-    pub(crate) fn count(&mut self, kind: &str) {
-        match self.details.get_mut(kind) {
-            Some(count) => *count += 1,
-            None => {
-                self.details.insert(kind.to_string(), 1);
-            }
+/// Details counted by kind while a file is validated: a file has a handful of kinds, so a short
+/// list of static names is cheaper per record than a map of strings.
+#[derive(Debug, Default)]
+pub(crate) struct Counts(Vec<(&'static str, u64)>);
+
+impl Counts {
+    pub(crate) fn add(&mut self, kind: &'static str) {
+        match self.0.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, count)) => *count += 1,
+            None => self.0.push((kind, 1)),
         }
+    }
+
+    pub(crate) fn into_map(self) -> std::collections::BTreeMap<String, u64> {
+        self.0.into_iter().map(|(kind, count)| (kind.to_string(), count)).collect()
     }
 }
 
@@ -281,6 +287,7 @@ pub struct Validator {
     trailer_seen: bool,
     line: usize,
     warnings: Vec<Warning>,
+    counts: Counts,
 }
 
 impl Validator {
@@ -296,6 +303,7 @@ impl Validator {
             trailer_seen: false,
             line: 0,
             warnings: Vec::new(),
+            counts: Counts::default(),
         }
     }
 
@@ -511,7 +519,7 @@ impl Validator {
             Record::SegmentU(r) => ("U", r.batch, r.sequence, None),
             _ => return,
         };
-        self.summary.count(segment);
+        self.counts.add(segment);
         let Some(mut batch) = self.batch.take() else {
             self.misplaced(segment_name(segment), "is outside a batch");
             return;
@@ -565,6 +573,7 @@ impl Validator {
         if !self.trailer_seen {
             self.misplaced("file trailer", "is missing");
         }
+        self.summary.details = self.counts.into_map();
         Report { summary: self.summary, problems: self.problems, warnings: self.warnings }
     }
 }

@@ -8,7 +8,7 @@ use super::profile::{Field, Measure};
 use super::{Cnab400, Detail, Header, Record, Trailer};
 use crate::layout::{FieldError, FieldProblem};
 use crate::reader::{ReadErrorKind, ReadOptions, Reader};
-use crate::validate::{Direction, Problem, ProblemKind, Report, Summary};
+use crate::validate::{Counts, Direction, Problem, ProblemKind, Report, Summary};
 
 /// Reads and validates a whole CNAB400 file, in constant memory.
 ///
@@ -26,7 +26,7 @@ pub fn validate<R: BufRead>(input: R, options: ReadOptions) -> Report {
                 check.line = error.line;
                 check.summary.records += 1;
                 if let Some(kind) = error.record_type {
-                    check.summary.count(char::from(kind).encode_utf8(&mut [0; 4]));
+                    check.counts.add(record_type_name(kind));
                 }
                 // An unreadable header or trailer still plays its part in the structure.
                 match error.record_type {
@@ -54,6 +54,13 @@ struct Check {
     previous_was_detail: bool,
     /// What each of the profile's retorno trailer totals sums so far.
     totals: Vec<u64>,
+    counts: Counts,
+}
+
+/// A record type as the report counts it.
+fn record_type_name(record_type: u8) -> &'static str {
+    const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    DIGITS.get(usize::from(record_type.wrapping_sub(b'0'))).copied().unwrap_or("other")
 }
 
 impl Check {
@@ -74,7 +81,7 @@ impl Check {
     fn push(&mut self, line: usize, record: &Record, record_type: u8) {
         self.line = line;
         self.summary.records += 1;
-        self.summary.count(char::from(record_type).encode_utf8(&mut [0; 4]));
+        self.counts.add(record_type_name(record_type));
         if self.trailer_seen {
             self.misplaced("record", "follows the trailer");
         }
@@ -196,6 +203,7 @@ impl Check {
     }
 
     fn finish(mut self) -> Report {
+        self.summary.details = std::mem::take(&mut self.counts).into_map();
         if !self.trailer_seen {
             self.misplaced("trailer", "is missing");
         }
