@@ -1,6 +1,6 @@
 //! Every file of the corpus against its manifest (`corpus/cnab/expected.json`): the verdict in
-//! strict and in lenient mode, the reason an irregular file is refused, and the values its
-//! source library's own tests assert of the CNAB400 files.
+//! strict and in lenient mode, the reason an irregular file is refused, the counts by segment
+//! or record type, the values its source library's own tests assert, and the write-back.
 //!
 //! Where the crate does not yet agree with the manifest, the file is in [`NOT_YET`] with why; the
 //! test fails both when a file outside that list disagrees and when a file in it agrees (so the
@@ -356,4 +356,105 @@ fn every_file_that_reads_counts_the_manifests_segments_and_record_types() {
         checked += 1;
     }
     assert!(checked >= 24, "{checked}");
+}
+
+/// What this crate reads of a CNAB240 record for a field an asserting test names; `None` for a
+/// value the library computes, or a field this comparison does not map.
+fn read_value_240(field: &str, record: &febraban_cnab::cnab240::Record) -> Option<String> {
+    use febraban_cnab::cnab240::Record as R;
+    let signed = |amount: u64, sign: &str| if sign == "D" { format!("-{amount}") } else { amount.to_string() };
+    let value = match (field, record) {
+        ("T.nosso_numero" | "T nosso número (ltrim 0)", R::SegmentT(t)) => {
+            t.our_number.trim_start_matches('0').to_string()
+        }
+        ("T.carteira", R::SegmentT(t)) => t.wallet.map(|w| w.to_string()).unwrap_or_default(),
+        ("T.data_vencimento" | "T 74-81 vencimento", R::SegmentT(t)) => date(t.due_date),
+        ("T.valor_titulo" | "T 82-96 valor", R::SegmentT(t)) => t.amount.to_string(),
+        ("T.valor_tarifa", R::SegmentT(t)) => t.fee.to_string(),
+        ("T.codigo_ocorrencia" | "T.codigo_movimento_retorno" | "T 16-17 movimento", R::SegmentT(t)) => {
+            format!("{:02}", t.movement_code)
+        }
+        ("T.sequencial", R::SegmentT(t)) => format!("{:05}", t.sequence),
+        ("T 106-130 uso da empresa", R::SegmentT(t)) => t.company_reference.to_string(),
+        ("T pagador nome" | "T.sacado_nome", R::SegmentT(t)) => t.payer_name.to_string(),
+        ("U.data_credito" | "U 146-153 data crédito", R::SegmentU(u)) => date(u.credited_on),
+        ("U.data_ocorrencia" | "U 138-145 data ocorrência", R::SegmentU(u)) => date(u.occurred_on),
+        ("U.valor_recebido" | "U.valor_pago" | "U 78-92 valor pago", R::SegmentU(u)) => u.paid.to_string(),
+        ("U.juros_mora" | "U.valor_juros_multa", R::SegmentU(u)) => u.interest.to_string(),
+        ("U.valor_liquido", R::SegmentU(u)) => u.net.to_string(),
+        ("A 120-134 valor", R::SegmentA(a)) => a.amount.to_string(),
+        (f, R::SegmentA(a)) if f.starts_with("A 44-73 favorecido") => a.payee_name.to_string(),
+        ("E 151-168 valor (169 D/C from the sign)", R::SegmentE(e)) => signed(e.amount, &e.sign),
+        ("batch header 151-168 saldo inicial (169 C)", R::StatementBatchHeader(h)) => {
+            signed(h.opening_balance, &h.opening_sign)
+        }
+        ("batch trailer 151-168 saldo final (169 C)", R::StatementBatchTrailer(t)) => {
+            signed(t.closing_balance, &t.closing_sign)
+        }
+        ("batch header empresa_nome (73-102)", R::PaymentBatchHeader(h)) => h.company_name.to_string(),
+        ("batch header 9", R::CobrancaBatchHeader(h)) => h.operation.to_string(),
+        ("batch header 14-16", R::CobrancaBatchHeader(h)) => format!("{:03}", h.layout_version),
+        ("header 1-3", R::FileHeader(h)) => format!("{:03}", h.bank),
+        ("header 19-32", R::FileHeader(h)) => format!("{:014}", h.company_document),
+        ("header 164-166", R::FileHeader(h)) => format!("{:03}", h.layout_version),
+        ("batch trailer 18-23", R::CobrancaBatchTrailer(t)) => t.record_count.to_string(),
+        ("file trailer 18-23", R::FileTrailer(t)) => t.batch_count.to_string(),
+        ("file trailer 24-29", R::FileTrailer(t)) => t.record_count.to_string(),
+        _ => return None,
+    };
+    Some(value)
+}
+
+/// CNAB240 files whose asserted values need the bank's CNAB240 profile, which the crate does not
+/// have yet, and why.
+const CNAB240_NEEDS_A_PROFILE: &[(&str, &str)] = &[
+    ("IRREGULAR_sicoob-756_cnab240", "Sicoob writes the nosso número at 38-47 and more after it in 48-57"),
+    ("IRREGULAR_santander-033_cnab240", "Santander's T puts the nosso número at 41-53 and the due date elsewhere"),
+];
+
+#[test]
+fn cnab240_values_asserted_by_the_source_libraries_read_the_same() {
+    let Some(manifest) = manifest() else { return };
+    let mut checked = 0;
+    for entry in manifest.iter().filter(|e| e["layout"] == "CNAB240") {
+        let name = entry["file"].as_str().expect("file");
+        if CNAB240_NEEDS_A_PROFILE.iter().any(|(prefix, _)| name.starts_with(prefix)) {
+            continue;
+        }
+        let bytes = corpus_file(name).expect("listed file");
+        let options = ReadOptions { lenient: true, ..Default::default() };
+        let records: Vec<_> = Reader::with_options(bytes.as_slice(), options).filter_map(Result::ok).collect();
+        for assertion in entry["asserted_by_source"].as_array().into_iter().flatten() {
+            let field = assertion["field"].as_str().expect("field");
+            let Some(line) = assertion["line"].as_u64() else { continue };
+            let Some((_, record)) = records.iter().find(|(n, _)| *n as u64 == line) else {
+                panic!("{name}: line {line} did not read")
+            };
+            let Some(found) = read_value_240(field, record) else { continue };
+            let raw = assertion["value"].as_str().unwrap_or_default();
+            let (sign, unsigned) = raw.strip_prefix('-').map_or(("", raw), |rest| ("-", rest));
+            let mut expected = format!("{sign}{}", normalize(unsigned));
+            let is_amount = ["valor", "saldo", "juros", "tarifa"].iter().any(|w| field.contains(w));
+            if is_amount && unsigned.bytes().all(|b| b.is_ascii_digit()) {
+                let number = unsigned.parse::<u64>().unwrap_or(0);
+                // Zero-padded digits are centavos, as the file writes them; a bare number is
+                // whole reais, as the library's data writes it.
+                let centavos = if unsigned.starts_with('0') { number } else { number * 100 };
+                expected = format!("{sign}{centavos}");
+            }
+            if field.contains("favorecido") {
+                // The writer upper-cased it, dropped the accents and cut it to 30.
+                expected =
+                    febraban_cnab::layout::fold_text(&expected).chars().take(30).collect::<String>().trim_end().into();
+            }
+            if field.contains("nosso") || field.contains("batch trailer 18-23") || field.contains("file trailer") {
+                expected = expected.trim_start_matches('0').to_string();
+            }
+            let found = normalize(&found);
+            assert_eq!(found, expected, "{name} line {line}: {field}");
+            checked += 1;
+        }
+    }
+    eprintln!("{checked} asserted CNAB240 values read the same");
+    assert!(checked >= 40, "only {checked} asserted values were compared");
 }
