@@ -683,6 +683,62 @@ pub fn write_column<C: Column>(
     })
 }
 
+/// A column a bank writes elsewhere than the layout declares, or not at all: one entry of a
+/// [`Profile`](crate::Profile)'s departures from FEBRABAN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Moved {
+    /// The record's name, as [`Layout::NAME`] gives it (`"SegmentT"`).
+    pub record: &'static str,
+    /// The field's name, as the record declares it (`"our_number"`).
+    pub field: &'static str,
+    /// The bank's first position, 1-based; 0 when the bank does not write the field.
+    pub start: usize,
+    /// The bank's last position, inclusive.
+    pub end: usize,
+}
+
+impl Moved {
+    /// The bank writes `record`'s `field` at `start..=end`.
+    pub const fn to(record: &'static str, field: &'static str, start: usize, end: usize) -> Self {
+        Moved { record, field, start, end }
+    }
+
+    /// The bank does not write `record`'s `field`: it reads as its default, and is not written.
+    pub const fn absent(record: &'static str, field: &'static str) -> Self {
+        Moved { record, field, start: 0, end: 0 }
+    }
+}
+
+/// Where `record`'s `field`, declared at `start..=end`, sits in a bank's file: `None` when the
+/// bank does not write it.
+#[doc(hidden)]
+pub fn moved_column(moved: &[Moved], record: &str, field: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    match moved.iter().find(|m| m.field == field && m.record == record) {
+        Some(m) if m.start == 0 => None,
+        Some(m) => Some((m.start, m.end)),
+        None => Some((start, end)),
+    }
+}
+
+/// What every record declared with [`record!`](crate::record) can do, for code generic over
+/// records (a reader choosing the bank's positions).
+pub trait Layout: Sized {
+    /// The record's name, as a profile's [`Moved`] columns name it.
+    const NAME: &'static str;
+    /// Reads a line at the declared positions, stopping at the first column that does not read.
+    fn parse(line: &[u8]) -> Result<Self, FieldError>;
+    /// Reads every column, at the positions `moved` gives for this record where the bank departs
+    /// from the declaration; a column that does not read is left at its default and reported.
+    fn parse_moved(line: &[u8], moved: &[Moved]) -> (Self, Vec<FieldError>);
+    /// A line of the record's width.
+    type Line;
+    /// Writes the record at the declared positions.
+    fn to_line(&self, options: &WriteOptions) -> Result<Self::Line, FieldError>;
+    /// Writes the record at the positions `moved` gives where the bank departs from the
+    /// declaration.
+    fn to_line_moved(&self, options: &WriteOptions, moved: &[Moved]) -> Result<Self::Line, FieldError>;
+}
+
 /// Declares a record layout: the struct, its field table, its parser and its writer.
 ///
 /// Each column is written as in the manual: `start-end name: Kind,`, with a doc comment.
@@ -753,6 +809,47 @@ macro_rules! record {
                 })
             }
 
+            /// Reads every column, at the positions `moved` gives where a bank departs from
+            /// this layout; a column that does not read is left at its default and reported, so
+            /// one bad value does not hide another.
+            pub fn parse_moved(
+                line: &[u8],
+                moved: &[$crate::layout::Moved],
+            ) -> (Self, ::std::vec::Vec<$crate::layout::FieldError>) {
+                let mut errors = ::std::vec::Vec::new();
+                let record = $name {
+                    $(
+                        $field: match $crate::layout::moved_column(moved, stringify!($name), stringify!($field), $start, $end) {
+                            Some((start, end)) => match $crate::layout::read_column::<$kind>(line, start, end) {
+                                Ok(value) => value,
+                                Err(problem) => {
+                                    errors.push($crate::layout::column_error(line, start, end, stringify!($field), problem));
+                                    ::std::default::Default::default()
+                                }
+                            },
+                            None => ::std::default::Default::default(),
+                        },
+                    )+
+                };
+                (record, errors)
+            }
+
+            /// Writes the record as a line, at the positions `moved` gives where a bank departs
+            /// from this layout (a column the bank does not write is left blank).
+            pub fn to_line_moved(
+                &self,
+                options: &$crate::layout::WriteOptions,
+                moved: &[$crate::layout::Moved],
+            ) -> ::std::result::Result<[u8; $width], $crate::layout::FieldError> {
+                let mut line = [b' '; $width];
+                $(
+                    if let Some((start, end)) = $crate::layout::moved_column(moved, stringify!($name), stringify!($field), $start, $end) {
+                        $crate::layout::write_column::<$kind>(&self.$field, &mut line, start, end, stringify!($field), options)?;
+                    }
+                )+
+                Ok(line)
+            }
+
             /// Writes the record as a line of [`Self::WIDTH`] bytes.
             pub fn to_line(
                 &self,
@@ -761,6 +858,38 @@ macro_rules! record {
                 let mut line = [b' '; $width];
                 $( $crate::layout::write_column::<$kind>(&self.$field, &mut line, $start, $end, stringify!($field), options)?; )+
                 Ok(line)
+            }
+        }
+
+        impl $crate::layout::Layout for $name {
+            const NAME: &'static str = stringify!($name);
+
+            fn parse(line: &[u8]) -> ::std::result::Result<Self, $crate::layout::FieldError> {
+                $name::parse(line)
+            }
+
+            fn parse_moved(
+                line: &[u8],
+                moved: &[$crate::layout::Moved],
+            ) -> (Self, ::std::vec::Vec<$crate::layout::FieldError>) {
+                $name::parse_moved(line, moved)
+            }
+
+            type Line = [u8; $width];
+
+            fn to_line(
+                &self,
+                options: &$crate::layout::WriteOptions,
+            ) -> ::std::result::Result<[u8; $width], $crate::layout::FieldError> {
+                $name::to_line(self, options)
+            }
+
+            fn to_line_moved(
+                &self,
+                options: &$crate::layout::WriteOptions,
+                moved: &[$crate::layout::Moved],
+            ) -> ::std::result::Result<[u8; $width], $crate::layout::FieldError> {
+                $name::to_line_moved(self, options, moved)
             }
         }
     };

@@ -2,12 +2,12 @@
 //! reader that types every field, and record writers.
 //!
 //! **Status:** CNAB240 reads and validates payments (segments A, B, B Pix, J, J-52, J-52 Pix, O,
-//! N and Z), cobrança (P, Q, R, T, U) and the bank statement (E); whole payment and cobrança
+//! N and Z), cobrança (P, Q, R, T, U, Y) and the bank statement (E), by the bank's
+//! [`Profile`] (9 profiles); whole payment and cobrança
 //! files are written with every count and sum computed. CNAB400 ([`cnab400`]) reads and
 //! validates the remessas and retornos of every bank with a [`BankProfile`](cnab400::BankProfile)
 //! (14 banks), with the Pix records of Itaú (type 3) and Santander (8 and 2);
-//! [`cnab400::write`] numbers every record itself. Not yet: CNAB240 bank profiles (Sicoob's and
-//! Ailos's shifted header, Santander's cobrança positions and Y-03).
+//! [`cnab400::write`] numbers every record itself.
 //!
 //! # Layouts as data
 //!
@@ -38,7 +38,12 @@
 //!
 //! [`ReadOptions::lenient`] also accepts, each as a [`Warning`], what strict mode refuses: a
 //! right-trimmed line (blanks padded back), a UTF-8 byte order mark, a blank 241st (401st)
-//! character. Both modes refuse a line of another length, letters in an amount or a count, an
+//! character; a CNAB240 file header or payment or cobrança batch header column that does not
+//! read, other than the bank, record type, operation, service and forma (headers carry no money:
+//! the column reads as absent, and the warning says what it held); a file trailer's lote other
+//! than 9999. A statement's batch header, which carries the opening balance, stays strict. In
+//! strict mode a record that does not read reports every column that is wrong, not only the
+//! first. Both modes refuse a line of another length, letters in an amount or a count, an
 //! impossible date, records out of order, a count or sum the bank does fill that does not
 //! reconcile, a CNAB400 trailer carrying another bank, and a CNAB400 file of a bank without a
 //! profile (unless [`ReadOptions::bank_profile`] names one).
@@ -62,9 +67,12 @@
 //!
 //! # Bank profiles
 //!
-//! CNAB400 banks are [`cnab400::BankProfile`]s. In CNAB240, where a bank departs from FEBRABAN's
-//! layout a named [`Profile`] says how (Itaú SISPAG's J-52 Pix TXID at 209), chosen from the
-//! file header's bank code unless given.
+//! CNAB400 banks are [`cnab400::BankProfile`]s. In CNAB240, a [`Profile`] is FEBRABAN's layout
+//! but for where the bank departs: the columns it writes elsewhere or not at all
+//! ([`layout::Moved`]: Santander's segment T, Itaú SISPAG's J-52 Pix TXID at 209), its occurrence
+//! list, how its file trailer counts batches, whether it fills the cobrança totals. The file
+//! header's bank (and, for Santander, its layout version) chooses it unless
+//! [`ReadOptions::profile`] names one.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -84,7 +92,7 @@ mod writer;
 pub use layout::{Date, FieldError, WriteOptions};
 pub use movement::{FEBRABAN_COBRANCA, Meaning, Movement, cobranca_movement, movement};
 pub use occurrence::{Occurrence, occurrences};
-pub use profile::Profile;
+pub use profile::{BatchCount, OccurrenceList, Profile};
 pub use reader::{Cnab240, Format, ReadError, ReadErrorKind, ReadOptions, Reader, Warning, WarningKind};
 pub use validate::{Direction, FileLayout, Problem, ProblemKind, Report, Summary, Validator, validate, validate_file};
 pub use writer::{

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use crate::movement::Meaning;
-use crate::profile::Profile;
+use crate::profile::{OccurrenceList, Profile};
 
 macro_rules! occurrences {
     ($( $(#[$meta:meta])* $variant:ident = $code:literal => $description:literal, )+) => {
@@ -183,14 +183,14 @@ impl Occurrence {
     /// ```
     /// use febraban_cnab::{Meaning, Occurrence, Profile};
     /// let cp = Occurrence::from_code(*b"CP");
-    /// assert_eq!(cp.meaning(Profile::Febraban), Some(Meaning::Rejected)); // valor do INSS inválido
-    /// assert_eq!(cp.meaning(Profile::ItauSispag), Some(Meaning::Settled)); // OP cumprida
-    /// assert_eq!(Occurrence::from_code(*b"X9").meaning(Profile::Febraban), None);
+    /// assert_eq!(cp.meaning(Profile::FEBRABAN), Some(Meaning::Rejected)); // valor do INSS inválido
+    /// assert_eq!(cp.meaning(Profile::ITAU_SISPAG), Some(Meaning::Settled)); // OP cumprida
+    /// assert_eq!(Occurrence::from_code(*b"X9").meaning(Profile::FEBRABAN), None);
     /// ```
     pub fn meaning(&self, profile: Profile) -> Option<Meaning> {
         let code = self.code().as_bytes();
         let code = [*code.first()?, *code.get(1)?];
-        if profile == Profile::ItauSispag {
+        if profile.occurrences == OccurrenceList::ItauSispag {
             if let Some(&(_, meaning)) = ITAU_SISPAG.iter().find(|(c, _)| *c == code) {
                 return Some(meaning);
             }
@@ -264,11 +264,11 @@ mod tests {
             (b"HM", Meaning::Rejected),
             (b"ZA", Meaning::Other),
         ] {
-            assert_eq!(meaning(code, Profile::Febraban), Some(expected), "{code:?}");
+            assert_eq!(meaning(code, Profile::FEBRABAN), Some(expected), "{code:?}");
         }
-        assert_eq!(meaning(b"DV", Profile::Febraban), None);
-        assert_eq!(meaning(b"DV", Profile::ItauSispag), Some(Meaning::Reversed));
-        assert_eq!(meaning(b"AE", Profile::ItauSispag), Some(Meaning::Entered));
+        assert_eq!(meaning(b"DV", Profile::FEBRABAN), None);
+        assert_eq!(meaning(b"DV", Profile::ITAU_SISPAG), Some(Meaning::Reversed));
+        assert_eq!(meaning(b"AE", Profile::ITAU_SISPAG), Some(Meaning::Entered));
     }
 
     #[test]

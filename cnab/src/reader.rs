@@ -4,13 +4,8 @@
 use std::fmt;
 use std::io::BufRead;
 
-use crate::cnab240::{
-    CobrancaBatchHeader, CobrancaBatchTrailer, FORM_PIX_QR_CODE, FORM_PIX_TRANSFER, FileHeader, FileTrailer,
-    PaymentBatchHeader, PaymentBatchTrailer, Record, SegmentA, SegmentB, SegmentBPix, SegmentE, SegmentJ, SegmentJ52,
-    SegmentJ52Pix, SegmentJ52PixItau, SegmentN, SegmentO, SegmentP, SegmentQ, SegmentR, SegmentT, SegmentU, SegmentZ,
-    StatementBatchHeader, StatementBatchTrailer,
-};
-use crate::layout::FieldError;
+use crate::cnab240::{FORM_PIX_QR_CODE, FORM_PIX_TRANSFER, Record};
+use crate::layout::{FieldError, Layout};
 use crate::profile::Profile;
 
 /// The width of a CNAB240 line.
@@ -31,7 +26,9 @@ enum BatchKind {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ReadOptions {
     /// Accept what real files do, reporting each as a [`Warning`]: right-trimmed lines (blanks
-    /// padded back), a UTF-8 byte order mark, a 241st character that is blank.
+    /// padded back), a UTF-8 byte order mark, a 241st character that is blank, a header column
+    /// that carries no money and does not read (read as absent), a file trailer's lote other
+    /// than 9999.
     pub lenient: bool,
     /// The CNAB240 bank profile; by default chosen from the file header's bank code.
     pub profile: Option<Profile>,
@@ -158,6 +155,9 @@ pub enum WarningKind {
         /// The file's bank.
         bank: u64,
     },
+    /// A header or file-trailer column that carries no money and did not read: read as absent
+    /// (its default), with what was found.
+    ColumnReadAsAbsent(FieldError),
 }
 
 impl fmt::Display for Warning {
@@ -169,6 +169,9 @@ impl fmt::Display for Warning {
             WarningKind::ByteOrderMark => write!(f, "line {}: UTF-8 byte order mark dropped", self.line),
             WarningKind::TrailingBlank => {
                 write!(f, "line {}: blank character past the record's end dropped", self.line)
+            }
+            WarningKind::ColumnReadAsAbsent(ref error) => {
+                write!(f, "line {}: {error}; read as absent", self.line)
             }
             WarningKind::CobrancaTotalsLeftAtZero { bank } => write!(
                 f,
@@ -217,8 +220,14 @@ pub trait Format: Default {
     type Record;
     /// The position (0-based) of the record type in a line.
     const RECORD_TYPE_AT: usize;
-    /// Types a line of exactly [`Format::WIDTH`] bytes.
-    fn record(&mut self, line: &[u8], options: &ReadOptions) -> Result<Self::Record, ReadErrorKind>;
+    /// Types a line of exactly [`Format::WIDTH`] bytes; what a lenient reader accepts in it goes
+    /// to `warnings`.
+    fn record(
+        &mut self,
+        line: &[u8],
+        options: &ReadOptions,
+        warnings: &mut Vec<WarningKind>,
+    ) -> Result<Self::Record, ReadErrorKind>;
 }
 
 /// CNAB240: what the reader knows of the file so far.
@@ -326,16 +335,18 @@ impl<F: Format> State<F> {
             }
         };
         let line_number = self.line_number;
+        let mut accepted = Vec::new();
         let record = match fix {
-            None => self.format.record(bytes, &self.options),
+            None => self.format.record(bytes, &self.options, &mut accepted),
             Some(kind) => {
                 self.warnings.push(Warning { line: line_number, kind });
                 let n = found.min(width);
                 self.padded[..n].copy_from_slice(&bytes[..n]);
                 self.padded[n..].fill(b' ');
-                self.format.record(&self.padded, &self.options)
+                self.format.record(&self.padded, &self.options, &mut accepted)
             }
         };
+        self.warnings.extend(accepted.into_iter().map(|kind| Warning { line: line_number, kind }));
         let record_type = bytes.get(F::RECORD_TYPE_AT).copied();
         Some(record.map(|record| (line_number, record)).map_err(|kind| ReadError {
             line: line_number,
@@ -345,20 +356,79 @@ impl<F: Format> State<F> {
     }
 }
 
+/// Reads a record at its bank's positions. A line that does not read is read again column by
+/// column, so that the error lists every column that is wrong, not only the first.
+fn typed<T: Layout>(line: &[u8], profile: Profile) -> Result<T, ReadErrorKind> {
+    if !profile.moves(T::NAME) {
+        if let Ok(record) = T::parse(line) {
+            return Ok(record);
+        }
+    }
+    let (record, errors) = T::parse_moved(line, profile.columns);
+    fields_error(errors).map_or(Ok(record), Err)
+}
+
+/// One column's error as [`ReadErrorKind::Field`], several as [`ReadErrorKind::Fields`].
+fn fields_error(mut errors: Vec<FieldError>) -> Option<ReadErrorKind> {
+    match errors.len() {
+        0 => None,
+        1 => errors.pop().map(ReadErrorKind::Field),
+        _ => Some(ReadErrorKind::Fields(errors)),
+    }
+}
+
+/// Reads a header or trailer whose columns, but for `structural` ones, carry no money: a lenient
+/// reader reads the record even when such a column does not, as absent, with a warning. The
+/// structural columns (bank, batch, record type, operation, service, forma) decide how the rest
+/// of the file reads and stay errors.
+fn typed_header<T: Layout>(
+    line: &[u8],
+    profile: Profile,
+    options: &ReadOptions,
+    structural: &[&str],
+    warnings: &mut Vec<WarningKind>,
+) -> Result<T, ReadErrorKind> {
+    if !options.lenient {
+        return typed(line, profile);
+    }
+    if !profile.moves(T::NAME) {
+        if let Ok(record) = T::parse(line) {
+            return Ok(record);
+        }
+    }
+    let (record, errors) = T::parse_moved(line, profile.columns);
+    let (fatal, tolerated): (Vec<_>, Vec<_>) = errors.into_iter().partition(|e| structural.contains(&e.field));
+    if let Some(error) = fields_error(fatal) {
+        return Err(error);
+    }
+    warnings.extend(tolerated.into_iter().map(WarningKind::ColumnReadAsAbsent));
+    Ok(record)
+}
+
+/// The columns of every header and trailer that decide how the file reads.
+const STRUCTURAL: &[&str] = &["bank", "record_type", "operation", "service", "entry_form"];
+
 impl Format for Cnab240 {
     const WIDTH: usize = WIDTH;
     const RECORD_TYPE_AT: usize = 7;
     type Record = Record;
 
-    fn record(&mut self, line: &[u8], options: &ReadOptions) -> Result<Record, ReadErrorKind> {
-        let field = ReadErrorKind::Field;
+    fn record(
+        &mut self,
+        line: &[u8],
+        options: &ReadOptions,
+        warnings: &mut Vec<WarningKind>,
+    ) -> Result<Record, ReadErrorKind> {
+        let profile = self.profile;
         let record = match line[7] {
             b'0' => {
-                let header = FileHeader::parse(line).map_err(field)?;
+                // The bank chooses the profile the header itself is read by.
                 if options.profile.is_none() {
-                    self.profile = Profile::for_bank(header.bank);
+                    let number = |start, end| crate::layout::read_column::<crate::layout::Num>(line, start, end);
+                    self.profile = Profile::for_header(number(1, 3).unwrap_or(0), number(164, 166).unwrap_or(0));
                 }
-                Record::FileHeader(header)
+                let structural = [STRUCTURAL, &["batch"]].concat();
+                Record::FileHeader(typed_header(line, self.profile, options, &structural, warnings)?)
             }
             b'1' => match line[8] {
                 b'C' | b'D' => {
@@ -366,41 +436,40 @@ impl Format for Cnab240 {
                     // that one bad value does not make every segment after it homeless.
                     let entry_form = crate::layout::read_column::<crate::layout::Num>(line, 12, 13).unwrap_or(0);
                     self.batch = Some(BatchKind::Payments(entry_form));
-                    Record::PaymentBatchHeader(PaymentBatchHeader::parse(line).map_err(field)?)
+                    Record::PaymentBatchHeader(typed_header(line, profile, options, STRUCTURAL, warnings)?)
                 }
                 b'R' | b'T' => {
                     self.batch = Some(BatchKind::Cobranca);
-                    Record::CobrancaBatchHeader(CobrancaBatchHeader::parse(line).map_err(field)?)
+                    Record::CobrancaBatchHeader(typed_header(line, profile, options, STRUCTURAL, warnings)?)
                 }
                 b'E' => {
+                    // Its opening balance is money: read strictly.
                     self.batch = Some(BatchKind::Statement);
-                    Record::StatementBatchHeader(StatementBatchHeader::parse(line).map_err(field)?)
+                    Record::StatementBatchHeader(typed(line, profile)?)
                 }
                 other => return Err(ReadErrorKind::BatchKind(char::from(other))),
             },
             b'3' => match (line[13], self.batch) {
-                (b'A', Some(BatchKind::Payments(_))) => Record::SegmentA(SegmentA::parse(line).map_err(field)?),
-                (b'B', Some(BatchKind::Payments(FORM_PIX_TRANSFER))) => {
-                    Record::SegmentBPix(SegmentBPix::parse(line).map_err(field)?)
+                (b'A', Some(BatchKind::Payments(_))) => Record::SegmentA(typed(line, profile)?),
+                (b'B', Some(BatchKind::Payments(FORM_PIX_TRANSFER))) => Record::SegmentBPix(typed(line, profile)?),
+                (b'B', Some(BatchKind::Payments(_))) => Record::SegmentB(typed(line, profile)?),
+                (b'J', Some(BatchKind::Payments(FORM_PIX_QR_CODE))) if &line[17..19] == b"52" => {
+                    Record::SegmentJ52Pix(typed(line, profile)?)
                 }
-                (b'B', Some(BatchKind::Payments(_))) => Record::SegmentB(SegmentB::parse(line).map_err(field)?),
-                (b'J', Some(BatchKind::Payments(form))) if &line[17..19] == b"52" => match (form, self.profile) {
-                    (FORM_PIX_QR_CODE, Profile::ItauSispag) => {
-                        Record::SegmentJ52Pix(SegmentJ52PixItau::parse(line).map_err(field)?.into())
-                    }
-                    (FORM_PIX_QR_CODE, _) => Record::SegmentJ52Pix(SegmentJ52Pix::parse(line).map_err(field)?),
-                    _ => Record::SegmentJ52(SegmentJ52::parse(line).map_err(field)?),
-                },
-                (b'J', Some(BatchKind::Payments(_))) => Record::SegmentJ(SegmentJ::parse(line).map_err(field)?),
-                (b'O', Some(BatchKind::Payments(_))) => Record::SegmentO(SegmentO::parse(line).map_err(field)?),
-                (b'N', Some(BatchKind::Payments(_))) => Record::SegmentN(SegmentN::parse(line).map_err(field)?),
-                (b'Z', Some(BatchKind::Payments(_))) => Record::SegmentZ(SegmentZ::parse(line).map_err(field)?),
-                (b'E', Some(BatchKind::Statement)) => Record::SegmentE(SegmentE::parse(line).map_err(field)?),
-                (b'P', Some(BatchKind::Cobranca)) => Record::SegmentP(SegmentP::parse(line).map_err(field)?),
-                (b'Q', Some(BatchKind::Cobranca)) => Record::SegmentQ(SegmentQ::parse(line).map_err(field)?),
-                (b'R', Some(BatchKind::Cobranca)) => Record::SegmentR(SegmentR::parse(line).map_err(field)?),
-                (b'T', Some(BatchKind::Cobranca)) => Record::SegmentT(SegmentT::parse(line).map_err(field)?),
-                (b'U', Some(BatchKind::Cobranca)) => Record::SegmentU(SegmentU::parse(line).map_err(field)?),
+                (b'J', Some(BatchKind::Payments(_))) if &line[17..19] == b"52" => {
+                    Record::SegmentJ52(typed(line, profile)?)
+                }
+                (b'J', Some(BatchKind::Payments(_))) => Record::SegmentJ(typed(line, profile)?),
+                (b'O', Some(BatchKind::Payments(_))) => Record::SegmentO(typed(line, profile)?),
+                (b'N', Some(BatchKind::Payments(_))) => Record::SegmentN(typed(line, profile)?),
+                (b'Z', Some(BatchKind::Payments(_))) => Record::SegmentZ(typed(line, profile)?),
+                (b'E', Some(BatchKind::Statement)) => Record::SegmentE(typed(line, profile)?),
+                (b'P', Some(BatchKind::Cobranca)) => Record::SegmentP(typed(line, profile)?),
+                (b'Q', Some(BatchKind::Cobranca)) => Record::SegmentQ(typed(line, profile)?),
+                (b'R', Some(BatchKind::Cobranca)) => Record::SegmentR(typed(line, profile)?),
+                (b'T', Some(BatchKind::Cobranca)) => Record::SegmentT(typed(line, profile)?),
+                (b'U', Some(BatchKind::Cobranca)) => Record::SegmentU(typed(line, profile)?),
+                (b'Y', Some(BatchKind::Cobranca)) => Record::SegmentY(typed(line, profile)?),
                 (segment, batch) => {
                     let entry_form = match batch {
                         Some(BatchKind::Payments(form)) => Some(form),
@@ -414,15 +483,19 @@ impl Format for Cnab240 {
                 }
             },
             b'5' => match self.batch.take() {
-                Some(BatchKind::Cobranca) => {
-                    Record::CobrancaBatchTrailer(CobrancaBatchTrailer::parse(line).map_err(field)?)
-                }
-                Some(BatchKind::Statement) => {
-                    Record::StatementBatchTrailer(StatementBatchTrailer::parse(line).map_err(field)?)
-                }
-                _ => Record::PaymentBatchTrailer(PaymentBatchTrailer::parse(line).map_err(field)?),
+                Some(BatchKind::Cobranca) => Record::CobrancaBatchTrailer(typed(line, profile)?),
+                Some(BatchKind::Statement) => Record::StatementBatchTrailer(typed(line, profile)?),
+                _ => Record::PaymentBatchTrailer(typed(line, profile)?),
             },
-            b'9' => Record::FileTrailer(FileTrailer::parse(line).map_err(field)?),
+            // Its counts are reconciled whatever the lenient reader lets through: only its lote
+            // (9999, which some banks write as their batch's number) and blanks may be tolerated.
+            b'9' => Record::FileTrailer(typed_header(
+                line,
+                profile,
+                options,
+                &["bank", "record_type", "batch_count", "record_count", "account_count"],
+                warnings,
+            )?),
             other => return Err(ReadErrorKind::RecordType { found: char::from(other), position: 8 }),
         };
         Ok(record)

@@ -6,7 +6,7 @@ use std::fmt;
 use std::io::BufRead;
 
 use crate::cnab240::{FORM_PIX_QR_CODE, Record};
-use crate::profile::{Profile, leaves_cobranca_totals_at_zero};
+use crate::profile::{BatchCount, Profile};
 use crate::reader::{ReadError, ReadErrorKind, ReadOptions, Reader, Warning, WarningKind};
 
 /// A problem of a file, with the line where it shows.
@@ -148,7 +148,8 @@ pub struct Summary {
     pub bank: Option<u64>,
     /// The profile the file was read by (`FEBRABAN`, `Itaú SISPAG`, a CNAB400 bank's name).
     pub profile: Option<&'static str>,
-    /// Remessa or retorno, as the header says.
+    /// Remessa or retorno, as the file header says (or, when it does not, a cobrança batch's
+    /// operation: R remessa, T retorno).
     pub direction: Option<Direction>,
     /// Batches opened.
     pub batches: u64,
@@ -385,6 +386,15 @@ impl Validator {
             }
             Record::CobrancaBatchHeader(header) => {
                 self.require_header("batch header");
+                // A header that does not say (or cannot be read to say) is answered by the
+                // cobrança batch's operation: R remessa, T retorno.
+                if self.summary.direction.is_none() {
+                    self.summary.direction = match header.operation.as_str() {
+                        "R" => Some(Direction::Remessa),
+                        "T" => Some(Direction::Retorno),
+                        _ => None,
+                    };
+                }
                 if self.batch.is_some() {
                     self.misplaced("batch header", "opens a batch before the previous one is closed");
                 }
@@ -428,7 +438,8 @@ impl Validator {
                 let amounts =
                     [trailer.simple_amount, trailer.linked_amount, trailer.pledged_amount, trailer.discounted_amount];
                 let unused = counts.iter().flatten().sum::<u64>() == 0 && amounts.iter().sum::<u64>() == 0;
-                if let Some(bank) = self.summary.bank.filter(|&bank| unused && leaves_cobranca_totals_at_zero(bank)) {
+                if unused && self.profile.cobranca_totals_left_at_zero {
+                    let bank = trailer.bank;
                     // The bank's profile says it leaves them at zero: nothing to reconcile.
                     let kind = WarningKind::CobrancaTotalsLeftAtZero { bank };
                     self.warnings.push(Warning { line: self.line, kind });
@@ -459,10 +470,9 @@ impl Validator {
                     self.misplaced("file trailer", "comes before the open batch's trailer");
                 }
                 self.trailer_seen = true;
-                let batches = match self.profile {
-                    // Itaú SISPAG counts batches by the last batch number.
-                    Profile::ItauSispag => self.last_batch_number,
-                    Profile::Febraban => self.summary.batches,
+                let batches = match self.profile.batch_count {
+                    BatchCount::LastBatchNumber => self.last_batch_number,
+                    _ => self.summary.batches,
                 };
                 self.check("file trailer batch count (18-23)", trailer.batch_count, batches);
                 self.check("file trailer record count (24-29)", trailer.record_count, self.summary.records);
@@ -517,6 +527,7 @@ impl Validator {
             Record::SegmentR(r) => ("R", r.batch, r.sequence, None),
             Record::SegmentT(r) => ("T", r.batch, r.sequence, Some(r.amount)),
             Record::SegmentU(r) => ("U", r.batch, r.sequence, None),
+            Record::SegmentY(r) => (optional_record_name(r.optional_record), r.batch, r.sequence, None),
             _ => return,
         };
         self.counts.add(segment);
@@ -550,6 +561,12 @@ impl Validator {
             "Q" if !follows(&["P"]) => Some(("segment Q", "does not follow a segment P")),
             "R" if !follows(&["P", "Q"]) => Some(("segment R", "does not follow a segment P or Q")),
             "U" if !follows(&["T"]) => Some(("segment U", "does not follow a segment T")),
+            y if y.starts_with('Y')
+                && !follows(&["P", "Q", "R", "T", "U"])
+                && !batch.previous.is_some_and(|p| p.starts_with('Y')) =>
+            {
+                Some(("segment Y", "does not follow a boleto's segments"))
+            }
             _ => None,
         };
         if let Some((record, reason)) = misplaced {
@@ -601,6 +618,7 @@ fn bank(record: &Record) -> Option<u64> {
         Record::SegmentR(r) => r.bank,
         Record::SegmentT(r) => r.bank,
         Record::SegmentU(r) => r.bank,
+        Record::SegmentY(r) => r.bank,
         Record::CobrancaBatchTrailer(r) => r.bank,
         Record::FileTrailer(r) => r.bank,
     })
@@ -627,6 +645,7 @@ fn name(record: &Record) -> &'static str {
         Record::SegmentR(_) => "segment R",
         Record::SegmentT(_) => "segment T",
         Record::SegmentU(_) => "segment U",
+        Record::SegmentY(_) => "segment Y",
         Record::FileTrailer(_) => "file trailer",
     }
 }
@@ -645,22 +664,36 @@ fn segment_name(segment: &'static str) -> &'static str {
         "N" => "segment N",
         "Z" => "segment Z",
         "E" => "segment E",
-        _ => "segment J-52",
+        "J-52" => "segment J-52",
+        _ => "segment Y",
     }
 }
 
-/// Whether a batch carries `segment` (FEBRABAN 240 v10.6 p.14-15): a cobrança batch (no forma)
-/// P, Q, R, T and U; a boleto batch J and J-52; a credit batch A and B. Pix QR code batches,
-/// forma 47, are boleto batches in Bradesco's Multipag Pix manual.
-/// Whether a batch carries a segment: cobrança P, Q, R, T, U; a statement E; payments by their
-/// forma de lançamento (G029): boletos J and J-52, a bill with a barcode O (11), a tax without
-/// one N (16-29, 35), credits A and B; and the authentication Z after any payment.
+/// A segment Y by its kind (G067), as a summary counts it.
+fn optional_record_name(kind: u64) -> &'static str {
+    match kind {
+        1 => "Y-01",
+        3 => "Y-03",
+        4 => "Y-04",
+        8 => "Y-08",
+        50 => "Y-50",
+        51 => "Y-51",
+        53 => "Y-53",
+        _ => "Y",
+    }
+}
+
+/// Whether a batch carries a segment (FEBRABAN 240 v10.6 p.14-15): cobrança P, Q, R, T, U and
+/// the optional Y; a statement E; payments by their forma de lançamento (G029): boletos J and
+/// J-52 (Pix QR codes, forma 47, are boletos in Bradesco's Multipag Pix manual), a bill with a
+/// barcode O (11), a tax without one N (16-29, 35), credits A and B; and the authentication Z
+/// after any payment.
 fn allowed(segment: &str, entry_form: Option<u64>, statement: bool) -> bool {
     if statement {
         return segment == "E";
     }
     let Some(entry_form) = entry_form else {
-        return matches!(segment, "P" | "Q" | "R" | "T" | "U");
+        return matches!(segment, "P" | "Q" | "R" | "T" | "U") || segment.starts_with('Y');
     };
     let boletos = matches!(entry_form, 30 | 31 | FORM_PIX_QR_CODE);
     let bill = entry_form == 11;

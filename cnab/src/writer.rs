@@ -7,7 +7,7 @@ use crate::cnab240::{
     CobrancaBatchHeader, CobrancaBatchTrailer, FileHeader, FileTrailer, PaymentBatchHeader, PaymentBatchTrailer, Record,
 };
 use crate::layout::{FieldError, WriteOptions};
-use crate::profile::Profile;
+use crate::profile::{BatchCount, Profile};
 use crate::reader::{ReadError, ReadErrorKind, ReadOptions, Reader};
 
 /// The most details a batch holds: the sequence number (9-13) has five digits.
@@ -291,9 +291,9 @@ impl<'o, W: Write> PaymentFileWriter<'o, W> {
 
     /// Writes the file trailer, counting batches and records, flushes, and gives the output back.
     pub fn finish(self, trailer: FileTrailer) -> Result<W, WriteError> {
-        let batch_count = match self.lines.options.profile {
-            Profile::ItauSispag => self.last_batch,
-            Profile::Febraban => self.batches as u64,
+        let batch_count = match self.lines.options.profile.batch_count {
+            BatchCount::LastBatchNumber => self.last_batch,
+            _ => self.batches as u64,
         };
         let bank = self.bank;
         self.lines.finish(FileTrailer { bank, batch_count, ..trailer })

@@ -41,7 +41,7 @@ fn assert_round_trip(bytes: &[u8], records: &[(usize, Record)], profile: Profile
 fn itau_pix_transfer_batch() {
     let Some(bytes) = corpus_file(PIX_TRANSFER) else { return };
     let (records, profile) = read_all(&bytes);
-    assert_eq!(profile, Profile::ItauSispag);
+    assert_eq!(profile, Profile::ITAU_SISPAG);
     let a: Vec<_> =
         records.iter().filter_map(|(_, r)| if let Record::SegmentA(a) = r { Some(a) } else { None }).collect();
     let b: Vec<_> =
@@ -125,19 +125,23 @@ fn irregular_sicoob_right_trimmed_header() {
     let Some(bytes) = corpus_file(IRREGULAR_SICOOB) else { return };
     let error = Reader::new(bytes.as_slice()).next().unwrap().unwrap_err();
     assert!(matches!(error.kind, febraban_cnab::ReadErrorKind::Length { found: 154, expected: 240 }), "{error}");
-    // Lenient: the line is padded back with a warning. Sicoob's header then still departs from
-    // FEBRABAN's (its fields from 126 on sit 17 positions early), and the reader says where.
+    // Lenient: the line is padded back with a warning. Its header's fields from 126 on sit 17
+    // positions early; none carries money, so each that does not read is absent, with a warning.
     let options = febraban_cnab::ReadOptions { lenient: true, ..Default::default() };
     let mut reader = Reader::with_options(bytes.as_slice(), options);
-    let error = reader.next().unwrap().unwrap_err();
-    let febraban_cnab::ReadErrorKind::Field(field) = &error.kind else { panic!("{error}") };
+    let (_, Record::FileHeader(header)) = reader.next().unwrap().unwrap() else { panic!("not a header") };
+    assert_eq!((header.bank, header.company_document, header.account), (756, 82_991_308_000_100, Some(48981)));
+    assert_eq!(reader.profile(), Profile::SICOOB);
+    let warnings: Vec<String> = reader.warnings().iter().map(ToString::to_string).collect();
     assert_eq!(
-        (field.field, field.start, field.end, field.found.as_str()),
-        ("reserved_133_142", 133, 142, "1509361900")
-    );
-    assert_eq!(
-        reader.warnings(),
-        [febraban_cnab::Warning { line: 1, kind: febraban_cnab::WarningKind::RightTrimmed { found: 154 } }]
+        warnings,
+        [
+            "line 1: 154 characters, padded with blanks",
+            "line 1: reserved_133_142 (133-142) \"1509361900\": reserved positions must be blank; read as absent",
+            "line 1: generated_on (144-151) \"00108500\": not a date DDMMAAAA; read as absent",
+            "line 1: file_number (158-163) \"\": expected digits; read as absent",
+            "line 1: layout_version (164-166) \"\": expected digits; read as absent",
+        ]
     );
 }
 
@@ -159,7 +163,7 @@ fn regular_files_validate_and_write_back_whole() {
 
         let file = PaymentFile::read(bytes.as_slice(), ReadOptions::default()).unwrap();
         let line_ending = if bytes.windows(2).any(|w| w == b"\r\n") { LineEnding::CrLf } else { LineEnding::Lf };
-        let options = WriterOptions { line_ending, profile: Profile::ItauSispag, ..Default::default() };
+        let options = WriterOptions { line_ending, profile: Profile::ITAU_SISPAG, ..Default::default() };
         let written = file.to_bytes(&options).unwrap();
         assert!(written == bytes, "{name}: written file differs:\n{}", String::from_utf8_lossy(&written));
     }
@@ -194,7 +198,7 @@ const SICOOB_COBRANCA: &str = "sicoob-756_cnab240_cobranca_remessa_P-Q-R_brcobra
 fn sicoob_cobranca_remessa() {
     let Some(bytes) = corpus_file(SICOOB_COBRANCA) else { return };
     let (records, profile) = read_all(&bytes);
-    assert_eq!(profile, Profile::Febraban);
+    assert_eq!(profile, Profile::SICOOB);
     let Some((_, Record::SegmentP(p))) = records.iter().find(|(_, r)| matches!(r, Record::SegmentP(_))) else {
         panic!()
     };
@@ -236,23 +240,41 @@ fn sicoob_cobranca_remessa_writes_back_whole_with_its_count_corrected() {
 }
 
 /// An unreadable header or batch header still opens what it opens: later records are judged on
-/// their own, not reported as misplaced.
+/// their own, not reported as misplaced. In strict mode, every column of a header that does not
+/// read is reported, not only the first.
 #[test]
 fn irregular_sicoob_retorno_problems_do_not_cascade() {
     let Some(bytes) = corpus_file(IRREGULAR_SICOOB) else { return };
-    let options = febraban_cnab::ReadOptions { lenient: true, ..Default::default() };
-    let report = febraban_cnab::validate(bytes.as_slice(), options);
+    // The lines padded back to 240, so that strict mode reads them.
+    let padded: Vec<u8> = bytes
+        .split(|&b| b == b'\n')
+        .filter(|line| !line.is_empty())
+        .flat_map(|line| {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            let mut line = line.to_vec();
+            line.resize(240, b' ');
+            line.extend_from_slice(b"\r\n");
+            line
+        })
+        .collect();
+    let report = febraban_cnab::validate(padded.as_slice(), febraban_cnab::ReadOptions::default());
     let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
     assert_eq!(
         problems,
         [
             "line 1: reserved_133_142 (133-142) \"1509361900\": reserved positions must be blank",
+            "line 1: generated_on (144-151) \"00108500\": not a date DDMMAAAA",
+            "line 1: file_number (158-163) \"\": expected digits",
+            "line 1: layout_version (164-166) \"\": expected digits",
             "line 2: file_number (184-191) \"0000000\": expected digits",
-            "line 9: batch trailer boleto counts (24-29, 47-52, 70-75, 93-98): the trailer says 0, the file holds 3",
-            "line 9: batch trailer boleto amounts (30-46, 53-69, 76-92, 99-115): the trailer says 0, the file holds 600",
         ]
     );
-    assert_eq!(report.warnings.len(), 10);
+    // Sicoob's profile says its batch trailer leaves the boleto totals at zero.
+    let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        ["line 9: the batch trailer's boleto counts and amounts are zero, as bank 756 leaves them: not reconciled"]
+    );
 }
 
 /// Santander's payment retornos (bills O, taxes N, each with its authentication Z) read as a
@@ -273,4 +295,55 @@ fn santander_payment_retornos_with_o_n_and_z_write_back_whole() {
         let written = file.to_bytes(&options).unwrap();
         assert!(written == bytes, "{name}:\n{}", String::from_utf8_lossy(&written));
     }
+}
+
+/// Santander's segment T is read at its own positions (H7815) and written back at them, byte for
+/// byte; its Y-03 gives the Pix TXID of a boleto paid by Pix.
+#[test]
+fn santander_cobranca_retorno_reads_and_writes_its_own_t() {
+    let name = "IRREGULAR_santander-033_cnab240_cobranca_retorno_T-U-Y03_pix_file-trailer-lote7031_laravel-boleto_santander_pix_liquidacao_chave.ret";
+    let Some(bytes) = corpus_file(name) else { return };
+    let options = febraban_cnab::ReadOptions { lenient: true, ..Default::default() };
+    let mut reader = Reader::with_options(bytes.as_slice(), options);
+    let records: Vec<_> = reader.by_ref().collect::<Result<_, _>>().unwrap();
+    assert_eq!(reader.profile(), Profile::SANTANDER);
+    let Some((_, Record::SegmentT(t))) = records.iter().find(|(_, r)| matches!(r, Record::SegmentT(_))) else {
+        panic!("no T")
+    };
+    assert_eq!((t.our_number.as_str(), t.wallet, t.amount, t.fee), ("0000000001040", Some(1), 1000, 324));
+    assert_eq!(t.due_date.map(|d| d.to_string()).as_deref(), Some("2014-06-04"));
+    assert_eq!((t.agency, t.account), (Some(4567), Some(11_111_111)));
+    let Some((_, Record::SegmentY(y))) = records.iter().find(|(_, r)| matches!(r, Record::SegmentY(_))) else {
+        panic!("no Y")
+    };
+    assert_eq!((y.optional_record, y.txid.as_str()), (3, "YKP000550547000000000003509062026"));
+    let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
+    for (number, record) in &records {
+        if matches!(record, Record::FileTrailer(_)) {
+            continue; // its lote, 7031, is written as FEBRABAN's 9999
+        }
+        let written = record.to_line(Profile::SANTANDER, &Default::default()).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&written),
+            String::from_utf8_lossy(lines[number - 1]),
+            "line {number} writes back otherwise"
+        );
+    }
+}
+
+/// The caller may name the profile: Sicoob's retorno read by FEBRABAN's positions takes the
+/// parcela, modalidade and form (48-52) into the nosso número; by Sicoob's, it does not.
+#[test]
+fn a_named_profile_overrides_the_headers_choice() {
+    let Some(bytes) = corpus_file(IRREGULAR_SICOOB) else { return };
+    let our_number = |profile: Option<Profile>| {
+        let options = febraban_cnab::ReadOptions { lenient: true, profile, ..Default::default() };
+        let records: Vec<_> = Reader::with_options(bytes.as_slice(), options).filter_map(Result::ok).collect();
+        records.iter().find_map(|(_, r)| match r {
+            Record::SegmentT(t) => Some(t.our_number.to_string()),
+            _ => None,
+        })
+    };
+    assert_eq!(our_number(None).as_deref(), Some("0000000083"));
+    assert_eq!(our_number(Some(Profile::FEBRABAN)).as_deref(), Some("000000008301011"));
 }

@@ -72,7 +72,10 @@ fuzz_target!(|data: &[u8]| {
     if !data.ends_with(b"\n") {
         return;
     }
-    let profile = Profile::for_bank(report.summary.bank.unwrap_or_default());
+    // The profile the reader chose from the fuzzed header.
+    let mut header = febraban_cnab::Reader::new(data);
+    let _ = header.next();
+    let profile = header.profile();
     let options = WriterOptions { line_ending, profile, ..Default::default() };
     let Some(written) = rewrite(data, &options) else {
         // Only a bank statement has no file writer to round-trip through.

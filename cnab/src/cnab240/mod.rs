@@ -3,7 +3,7 @@
 //! ```text
 //! 0  file header        lote 0000
 //!   1  batch header     lote 0001..: operation C/D payments, R/T cobrança, E statement
-//!   3  details          segments A, B | J, J-52 | O | N, and Z in retornos | P, Q, R | T, U | E
+//!   3  details          segments A, B | J, J-52 | O | N, and Z in retornos | P, Q, R | T, U | Y | E
 //!   5  batch trailer
 //! 9  file trailer       lote 9999
 //! ```
@@ -24,6 +24,7 @@ mod segment_q;
 mod segment_r;
 mod segment_t;
 mod segment_u;
+mod segment_y;
 mod segment_z;
 mod statement;
 
@@ -35,7 +36,7 @@ pub use file_trailer::FileTrailer;
 pub use segment_a::SegmentA;
 pub use segment_b::{SegmentB, SegmentBPix};
 pub use segment_j::SegmentJ;
-pub use segment_j52::{SegmentJ52, SegmentJ52Pix, SegmentJ52PixItau};
+pub use segment_j52::{SegmentJ52, SegmentJ52Pix};
 pub use segment_n::SegmentN;
 pub use segment_o::SegmentO;
 pub use segment_p::SegmentP;
@@ -43,10 +44,11 @@ pub use segment_q::SegmentQ;
 pub use segment_r::SegmentR;
 pub use segment_t::SegmentT;
 pub use segment_u::SegmentU;
+pub use segment_y::SegmentY;
 pub use segment_z::SegmentZ;
 pub use statement::{SegmentE, StatementBatchHeader, StatementBatchTrailer};
 
-use crate::layout::{FieldError, WriteOptions};
+use crate::layout::{FieldError, Layout, WriteOptions};
 use crate::profile::Profile;
 
 /// Forma de lançamento (G029) of a Pix transfer batch: segments A and B with a key.
@@ -94,6 +96,8 @@ pub enum Record {
     SegmentT(SegmentT),
     /// Segment U: its amounts and dates (retorno).
     SegmentU(SegmentU),
+    /// Segment Y: an optional cobrança record (Santander's Y-03 carries a Pix TXID).
+    SegmentY(SegmentY),
     /// Record type 5 of a cobrança batch.
     CobrancaBatchTrailer(CobrancaBatchTrailer),
     /// Record type 1, a statement batch (operation E).
@@ -106,73 +110,47 @@ pub enum Record {
     FileTrailer(FileTrailer),
 }
 
-/// Conversions both ways between two layouts of the same record (the same fields, placed
-/// differently): a field missing from either side does not compile.
-macro_rules! same_fields {
-    ($a:ident <=> $b:ident { $($field:ident),+ $(,)? }) => {
-        impl From<$a> for $b {
-            fn from(record: $a) -> Self {
-                $b { $($field: record.$field),+ }
-            }
-        }
-
-        impl From<$b> for $a {
-            fn from(record: $b) -> Self {
-                $a { $($field: record.$field),+ }
-            }
-        }
-    };
-}
-
-same_fields!(SegmentJ52Pix <=> SegmentJ52PixItau {
-    bank,
-    batch,
-    record_type,
-    sequence,
-    segment,
-    movement_type,
-    movement_code,
-    optional_record,
-    payer_document_type,
-    payer_document,
-    payer_name,
-    payee_document_type,
-    payee_document,
-    payee_name,
-    key_or_url,
-    txid,
-});
-
 impl Record {
     /// Writes the record as a 240-byte line, in `profile`'s layout.
     pub fn to_line(&self, profile: Profile, options: &WriteOptions) -> Result<[u8; 240], FieldError> {
+        /// The bank's positions when its profile moves a column of the record, FEBRABAN's
+        /// otherwise.
+        fn line<T: Layout<Line = [u8; 240]>>(
+            record: &T,
+            profile: Profile,
+            options: &WriteOptions,
+        ) -> Result<[u8; 240], FieldError> {
+            if profile.moves(T::NAME) {
+                record.to_line_moved(options, profile.columns)
+            } else {
+                record.to_line(options)
+            }
+        }
         match self {
-            Record::FileHeader(r) => r.to_line(options),
-            Record::PaymentBatchHeader(r) => r.to_line(options),
-            Record::SegmentA(r) => r.to_line(options),
-            Record::SegmentBPix(r) => r.to_line(options),
-            Record::SegmentB(r) => r.to_line(options),
-            Record::SegmentJ(r) => r.to_line(options),
-            Record::SegmentJ52(r) => r.to_line(options),
-            Record::SegmentJ52Pix(r) => match profile {
-                Profile::Febraban => r.to_line(options),
-                Profile::ItauSispag => SegmentJ52PixItau::from(r.clone()).to_line(options),
-            },
-            Record::SegmentO(r) => r.to_line(options),
-            Record::SegmentN(r) => r.to_line(options),
-            Record::SegmentZ(r) => r.to_line(options),
-            Record::StatementBatchHeader(r) => r.to_line(options),
-            Record::SegmentE(r) => r.to_line(options),
-            Record::StatementBatchTrailer(r) => r.to_line(options),
-            Record::PaymentBatchTrailer(r) => r.to_line(options),
-            Record::CobrancaBatchHeader(r) => r.to_line(options),
-            Record::SegmentP(r) => r.to_line(options),
-            Record::SegmentQ(r) => r.to_line(options),
-            Record::SegmentR(r) => r.to_line(options),
-            Record::SegmentT(r) => r.to_line(options),
-            Record::SegmentU(r) => r.to_line(options),
-            Record::CobrancaBatchTrailer(r) => r.to_line(options),
-            Record::FileTrailer(r) => r.to_line(options),
+            Record::FileHeader(r) => line(r, profile, options),
+            Record::PaymentBatchHeader(r) => line(r, profile, options),
+            Record::SegmentA(r) => line(r, profile, options),
+            Record::SegmentBPix(r) => line(r, profile, options),
+            Record::SegmentB(r) => line(r, profile, options),
+            Record::SegmentJ(r) => line(r, profile, options),
+            Record::SegmentJ52(r) => line(r, profile, options),
+            Record::SegmentJ52Pix(r) => line(r, profile, options),
+            Record::SegmentO(r) => line(r, profile, options),
+            Record::SegmentN(r) => line(r, profile, options),
+            Record::SegmentZ(r) => line(r, profile, options),
+            Record::StatementBatchHeader(r) => line(r, profile, options),
+            Record::SegmentE(r) => line(r, profile, options),
+            Record::StatementBatchTrailer(r) => line(r, profile, options),
+            Record::PaymentBatchTrailer(r) => line(r, profile, options),
+            Record::CobrancaBatchHeader(r) => line(r, profile, options),
+            Record::SegmentP(r) => line(r, profile, options),
+            Record::SegmentQ(r) => line(r, profile, options),
+            Record::SegmentR(r) => line(r, profile, options),
+            Record::SegmentT(r) => line(r, profile, options),
+            Record::SegmentU(r) => line(r, profile, options),
+            Record::SegmentY(r) => line(r, profile, options),
+            Record::CobrancaBatchTrailer(r) => line(r, profile, options),
+            Record::FileTrailer(r) => line(r, profile, options),
         }
     }
 }
@@ -203,10 +181,10 @@ mod tests {
             ("SegmentJ", SegmentJ::FIELDS),
             ("SegmentJ52", SegmentJ52::FIELDS),
             ("SegmentJ52Pix", SegmentJ52Pix::FIELDS),
-            ("SegmentJ52PixItau", SegmentJ52PixItau::FIELDS),
             ("SegmentO", SegmentO::FIELDS),
             ("SegmentN", SegmentN::FIELDS),
             ("SegmentZ", SegmentZ::FIELDS),
+            ("SegmentY", SegmentY::FIELDS),
             ("StatementBatchHeader", StatementBatchHeader::FIELDS),
             ("SegmentE", SegmentE::FIELDS),
             ("StatementBatchTrailer", StatementBatchTrailer::FIELDS),

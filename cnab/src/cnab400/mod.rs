@@ -211,7 +211,12 @@ impl Format for Cnab400 {
     const RECORD_TYPE_AT: usize = 0;
     type Record = Record;
 
-    fn record(&mut self, line: &[u8], options: &ReadOptions) -> Result<Record, ReadErrorKind> {
+    fn record(
+        &mut self,
+        line: &[u8],
+        options: &ReadOptions,
+        _warnings: &mut Vec<crate::reader::WarningKind>,
+    ) -> Result<Record, ReadErrorKind> {
         let field = ReadErrorKind::Field;
         let fields = ReadErrorKind::Fields;
         if line[0] == b'0' {

@@ -100,7 +100,7 @@ pub mod cnab240 {
     /// CRLF, FEBRABAN's layout; names longer than their column are cut, as banks do.
     static OPTIONS: WriterOptions = WriterOptions {
         line_ending: LineEnding::CrLf,
-        profile: Profile::Febraban,
+        profile: Profile::FEBRABAN,
         text: WriteOptions { truncate_text: true },
     };
 

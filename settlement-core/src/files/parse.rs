@@ -390,13 +390,13 @@ pub fn cnab240(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
     let mut emit = |pending: &mut Option<Pending>, count: &mut u64| emit_pending(pending, count, sink);
     let write_options = febraban_cnab::WriteOptions::default();
     // How the bank lays out what the FEBRABAN layout leaves open (Itaú's J-52 TXID).
-    let mut profile = febraban_cnab::Profile::Febraban;
+    let mut profile = febraban_cnab::Profile::FEBRABAN;
     for item in febraban_cnab::Reader::new(open()?) {
         let (line, record) = item.map_err(|e| ParseError::at(e.line as u64, e.kind.to_string()))?;
         let line = line as u64;
         // A strictly valid line writes back to the same bytes (the codec's round-trip tests).
         if let Record::FileHeader(header) = &record {
-            profile = febraban_cnab::Profile::for_bank(header.bank);
+            profile = febraban_cnab::Profile::for_header(header.bank, header.layout_version);
         }
         let raw_line = || {
             record
