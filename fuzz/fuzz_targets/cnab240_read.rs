@@ -5,7 +5,7 @@
 //! file that reads as the same values.
 #![no_main]
 
-use febraban_cnab::{CobrancaFile, LineEnding, PaymentFile, Profile, ReadOptions, WriterOptions, validate};
+use febraban_cnab::{CobrancaFile, LineEnding, PaymentFile, ReadOptions, WriterOptions, validate};
 
 /// A valid file, read as payments or, failing that, as cobrança.
 #[derive(Debug, PartialEq)]
