@@ -86,6 +86,7 @@ mod movement;
 mod occurrence;
 mod profile;
 mod reader;
+mod scan;
 mod validate;
 mod writer;
 

@@ -233,7 +233,7 @@ pub trait Format: Default {
 /// CNAB240: what the reader knows of the file so far.
 #[derive(Debug, Default)]
 pub struct Cnab240 {
-    profile: Profile,
+    pub(crate) profile: Profile,
     /// The kind of the open batch.
     batch: Option<BatchKind>,
 }
@@ -260,7 +260,7 @@ impl<R: BufRead> Reader<R, Cnab240> {
 
     /// A CNAB240 reader with `options`.
     pub fn with_options(input: R, options: ReadOptions) -> Self {
-        let format = Cnab240 { profile: options.profile.unwrap_or_default(), batch: None };
+        let format = Cnab240::new(options.profile.unwrap_or_default());
         Reader::with_format(input, options, format)
     }
 
@@ -283,6 +283,11 @@ impl<R: BufRead, F: Format> Reader<R, F> {
             done: false,
         };
         Reader { input, state }
+    }
+
+    /// What the format has learnt of the file so far.
+    pub(crate) fn format(&self) -> &F {
+        &self.state.format
     }
 
     /// What a lenient reader accepted so far.
@@ -408,6 +413,91 @@ fn typed_header<T: Layout>(
 /// The columns of every header and trailer that decide how the file reads.
 const STRUCTURAL: &[&str] = &["bank", "record_type", "operation", "service", "entry_form"];
 
+/// The layouts of detail records (type 3): the segment, as the open batch reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Detail {
+    A,
+    BPix,
+    B,
+    J52Pix,
+    J52,
+    J,
+    O,
+    N,
+    Z,
+    E,
+    P,
+    Q,
+    R,
+    T,
+    U,
+    Y,
+}
+
+impl Cnab240 {
+    /// A reader's state at the start of a file, reading by `profile` until the header says.
+    pub(crate) fn new(profile: Profile) -> Self {
+        Cnab240 { profile, batch: None }
+    }
+
+    /// Which layout a detail line (record type 3) reads by in the open batch: its segment
+    /// (position 14), the batch's kind and forma, and for J whether it is a J-52.
+    pub(crate) fn detail(&self, line: &[u8]) -> Result<Detail, ReadErrorKind> {
+        let j52 = &line[17..19] == b"52";
+        Ok(match (line[13], self.batch) {
+            (b'A', Some(BatchKind::Payments(_))) => Detail::A,
+            (b'B', Some(BatchKind::Payments(FORM_PIX_TRANSFER))) => Detail::BPix,
+            (b'B', Some(BatchKind::Payments(_))) => Detail::B,
+            (b'J', Some(BatchKind::Payments(FORM_PIX_QR_CODE))) if j52 => Detail::J52Pix,
+            (b'J', Some(BatchKind::Payments(_))) if j52 => Detail::J52,
+            (b'J', Some(BatchKind::Payments(_))) => Detail::J,
+            (b'O', Some(BatchKind::Payments(_))) => Detail::O,
+            (b'N', Some(BatchKind::Payments(_))) => Detail::N,
+            (b'Z', Some(BatchKind::Payments(_))) => Detail::Z,
+            (b'E', Some(BatchKind::Statement)) => Detail::E,
+            (b'P', Some(BatchKind::Cobranca)) => Detail::P,
+            (b'Q', Some(BatchKind::Cobranca)) => Detail::Q,
+            (b'R', Some(BatchKind::Cobranca)) => Detail::R,
+            (b'T', Some(BatchKind::Cobranca)) => Detail::T,
+            (b'U', Some(BatchKind::Cobranca)) => Detail::U,
+            (b'Y', Some(BatchKind::Cobranca)) => Detail::Y,
+            (segment, batch) => {
+                let entry_form = match batch {
+                    Some(BatchKind::Payments(form)) => Some(form),
+                    _ => None,
+                };
+                let segment = char::from(segment);
+                return Err(match batch {
+                    Some(BatchKind::Cobranca) => ReadErrorKind::CobrancaSegment { segment },
+                    _ => ReadErrorKind::Segment { segment, entry_form },
+                });
+            }
+        })
+    }
+}
+
+/// Types a detail line by its layout.
+pub(crate) fn typed_detail(detail: Detail, line: &[u8], profile: Profile) -> Result<Record, ReadErrorKind> {
+    Ok(match detail {
+        Detail::A => Record::SegmentA(typed(line, profile)?),
+        Detail::BPix => Record::SegmentBPix(typed(line, profile)?),
+        Detail::B => Record::SegmentB(typed(line, profile)?),
+        Detail::J52Pix => Record::SegmentJ52Pix(typed(line, profile)?),
+        Detail::J52 => Record::SegmentJ52(typed(line, profile)?),
+        Detail::J => Record::SegmentJ(typed(line, profile)?),
+        Detail::O => Record::SegmentO(typed(line, profile)?),
+        Detail::N => Record::SegmentN(typed(line, profile)?),
+        Detail::Z => Record::SegmentZ(typed(line, profile)?),
+        Detail::E => Record::SegmentE(typed(line, profile)?),
+        Detail::P => Record::SegmentP(typed(line, profile)?),
+        Detail::Q => Record::SegmentQ(typed(line, profile)?),
+        Detail::R => Record::SegmentR(typed(line, profile)?),
+        Detail::T => Record::SegmentT(typed(line, profile)?),
+        Detail::U => Record::SegmentU(typed(line, profile)?),
+        Detail::Y => Record::SegmentY(typed(line, profile)?),
+    })
+}
+
 impl Format for Cnab240 {
     const WIDTH: usize = WIDTH;
     const RECORD_TYPE_AT: usize = 7;
@@ -449,39 +539,7 @@ impl Format for Cnab240 {
                 }
                 other => return Err(ReadErrorKind::BatchKind(char::from(other))),
             },
-            b'3' => match (line[13], self.batch) {
-                (b'A', Some(BatchKind::Payments(_))) => Record::SegmentA(typed(line, profile)?),
-                (b'B', Some(BatchKind::Payments(FORM_PIX_TRANSFER))) => Record::SegmentBPix(typed(line, profile)?),
-                (b'B', Some(BatchKind::Payments(_))) => Record::SegmentB(typed(line, profile)?),
-                (b'J', Some(BatchKind::Payments(FORM_PIX_QR_CODE))) if &line[17..19] == b"52" => {
-                    Record::SegmentJ52Pix(typed(line, profile)?)
-                }
-                (b'J', Some(BatchKind::Payments(_))) if &line[17..19] == b"52" => {
-                    Record::SegmentJ52(typed(line, profile)?)
-                }
-                (b'J', Some(BatchKind::Payments(_))) => Record::SegmentJ(typed(line, profile)?),
-                (b'O', Some(BatchKind::Payments(_))) => Record::SegmentO(typed(line, profile)?),
-                (b'N', Some(BatchKind::Payments(_))) => Record::SegmentN(typed(line, profile)?),
-                (b'Z', Some(BatchKind::Payments(_))) => Record::SegmentZ(typed(line, profile)?),
-                (b'E', Some(BatchKind::Statement)) => Record::SegmentE(typed(line, profile)?),
-                (b'P', Some(BatchKind::Cobranca)) => Record::SegmentP(typed(line, profile)?),
-                (b'Q', Some(BatchKind::Cobranca)) => Record::SegmentQ(typed(line, profile)?),
-                (b'R', Some(BatchKind::Cobranca)) => Record::SegmentR(typed(line, profile)?),
-                (b'T', Some(BatchKind::Cobranca)) => Record::SegmentT(typed(line, profile)?),
-                (b'U', Some(BatchKind::Cobranca)) => Record::SegmentU(typed(line, profile)?),
-                (b'Y', Some(BatchKind::Cobranca)) => Record::SegmentY(typed(line, profile)?),
-                (segment, batch) => {
-                    let entry_form = match batch {
-                        Some(BatchKind::Payments(form)) => Some(form),
-                        _ => None,
-                    };
-                    let segment = char::from(segment);
-                    return Err(match batch {
-                        Some(BatchKind::Cobranca) => ReadErrorKind::CobrancaSegment { segment },
-                        _ => ReadErrorKind::Segment { segment, entry_form },
-                    });
-                }
-            },
+            b'3' => typed_detail(self.detail(line)?, line, profile)?,
             b'5' => match self.batch.take() {
                 Some(BatchKind::Cobranca) => Record::CobrancaBatchTrailer(typed(line, profile)?),
                 Some(BatchKind::Statement) => Record::StatementBatchTrailer(typed(line, profile)?),

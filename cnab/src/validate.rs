@@ -8,6 +8,7 @@ use std::io::BufRead;
 use crate::cnab240::{FORM_PIX_QR_CODE, Record};
 use crate::profile::{BatchCount, Profile};
 use crate::reader::{ReadError, ReadErrorKind, ReadOptions, Reader, Warning, WarningKind};
+use crate::scan::{Cnab240Scan, DetailFacts, Scanned, facts_of};
 
 /// A problem of a file, with the line where it shows.
 #[derive(Debug)]
@@ -357,16 +358,7 @@ impl Validator {
 
     /// Checks one record, read at `line`.
     pub fn push(&mut self, line: usize, record: &Record) {
-        self.line = line;
-        self.summary.records += 1;
-        if self.trailer_seen {
-            self.misplaced(name(record), "follows the file trailer");
-        }
-        if let (Some(expected), Some(found)) = (self.summary.bank, bank(record)) {
-            if expected != found && !matches!(record, Record::FileHeader(_)) {
-                self.problem(ProblemKind::Bank { expected, found });
-            }
-        }
+        self.begin(line, name(record), bank(record), matches!(record, Record::FileHeader(_)));
         match record {
             Record::FileHeader(header) => {
                 if self.header_seen || self.summary.records > 1 {
@@ -510,26 +502,35 @@ impl Validator {
         }
     }
 
+    /// What every record is checked for: its place after the file trailer, and its bank.
+    fn begin(&mut self, line: usize, name: &'static str, bank: Option<u64>, file_header: bool) {
+        self.line = line;
+        self.summary.records += 1;
+        if self.trailer_seen {
+            self.misplaced(name, "follows the file trailer");
+        }
+        if let (Some(expected), Some(found)) = (self.summary.bank, bank) {
+            if expected != found && !file_header {
+                self.problem(ProblemKind::Bank { expected, found });
+            }
+        }
+    }
+
+    /// Checks a detail read at `line` that was checked, not typed.
+    pub(crate) fn push_scanned(&mut self, line: usize, facts: DetailFacts) {
+        self.begin(line, segment_name(facts.segment), Some(facts.bank), false);
+        self.push_facts(facts);
+    }
+
     fn push_detail(&mut self, record: &Record) {
-        let (segment, batch_number, sequence, amount) = match record {
-            Record::SegmentA(r) => ("A", r.batch, r.sequence, Some(r.amount)),
-            Record::SegmentBPix(r) => ("B", r.batch, r.sequence, None),
-            Record::SegmentB(r) => ("B", r.batch, r.sequence, None),
-            Record::SegmentJ(r) => ("J", r.batch, r.sequence, Some(r.amount)),
-            Record::SegmentJ52(r) => ("J-52", r.batch, r.sequence, None),
-            Record::SegmentJ52Pix(r) => ("J-52", r.batch, r.sequence, None),
-            Record::SegmentO(r) => ("O", r.batch, r.sequence, Some(r.amount)),
-            Record::SegmentN(r) => ("N", r.batch, r.sequence, Some(r.amount)),
-            Record::SegmentZ(r) => ("Z", r.batch, r.sequence, None),
-            Record::SegmentE(r) => ("E", r.batch, r.sequence, None),
-            Record::SegmentP(r) => ("P", r.batch, r.sequence, Some(r.amount)),
-            Record::SegmentQ(r) => ("Q", r.batch, r.sequence, None),
-            Record::SegmentR(r) => ("R", r.batch, r.sequence, None),
-            Record::SegmentT(r) => ("T", r.batch, r.sequence, Some(r.amount)),
-            Record::SegmentU(r) => ("U", r.batch, r.sequence, None),
-            Record::SegmentY(r) => (optional_record_name(r.optional_record), r.batch, r.sequence, None),
-            _ => return,
-        };
+        if let Some(facts) = facts_of(record) {
+            self.push_facts(facts);
+        }
+    }
+
+    /// Checks a detail by what the validator keeps of it.
+    fn push_facts(&mut self, facts: DetailFacts) {
+        let DetailFacts { segment, batch: batch_number, sequence, amount, entry, .. } = facts;
         self.counts.add(segment);
         let Some(mut batch) = self.batch.take() else {
             self.misplaced(segment_name(segment), "is outside a batch");
@@ -545,10 +546,10 @@ impl Validator {
             self.problem(ProblemKind::Sequence { expected: batch.next_sequence, found: sequence });
         }
         batch.next_sequence = sequence + 1;
-        if let (Record::SegmentE(entry), Some(statement)) = (record, &mut batch.statement) {
-            match entry.sign.as_str() {
-                "D" => statement.debits += entry.amount,
-                _ => statement.credits += entry.amount,
+        if let (Some((amount, debit)), Some(statement)) = (entry, &mut batch.statement) {
+            match debit {
+                true => statement.debits += amount,
+                false => statement.credits += amount,
             }
         }
         if batch.kind_known && !allowed(segment, batch.entry_form, batch.statement.is_some()) {
@@ -669,20 +670,6 @@ fn segment_name(segment: &'static str) -> &'static str {
     }
 }
 
-/// A segment Y by its kind (G067), as a summary counts it.
-fn optional_record_name(kind: u64) -> &'static str {
-    match kind {
-        1 => "Y-01",
-        3 => "Y-03",
-        4 => "Y-04",
-        8 => "Y-08",
-        50 => "Y-50",
-        51 => "Y-51",
-        53 => "Y-53",
-        _ => "Y",
-    }
-}
-
 /// Whether a batch carries a segment (FEBRABAN 240 v10.6 p.14-15): cobrança P, Q, R, T, U and
 /// the optional Y; a statement E; payments by their forma de lançamento (G029): boletos J and
 /// J-52 (Pix QR codes, forma 47, are boletos in Bradesco's Multipag Pix manual), a bill with a
@@ -716,17 +703,21 @@ fn allowed(segment: &str, entry_form: Option<u64>, statement: bool) -> bool {
 /// assert_eq!(report.problems[0].to_string(), "line 0: file trailer is missing");
 /// ```
 pub fn validate<R: BufRead>(input: R, options: ReadOptions) -> Report {
-    let mut reader = Reader::with_options(input, options);
+    // Details are checked column by column but not typed: the validator keeps only their
+    // batch, sequence and amount.
+    let format = Cnab240Scan::new(options.profile.unwrap_or_default());
+    let mut reader = Reader::with_format(input, options, format);
     let mut validator: Option<Validator> = None;
     while let Some(item) = reader.next() {
         // Created after the first line, when the file header has chosen the profile.
-        let validator = validator.get_or_insert_with(|| Validator::new(reader.profile()));
+        let validator = validator.get_or_insert_with(|| Validator::new(reader.format().profile()));
         match item {
-            Ok((line, record)) => validator.push(line, &record),
+            Ok((line, Scanned::Record(record))) => validator.push(line, &record),
+            Ok((line, Scanned::Detail(facts))) => validator.push_scanned(line, facts),
             Err(error) => validator.push_error(error),
         }
     }
-    let mut report = validator.unwrap_or_else(|| Validator::new(reader.profile())).finish();
+    let mut report = validator.unwrap_or_else(|| Validator::new(reader.format().profile())).finish();
     report.warnings.splice(0..0, reader.warnings().iter().cloned());
     report
 }

@@ -1,6 +1,7 @@
 //! For every record layout of the crate: a line built column by column from valid values of each
 //! column's kind reads, and writes back to the same bytes. So read(write(x)) == x holds for the
-//! values such lines carry, for every record type.
+//! values such lines carry, for every record type; and checking a line without typing it agrees
+//! with typing it.
 
 use febraban_cnab::cnab240::*;
 use febraban_cnab::cnab400::*;
@@ -80,6 +81,21 @@ macro_rules! every_layout {
                     let written = record.to_line(&options).unwrap();
                     prop_assert_eq!(String::from_utf8_lossy(&written), String::from_utf8_lossy(&line));
                     prop_assert_eq!($record::parse(&written).unwrap(), record);
+                    // Checking without typing agrees with typing, on the line and on the line
+                    // with bytes changed (to a blank, a letter, a digit, a control, Latin-1).
+                    prop_assert!($record::check(&line, &[]));
+                    let mut random = Random(seed.rotate_left(17) | 1);
+                    let mut mutated = line.clone();
+                    for _ in 0..4 {
+                        let at = random.below(mutated.len() as u64) as usize;
+                        mutated[at] = random.pick(b" A5-\x01\xE7/");
+                        prop_assert_eq!(
+                            $record::check(&mutated, &[]),
+                            $record::parse(&mutated).is_ok(),
+                            "{}",
+                            String::from_utf8_lossy(&mutated)
+                        );
+                    }
                 }
             )+
         }
