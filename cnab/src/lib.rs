@@ -3,7 +3,7 @@
 //!
 //! **Status:** CNAB240 reads and validates payments (segments A, B, B Pix, J, J-52, J-52 Pix, O,
 //! N and Z), cobrança (P, Q, R, T, U, Y) and the bank statement (E), by the bank's
-//! [`Profile`] (9 profiles); whole payment and cobrança
+//! [`Profile`] (10 profiles); whole payment and cobrança
 //! files are written with every count and sum computed. CNAB400 ([`cnab400`]) reads and
 //! validates the remessas and retornos of every bank with a [`BankProfile`](cnab400::BankProfile)
 //! (14 banks), with the Pix records of Itaú (type 3) and Santander (8 and 2);

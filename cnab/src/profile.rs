@@ -17,6 +17,7 @@ use crate::layout::Moved;
 /// | [`Profile::SICOOB`] | 756 | T nosso número at 38-47 (parcela, modalidade and form follow); cobrança totals left at zero |
 /// | [`Profile::AILOS`] | 085 | cobrança totals left at zero |
 /// | [`Profile::BANCO_DO_BRASIL`], [`Profile::CAIXA`], [`Profile::CRESOL`], [`Profile::UNICRED`] | 001, 104, 133, 136 | cobrança totals left at zero |
+/// | [`Profile::BTG`] | 208 | none: its manual is FEBRABAN's |
 ///
 /// A caller can write a profile for a bank this crate lacks and name it in
 /// [`ReadOptions::profile`](crate::ReadOptions::profile):
@@ -202,6 +203,13 @@ impl Profile {
         ..Profile::FEBRABAN
     };
 
+    /// BTG Pactual (208), whose published CNAB240 layout is FEBRABAN's own.
+    pub const BTG: Profile = Profile {
+        name: "BTG Pactual",
+        source: "BTG's CNAB240 manual is FEBRABAN 240 v10.6 (laravel-boleto manuais/BTG)",
+        ..Profile::FEBRABAN
+    };
+
     /// Every profile this crate has, with the COMPE codes of the banks that write it and the
     /// file layout versions (G019, 164-166) it is chosen for (none: any).
     pub const ALL: &'static [(&'static [u64], &'static [u64], Profile)] = &[
@@ -215,6 +223,7 @@ impl Profile {
         (&[104], &[], Profile::CAIXA),
         (&[133], &[], Profile::CRESOL),
         (&[136], &[], Profile::UNICRED),
+        (&[208], &[], Profile::BTG),
     ];
 
     /// The profile's name, as a report prints it.

@@ -7,7 +7,7 @@
 
 use super::profile::ColumnKind::{Amount, Date6, DateYmd, FreeText, Number, Text};
 use super::profile::Field::*;
-use super::profile::{BankProfile, Column, Measure, TrailerTotal, absent, col};
+use super::profile::{BankProfile, Column, Measure, PixLayout, PixRecord, TrailerTotal, absent, col};
 use crate::movement::Meaning::{Entered, Other, Rejected, Reversed, Settled, Tariff as Fee, WrittenOff};
 use crate::movement::{Movement, movement as occ};
 
@@ -209,6 +209,11 @@ pub(super) static ITAU: BankProfile = BankProfile {
         measure: Measure::Count,
         occurrences: &[],
     }],
+    // Its Pix record, type 3, after the boleto it belongs to (see pix.rs for the sources).
+    pix_records: &[
+        PixRecord { record_type: b'3', retorno: false, layout: PixLayout::ItauRemessa },
+        PixRecord { record_type: b'3', retorno: true, layout: PixLayout::ItauRetorno },
+    ],
     ..BankProfile::BASE
 };
 
@@ -226,6 +231,11 @@ pub(super) static SANTANDER: BankProfile = BankProfile {
         occ(16, "Título pago em cheque", Settled),
         occ(93, "Baixa operacional", WrittenOff),
         occ(94, "Cancelamento de baixa operacional", Other),
+    ],
+    // Type 8 in remessas (brcobranca's santander_pix.rb), type 2 in retornos (brcobranca, LB).
+    pix_records: &[
+        PixRecord { record_type: b'8', retorno: false, layout: PixLayout::SantanderRemessa },
+        PixRecord { record_type: b'2', retorno: true, layout: PixLayout::SantanderRetorno },
     ],
     ..BankProfile::BASE
 };

@@ -41,7 +41,7 @@ mod validate;
 pub use banks::{BASE_HEADER, BASE_OCCURRENCES, BASE_REMESSA_DETAIL, BASE_RETORNO_DETAIL, BASE_RETORNO_TRAILER};
 pub use cobranca::{Detail, Header, Trailer};
 pub use pix::{ItauPixDetail, ItauPixRetornoDetail, SantanderPixDetail, SantanderPixRetornoDetail};
-pub use profile::{BankProfile, Column, ColumnKind, Field, Measure, TrailerTotal, absent, col};
+pub use profile::{BankProfile, Column, ColumnKind, Field, Measure, PixLayout, PixRecord, TrailerTotal, absent, col};
 pub use validate::validate;
 
 use crate::layout::{FieldError, WriteOptions};
@@ -226,17 +226,18 @@ impl Format for Cnab400 {
             self.profile = options.bank_profile.or_else(|| BankProfile::for_bank(bank));
         }
         let unknown = |record| ReadErrorKind::UnknownLayout { bank: self.bank.unwrap_or(0), record };
+        // The profile says which record types carry the bank's Pix records.
+        if let Some(pix) = self.profile.and_then(|profile| profile.pix_layout(line[0], self.retorno)) {
+            return Ok(match pix {
+                PixLayout::ItauRemessa => Record::ItauPix(ItauPixDetail::parse(line).map_err(field)?),
+                PixLayout::ItauRetorno => Record::ItauPixRetorno(ItauPixRetornoDetail::parse(line).map_err(field)?),
+                PixLayout::SantanderRemessa => Record::SantanderPix(SantanderPixDetail::parse(line).map_err(field)?),
+                PixLayout::SantanderRetorno => {
+                    Record::SantanderPixRetorno(SantanderPixRetornoDetail::parse(line).map_err(field)?)
+                }
+            });
+        }
         let record = match line[0] {
-            b'3' if self.bank == Some(ITAU) => match self.retorno {
-                true => Record::ItauPixRetorno(ItauPixRetornoDetail::parse(line).map_err(field)?),
-                false => Record::ItauPix(ItauPixDetail::parse(line).map_err(field)?),
-            },
-            b'8' if self.bank == Some(SANTANDER) && !self.retorno => {
-                Record::SantanderPix(SantanderPixDetail::parse(line).map_err(field)?)
-            }
-            b'2' if self.bank == Some(SANTANDER) && self.retorno => {
-                Record::SantanderPixRetorno(SantanderPixRetornoDetail::parse(line).map_err(field)?)
-            }
             b'0' => {
                 let profile = self.profile.ok_or_else(|| unknown("header"))?;
                 Record::Header(Header::parse(line, profile, self.retorno).map_err(fields)?)

@@ -210,6 +210,33 @@ pub struct BankProfile {
     pub occurrences: &'static [Movement],
     /// Trailer totals of a retorno that the bank fills, reconciled by [`validate`](super::validate).
     pub retorno_totals: &'static [TrailerTotal],
+    /// The bank's Pix records: which record type (position 1) carries which layout.
+    pub pix_records: &'static [PixRecord],
+}
+
+/// A bank's Pix record: its record type (position 1), in a remessa or a retorno, and its layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PixRecord {
+    /// The record type.
+    pub record_type: u8,
+    /// In a retorno (`true`) or a remessa.
+    pub retorno: bool,
+    /// Its layout.
+    pub layout: PixLayout,
+}
+
+/// The Pix record layouts this crate reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PixLayout {
+    /// [`ItauPixDetail`](super::ItauPixDetail).
+    ItauRemessa,
+    /// [`ItauPixRetornoDetail`](super::ItauPixRetornoDetail).
+    ItauRetorno,
+    /// [`SantanderPixDetail`](super::SantanderPixDetail).
+    SantanderRemessa,
+    /// [`SantanderPixRetornoDetail`](super::SantanderPixRetornoDetail).
+    SantanderRetorno,
 }
 
 impl BankProfile {
@@ -249,7 +276,14 @@ impl BankProfile {
         detail_types: b"1",
         occurrences: &[],
         retorno_totals: &[],
+        pix_records: &[],
     };
+
+    /// The layout of a Pix record of `record_type` in a remessa or a retorno of this bank.
+    pub fn pix_layout(&self, record_type: u8, retorno: bool) -> Option<PixLayout> {
+        let pix = self.pix_records.iter().find(|p| p.record_type == record_type && p.retorno == retorno)?;
+        Some(pix.layout)
+    }
 
     /// The profile of a bank, by COMPE code.
     ///
