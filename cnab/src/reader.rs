@@ -93,7 +93,7 @@ pub enum ReadErrorKind {
         entry_form: Option<u64>,
     },
     /// A segment a cobrança batch does not carry.
-    #[error("segment {segment:?} at position 14 is not a cobrança segment (P, Q, R, T, U)")]
+    #[error("segment {segment:?} at position 14 is not a cobrança segment (P, Q, R, T, U, Y)")]
     CobrancaSegment {
         /// The segment code.
         segment: char,

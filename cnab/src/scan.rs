@@ -205,11 +205,9 @@ impl Format for Cnab240Scan {
         let at = self.positions(detail, &layout, profile);
         let moved = if at.moved { profile.columns } else { &[] };
         if !(layout.check)(line, moved) {
-            // Typed, it says which columns are wrong.
-            return Err(match typed_detail(detail, line, profile) {
-                Err(error) => error,
-                Ok(_) => ReadErrorKind::Unplaced { record: "detail that checks otherwise than it reads" },
-            });
+            // Typed, it says which columns are wrong (and were the check ever stricter than the
+            // typing, the typed record is what the validator gets).
+            return typed_detail(detail, line, profile).map(|record| Scanned::Record(Box::new(record)));
         }
         let amount = number(line, at.amount);
         let segment = if detail == Detail::Y { optional_record_name(number(line, at.kind)) } else { layout.segment };
