@@ -111,6 +111,10 @@ pub enum FieldProblem {
     /// A control character in a text column.
     #[error("control character {0:?} in a text column")]
     Control(char),
+    /// Positions that are not within the record (a profile's column that ends before it
+    /// starts, or past the line).
+    #[error("the positions are not within the record")]
+    OutsideRecord,
 }
 
 /// A column that cannot be read or written, with where and why.
@@ -787,11 +791,21 @@ pub fn read_column<C: Column>(line: &[u8], start: usize, end: usize) -> Result<C
     C::read(line.get(start - 1..end).unwrap_or_default())
 }
 
+/// Reads the column `start..=end` of `line`, positions a profile gave: outside the line, or
+/// ending before they start, they are an error, not an empty column.
+#[doc(hidden)]
+pub fn read_moved_column<C: Column>(line: &[u8], start: usize, end: usize) -> Result<C::Value, FieldProblem> {
+    match start.checked_sub(1).and_then(|first| line.get(first..end)) {
+        Some(bytes) if start <= end => C::read(bytes),
+        _ => Err(FieldProblem::OutsideRecord),
+    }
+}
+
 /// The error for a column that did not read: only built when one fails.
 #[doc(hidden)]
 #[cold]
 pub fn column_error(line: &[u8], start: usize, end: usize, name: &'static str, problem: FieldProblem) -> FieldError {
-    let found = read_text(line.get(start - 1..end).unwrap_or_default());
+    let found = read_text(line.get(start.saturating_sub(1)..end).unwrap_or_default());
     FieldError { field: name, start, end, found, problem }
 }
 
@@ -805,14 +819,17 @@ pub fn write_column<C: Column>(
     name: &'static str,
     options: &WriteOptions,
 ) -> Result<(), FieldError> {
-    let Some(out) = line.get_mut(start - 1..end) else {
-        return Err(FieldError {
-            field: name,
-            start,
-            end,
-            found: String::new(),
-            problem: FieldProblem::TooLong { max: 0, found: 0 },
-        });
+    let out = match start.checked_sub(1).and_then(|first| line.get_mut(first..end)) {
+        Some(out) if start <= end => out,
+        _ => {
+            return Err(FieldError {
+                field: name,
+                start,
+                end,
+                found: String::new(),
+                problem: FieldProblem::OutsideRecord,
+            });
+        }
     };
     C::write(value, out, options).map_err(|problem| FieldError {
         field: name,
@@ -972,7 +989,7 @@ macro_rules! record {
                 }
                 $(
                     if let Some((start, end)) = $crate::layout::moved_column(moved, stringify!($name), stringify!($field), $start, $end) {
-                        if !<$kind as $crate::layout::Column>::check(line.get(start - 1..end).unwrap_or_default()) {
+                        if $crate::layout::read_moved_column::<$kind>(line, start, end).is_err() {
                             return false;
                         }
                     }
@@ -991,7 +1008,7 @@ macro_rules! record {
                 let record = $name {
                     $(
                         $field: match $crate::layout::moved_column(moved, stringify!($name), stringify!($field), $start, $end) {
-                            Some((start, end)) => match $crate::layout::read_column::<$kind>(line, start, end) {
+                            Some((start, end)) => match $crate::layout::read_moved_column::<$kind>(line, start, end) {
                                 Ok(value) => value,
                                 Err(problem) => {
                                     errors.push($crate::layout::column_error(line, start, end, stringify!($field), problem));

@@ -361,15 +361,21 @@ impl<F: Format> State<F> {
     }
 }
 
-/// Reads a record at its bank's positions. A line that does not read is read again column by
-/// column, so that the error lists every column that is wrong, not only the first.
-fn typed<T: Layout>(line: &[u8], profile: Profile) -> Result<T, ReadErrorKind> {
+/// Reads a record at its bank's positions, with the columns that did not read. A line that does
+/// not read is read again column by column, so that every wrong column is reported, not only
+/// the first.
+fn read_every_column<T: Layout>(line: &[u8], profile: Profile) -> (T, Vec<FieldError>) {
     if !profile.moves(T::NAME) {
         if let Ok(record) = T::parse(line) {
-            return Ok(record);
+            return (record, Vec::new());
         }
     }
-    let (record, errors) = T::parse_moved(line, profile.columns);
+    T::parse_moved(line, profile.columns)
+}
+
+/// Reads a record at its bank's positions; any column that does not read is an error.
+fn typed<T: Layout>(line: &[u8], profile: Profile) -> Result<T, ReadErrorKind> {
+    let (record, errors) = read_every_column(line, profile);
     fields_error(errors).map_or(Ok(record), Err)
 }
 
@@ -396,12 +402,7 @@ fn typed_header<T: Layout>(
     if !options.lenient {
         return typed(line, profile);
     }
-    if !profile.moves(T::NAME) {
-        if let Ok(record) = T::parse(line) {
-            return Ok(record);
-        }
-    }
-    let (record, errors) = T::parse_moved(line, profile.columns);
+    let (record, errors) = read_every_column(line, profile);
     let (fatal, tolerated): (Vec<_>, Vec<_>) = errors.into_iter().partition(|e| structural.contains(&e.field));
     if let Some(error) = fields_error(fatal) {
         return Err(error);

@@ -347,3 +347,24 @@ fn a_named_profile_overrides_the_headers_choice() {
     assert_eq!(our_number(None).as_deref(), Some("0000000083"));
     assert_eq!(our_number(Some(Profile::FEBRABAN)).as_deref(), Some("000000008301011"));
 }
+
+/// A caller's profile whose column runs past the line, or ends before it starts, is an error on
+/// that column, reading and writing, never a panic.
+#[test]
+fn a_profile_with_impossible_positions_is_an_error_not_a_panic() {
+    use febraban_cnab::layout::Moved;
+    const BROKEN: Profile = Profile {
+        name: "broken",
+        columns: &[Moved::to("SegmentT", "our_number", 230, 300), Moved::to("SegmentT", "wallet", 60, 58)],
+        ..Profile::FEBRABAN
+    };
+    let Some(bytes) = corpus_file(IRREGULAR_SICOOB) else { return };
+    let options = febraban_cnab::ReadOptions { lenient: true, profile: Some(BROKEN), ..Default::default() };
+    let errors: Vec<String> =
+        Reader::with_options(bytes.as_slice(), options).filter_map(Result::err).map(|e| e.to_string()).collect();
+    assert!(errors.iter().any(|e| e.contains("our_number (230-300)")), "{errors:?}");
+    let report = febraban_cnab::validate(bytes.as_slice(), options);
+    assert!(!report.is_valid());
+    let t = febraban_cnab::cnab240::SegmentT::default();
+    assert!(Record::SegmentT(t).to_line(BROKEN, &Default::default()).is_err());
+}
