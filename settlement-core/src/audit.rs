@@ -36,6 +36,8 @@ pub enum Resource {
     QrCode,
     /// A file import.
     FileImport,
+    /// A remessa sent (a file export marked sent).
+    FileExport,
     /// A schedule.
     Schedule,
     /// A Pix Automático authorization.
@@ -51,6 +53,7 @@ impl Resource {
             Resource::Payment => "payment",
             Resource::QrCode => "qr_code",
             Resource::FileImport => "file_import",
+            Resource::FileExport => "file_export",
             Resource::Schedule => "schedule",
             Resource::AutomaticAuthorization => "automatic_authorization",
             Resource::AutomaticPayment => "automatic_payment",

@@ -42,6 +42,15 @@ pub struct CreditConfirmation {
     /// Notes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// Interest and fines paid beside the principal, centavos, when a retorno reports them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interest: Option<i64>,
+    /// A fine paid apart from the interest, centavos, where the bank reports it apart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fine: Option<i64>,
+    /// Discounts and rebates granted, centavos, when a retorno reports them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount: Option<i64>,
     /// Created.
     #[serde(with = "time_format::api")]
     #[schema(value_type = String, format = DateTime)]

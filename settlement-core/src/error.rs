@@ -115,6 +115,18 @@ pub enum CoreError {
         /// Its status.
         status: &'static str,
     },
+    /// No such export.
+    #[error("file export not found")]
+    ExportNotFound,
+    /// A remessa to send would hold no payment.
+    #[error("no PENDING payment matches the filters: a remessa must send at least one")]
+    NothingToSend,
+    /// The payments to send kept changing while the remessa was written.
+    #[error("the payments matching the filters changed while the remessa was written; ask again")]
+    ExportRaced,
+    /// A payment cannot be written in the file's layout.
+    #[error("the remessa cannot be written: {0}")]
+    ExportUnwritable(String),
     /// No such schedule.
     #[error("schedule not found")]
     ScheduleNotFound,
@@ -140,7 +152,10 @@ impl CoreError {
             CoreError::DuplicateTxid { .. } => "DUPLICATE_TXID",
             CoreError::QrCodeTransition(_) => "INVALID_TRANSITION",
             CoreError::QrCodeUsed(_) => "QR_CODE_USED",
-            CoreError::ImportNotFound | CoreError::ScheduleNotFound => "NOT_FOUND",
+            CoreError::ImportNotFound | CoreError::ScheduleNotFound | CoreError::ExportNotFound => "NOT_FOUND",
+            CoreError::NothingToSend => "NOTHING_TO_SEND",
+            CoreError::ExportRaced => "EXPORT_CONFLICT",
+            CoreError::ExportUnwritable(_) => "FILE_UNWRITABLE",
             CoreError::ScheduleTransition { .. } => "INVALID_TRANSITION",
             CoreError::DuplicateFile { .. } => "DUPLICATE_FILE",
             CoreError::FileTypeMismatch { .. } => "VALIDATION_ERROR",

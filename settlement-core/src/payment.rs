@@ -476,6 +476,9 @@ pub struct Payment {
     #[serde(with = "time_format::api_option", skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub processed_at: Option<OffsetDateTime>,
+    /// Why it failed, when a bank's retorno failed it: the bank's occurrence codes and texts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<String>,
     /// The token subject that created it.
     pub created_by: String,
     /// Created.
@@ -556,6 +559,9 @@ pub struct PaymentFilter {
     pub created_from: Option<OffsetDateTime>,
     /// Created before this time.
     pub created_before: Option<OffsetDateTime>,
+    /// Only payments sent in a remessa at or before this time that no retorno has answered and are
+    /// still `PROCESSING`.
+    pub awaiting_return_before: Option<OffsetDateTime>,
     /// Page size, 1 to 100.
     pub limit: u32,
     /// Rows to skip.

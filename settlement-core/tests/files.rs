@@ -303,15 +303,6 @@ async fn a_cnab400_remessa_becomes_payments_to_collect_with_its_pix_record() {
         assert_eq!(payment.external_id.as_deref(), Some("BOLETO-1"));
         assert_eq!(payment.additional_info[0].value, "padaria@example.com");
     }
-    // A retorno is not a remessa.
-    let Some(retorno) = corpus_file("bradesco-237_cnab400_cobranca_retorno_laravel-boleto.ret") else { return };
-    for (_, store, _keep) in stores().await {
-        let (service, _) = services(store);
-        let dir = tempfile::tempdir().unwrap();
-        let error =
-            service.import_file(&upload(dir.path(), "x.ret", FileType::Cnab400, &retorno), "op").await.unwrap_err();
-        assert!(error.to_string().contains("retorno"), "{error}");
-    }
 }
 
 #[tokio::test]

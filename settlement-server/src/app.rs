@@ -22,7 +22,7 @@ use crate::error::ApiError;
 use crate::extract::MAX_BODY;
 use crate::jws::{JWKS_PATH, Signer};
 use crate::metrics::{self, Metrics};
-use crate::routes::{automatic, files, health, history, payments, pix, qr_codes, schedules};
+use crate::routes::{automatic, exports, files, health, history, payments, pix, qr_codes, schedules};
 use crate::{openapi, worker};
 
 /// The documented list of automatic Pix payments, and its group.
@@ -223,7 +223,12 @@ pub fn router(state: AppState) -> Router {
         .route("/files/imports/{id}/records", get(files::records))
         .route("/files/imports/{id}/process", axum::routing::post(files::process))
         .route("/files/imports/{id}/history", get(history::file_import))
+        .route("/files/imports/{id}/reconciliation", get(files::reconciliation))
         .route("/files/export", get(files::export))
+        .route("/files/exports", get(exports::list_exports))
+        .route("/files/exports/{id}", get(exports::get_export))
+        .route("/files/exports/{id}/file", get(exports::export_file))
+        .route("/files/exports/{id}/history", get(history::file_export))
         .route("/schedules", get(schedules::list).post(schedules::create))
         .route("/schedules/{id}", get(schedules::get).put(schedules::update).delete(schedules::cancel))
         .route("/schedules/{id}/pause", axum::routing::put(schedules::pause))

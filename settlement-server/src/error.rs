@@ -77,7 +77,9 @@ impl From<CoreError> for ApiError {
         let status = match error.code() {
             "VALIDATION_ERROR" => StatusCode::BAD_REQUEST,
             "NOT_FOUND" => StatusCode::NOT_FOUND,
-            "AMOUNT_MISMATCH" | "IDEMPOTENCY_KEY_REUSED" | "FILE_UNREADABLE" => StatusCode::UNPROCESSABLE_ENTITY,
+            "AMOUNT_MISMATCH" | "IDEMPOTENCY_KEY_REUSED" | "FILE_UNREADABLE" | "FILE_UNWRITABLE" => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             "DATABASE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
             "INTERNAL_ERROR" => StatusCode::INTERNAL_SERVER_ERROR,
             // The rest are conflicts with the resource's state: transitions, duplicates, used codes.

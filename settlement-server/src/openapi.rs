@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{automatic, files, health, history, payments, pix, qr_codes, schedules};
+use crate::routes::{automatic, exports, files, health, history, payments, pix, qr_codes, schedules};
 
 /// The API.
 #[derive(OpenApi)]
@@ -19,6 +19,7 @@ use crate::routes::{automatic, files, health, history, payments, pix, qr_codes, 
         qr_codes::validate, qr_codes::decode, qr_codes::picture,
         pix::charge, pix::jwks,
         files::import, files::list, files::get, files::records, files::process, files::export,
+        files::reconciliation, exports::list_exports, exports::get_export, exports::export_file, history::file_export,
         schedules::create, schedules::list, schedules::get, schedules::update, schedules::cancel,
         schedules::pause, schedules::resume, schedules::runs,
         automatic::list_payments, automatic::create_payment, automatic::get_payment, automatic::cancel_payment,

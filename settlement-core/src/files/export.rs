@@ -157,7 +157,9 @@ pub mod cnab240 {
         let (account, digit) = number_and_digit(payment.creditor_account_no.as_deref());
         let (kind, number) = document(payment.creditor_document.as_deref());
         let date = payment.scheduled_date.unwrap_or(payment.created_at);
-        let external_id = payment.external_id.as_deref().filter(|id| id.chars().count() <= 20).unwrap_or_default();
+        // Seu número (74-93) comes back in the retorno: the service's reference, and the
+        // external id beside it when both fit its 20 characters.
+        let your_number = crate::files::reference::with_external_id(payment.id, payment.external_id.as_deref(), 20);
         [
             Record::SegmentA(SegmentA {
                 clearing_house: 9,
@@ -166,7 +168,7 @@ pub mod cnab240 {
                 payee_account: account,
                 payee_account_digit: digit.into(),
                 payee_name: payment.creditor_name.clone().unwrap_or_default().into(),
-                your_number: external_id.into(),
+                your_number: your_number.as_str().into(),
                 payment_date: Date::new(date.year() as u16, u8::from(date.month()), date.day()),
                 currency: "BRL".into(),
                 amount: u64::try_from(payment.amount).unwrap_or(0),
@@ -247,6 +249,7 @@ pub mod cnab400 {
     use febraban_cnab::{Date, WriteOptions};
     use time::OffsetDateTime;
 
+    use crate::files::reference;
     use crate::payment::Payment;
 
     /// Names longer than their column are cut, as banks do.
@@ -295,13 +298,18 @@ pub mod cnab400 {
                     Some(document) => (Some(2), document.parse().ok()),
                     None => (None, None),
                 };
-                let reference =
-                    payment.external_id.as_deref().filter(|id| id.chars().count() <= 25).unwrap_or_default();
+                // Uso da empresa (38-62) comes back in every retorno: the service's reference,
+                // and the external id beside it when both fit its 25 characters; seu número
+                // (117-126) keeps the external id when it fits, else the reference too.
+                let reference = reference::with_external_id(payment.id, payment.external_id.as_deref(), 25);
+                let document_number = match payment.external_id.as_deref() {
+                    Some(id) if id.chars().count() <= 10 => id.to_owned(),
+                    _ => reference::of(payment.id),
+                };
                 let mut detail = Detail::new(bradesco(), false);
-                detail.company_reference = reference.into();
+                detail.company_reference = reference.as_str().into();
                 detail.occurrence_code = Some(1);
-                detail.document_number =
-                    payment.external_id.as_deref().filter(|id| id.chars().count() <= 10).unwrap_or_default().into();
+                detail.document_number = document_number.as_str().into();
                 detail.due_date = date(payment.scheduled_date.unwrap_or(payment.created_at));
                 detail.face_value = Some(u64::try_from(payment.amount).unwrap_or(0));
                 // 99: other kinds of title.

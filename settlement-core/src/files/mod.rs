@@ -9,6 +9,10 @@
 pub mod export;
 pub mod parse;
 pub mod participants;
+pub mod reconcile;
+pub mod reference;
+pub mod remessa;
+pub mod retorno;
 
 use std::fmt;
 
@@ -109,6 +113,23 @@ status_enum! {
         Failed => "FAILED",
         /// Left out: a payment with its `external_id` exists.
         Skipped => "SKIPPED",
+        /// A retorno's detail applied to its payment (or found already applied).
+        Matched => "MATCHED",
+        /// A retorno's detail whose reference no payment has: kept, nothing changed.
+        Unmatched => "UNMATCHED",
+        /// A retorno's detail whose payment differs from it (amount, parties): nothing changed,
+        /// for an operator to look at.
+        Mismatched => "MISMATCHED",
+    }
+}
+
+status_enum! {
+    /// What an import's records are.
+    ImportKind {
+        /// Payments to create (a CSV, JSON or remessa file).
+        Payments => "PAYMENTS",
+        /// A bank's answers about payments sent (a retorno).
+        Retorno => "RETORNO",
     }
 }
 
@@ -123,6 +144,8 @@ pub struct FileImport {
     pub filename: String,
     /// Its format.
     pub file_type: FileType,
+    /// What its records are: payments to create, or a retorno's answers.
+    pub kind: ImportKind,
     /// Its size in bytes.
     pub file_size: i64,
     /// SHA-256 of its bytes, hexadecimal.
@@ -135,9 +158,9 @@ pub struct FileImport {
     pub processed_records: i64,
     /// Records that failed.
     pub failed_records: i64,
-    /// Records skipped.
+    /// Records skipped (a retorno's: unmatched and mismatched).
     pub skipped_records: i64,
-    /// Percentage of processed records that became payments.
+    /// Percentage of processed records that became payments (a retorno's: that matched).
     pub success_rate: f64,
     /// When processing started.
     #[serde(with = "time_format::api_option", skip_serializing_if = "Option::is_none")]
@@ -184,9 +207,12 @@ pub struct ImportRecord {
     /// Why it failed or was skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// The payment it became.
+    /// The payment it became (a retorno's: the payment it reports on).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_request_id: Option<i64>,
+    /// A retorno detail's amount (paid, else asked), centavos.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
     /// When it was processed.
     #[serde(with = "time_format::api_option", skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -197,16 +223,37 @@ pub struct ImportRecord {
     pub created_at: OffsetDateTime,
 }
 
-/// A record read from a file: where it is, its text, and the payment fields it carries (the
-/// create endpoint's names; values as the format gives them, checked when processed).
+/// What a record read from a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordKind {
+    /// A payment to create: its fields are the create endpoint's.
+    Payment,
+    /// A retorno's detail: its fields are a [`retorno::Occurrence`].
+    Occurrence,
+}
+
+/// A record read from a file: where it is, its text, and what it carries (the create
+/// endpoint's payment fields, values as the format gives them and checked when processed; or a
+/// retorno's occurrence).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedRecord {
     /// Line (or element) number.
     pub line_number: u64,
     /// The record as the file has it.
     pub raw_data: String,
-    /// A JSON object of payment fields.
+    /// A JSON object of payment fields, or an occurrence.
     pub fields: serde_json::Value,
+    /// Which of the two.
+    pub kind: RecordKind,
+    /// A retorno detail's amount (paid, else asked), for the reconciliation's sums.
+    pub amount: Option<i64>,
+}
+
+impl ParsedRecord {
+    /// A payment to create, with its fields.
+    pub fn payment(line_number: u64, raw_data: String, fields: serde_json::Value) -> Self {
+        ParsedRecord { line_number, raw_data, fields, kind: RecordKind::Payment, amount: None }
+    }
 }
 
 /// Filters and page of `GET /files/imports`.

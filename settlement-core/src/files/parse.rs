@@ -29,11 +29,11 @@ impl fmt::Display for ParseError {
 }
 
 impl ParseError {
-    fn at(line: u64, message: impl Into<String>) -> Self {
+    pub(crate) fn at(line: u64, message: impl Into<String>) -> Self {
         ParseError { line: Some(line), message: message.into() }
     }
 
-    fn file(message: impl Into<String>) -> Self {
+    pub(crate) fn file(message: impl Into<String>) -> Self {
         ParseError { line: None, message: message.into() }
     }
 }
@@ -133,7 +133,7 @@ pub fn csv<R: Read>(input: R, sink: &mut Sink<'_>) -> Result<u64, ParseError> {
         }
         let raw_data = csv_line(&record);
         count += 1;
-        sink(ParsedRecord { line_number: line, raw_data, fields: Value::Object(fields) })
+        sink(ParsedRecord::payment(line, raw_data, Value::Object(fields)))
             .map_err(|()| ParseError::at(line, "stopped"))?;
     }
     if count == 0 {
@@ -190,7 +190,7 @@ pub fn json<R: Read>(input: R, sink: &mut Sink<'_>) -> Result<u64, ParseError> {
             while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
                 count += 1;
                 let fields: Value = serde_json::from_str(raw.get()).map_err(A::Error::custom)?;
-                let record = ParsedRecord { line_number: count, raw_data: raw.get().to_owned(), fields };
+                let record = ParsedRecord::payment(count, raw.get().to_owned(), fields);
                 (self.sink)(record).map_err(|()| A::Error::custom("stopped"))?;
             }
             Ok(count)
@@ -309,21 +309,20 @@ type Pending = (u64, String, Map<String, Value>);
 fn emit_pending(pending: &mut Option<Pending>, count: &mut u64, sink: &mut Sink<'_>) -> Result<(), ParseError> {
     if let Some((line, raw, fields)) = pending.take() {
         *count += 1;
-        sink(ParsedRecord { line_number: line, raw_data: raw, fields: Value::Object(fields) })
-            .map_err(|()| ParseError::at(line, "stopped"))?;
+        sink(ParsedRecord::payment(line, raw, Value::Object(fields))).map_err(|()| ParseError::at(line, "stopped"))?;
     }
     Ok(())
 }
 
 /// A CNAB file, buffered for a pass.
-fn open_cnab(path: &std::path::Path) -> Result<BufReader<std::fs::File>, ParseError> {
+pub(crate) fn open_cnab(path: &std::path::Path) -> Result<BufReader<std::fs::File>, ParseError> {
     std::fs::File::open(path)
         .map(|file| BufReader::with_capacity(256 * 1024, file))
         .map_err(|e| ParseError::file(format!("cannot read the file: {e}")))
 }
 
 /// The first problem of a CNAB file that does not validate strictly, and how many more.
-fn refuse_invalid(report: &febraban_cnab::Report) -> Result<(), ParseError> {
+pub(crate) fn refuse_invalid(report: &febraban_cnab::Report) -> Result<(), ParseError> {
     let Some(first) = report.problems.first() else { return Ok(()) };
     let more = report.problems.len() - 1;
     let message = if more > 0 { format!("{} (and {more} more problems)", first.kind) } else { first.kind.to_string() };
@@ -349,7 +348,7 @@ fn payer_fields(payer: &Payer) -> Map<String, Value> {
 }
 
 /// A CPF (type 1) or CNPJ (type 2) written as CNAB writes numbers: zero-padded to 14 digits.
-fn document(kind: u64, number: u64) -> Option<String> {
+pub(crate) fn document(kind: u64, number: u64) -> Option<String> {
     match (kind, number) {
         (_, 0) => None,
         (1, number) => Some(format!("{number:011}")),
@@ -363,7 +362,16 @@ fn account(number: Option<u64>, digit: &str) -> Option<String> {
     Some(if digit.is_empty() { number.to_string() } else { format!("{number}-{digit}") })
 }
 
-fn text(value: &str) -> Option<String> {
+/// The external id of a seu número: what follows the service's reference when this service
+/// wrote the file, else the whole field.
+fn external_id(field: &str) -> Option<String> {
+    match super::reference::split(field) {
+        Some((_, beside)) => beside.map(str::to_owned),
+        None => text(field),
+    }
+}
+
+pub(crate) fn text(value: &str) -> Option<String> {
     let value = value.trim();
     (!value.is_empty()).then(|| value.to_owned())
 }
@@ -379,6 +387,14 @@ pub fn cnab240(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
     // Two passes, each in constant memory: the whole file validates first, so that a file
     // whose trailers do not reconcile stores nothing.
     let report = febraban_cnab::validate(open()?, febraban_cnab::ReadOptions::default());
+    let direction = report.summary.direction.or_else(|| {
+        // A header that does not read strictly (a right-trimmed retorno) may read leniently.
+        let lenient = febraban_cnab::ReadOptions { lenient: true, ..Default::default() };
+        open().ok().and_then(|file| febraban_cnab::validate(file, lenient).summary.direction)
+    });
+    if direction == Some(febraban_cnab::Direction::Retorno) {
+        return super::retorno::cnab240(path, sink);
+    }
     refuse_invalid(&report)?;
     let mut payer = Payer::default();
     // The file's bank: where the company's account is.
@@ -432,7 +448,7 @@ pub fn cnab240(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
                 let payee_account = account(a.payee_account, &a.payee_account_digit);
                 put("creditor_account_type", payee_account.as_ref().map(|_| "CACC".to_owned()));
                 put("creditor_account_no", payee_account);
-                put("external_id", text(&a.your_number));
+                put("external_id", external_id(&a.your_number));
                 put("description", text(&a.information));
                 if let Some(date) = a.payment_date {
                     put("scheduled_date", Some(format!("{date}T00:00:00Z")));
@@ -598,6 +614,13 @@ pub fn cnab400(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
     use febraban_cnab::cnab400::{Cnab400, Record};
     let open = || open_cnab(path);
     let report = febraban_cnab::cnab400::validate(open()?, febraban_cnab::ReadOptions::default());
+    let direction = report.summary.direction.or_else(|| {
+        let lenient = febraban_cnab::ReadOptions { lenient: true, ..Default::default() };
+        open().ok().and_then(|file| febraban_cnab::cnab400::validate(file, lenient).summary.direction)
+    });
+    if direction == Some(febraban_cnab::Direction::Retorno) {
+        return super::retorno::cnab400(path, sink);
+    }
     refuse_invalid(&report)?;
     let write_options = febraban_cnab::WriteOptions::default();
     let mut company: (Option<String>, Option<String>) = (None, None); // ISPB, name
@@ -618,12 +641,6 @@ pub fn cnab400(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
         };
         // (amount, due date, document number, company reference, payer document type, payer document, payer name)
         let detail = match &record {
-            Record::Header(header) if header.is_retorno() => {
-                return Err(ParseError::at(
-                    line,
-                    "this is a retorno: it reports what became of boletos; only a remessa creates payments",
-                ));
-            }
             Record::Header(header) => {
                 let bank = header.bank.unwrap_or(0);
                 company = (participants::ispb_of(bank).map(str::to_owned), text(&header.company_name));
@@ -684,7 +701,13 @@ pub fn cnab400(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
         put("debtor_ispb", context.debtor_ispb.clone().or_else(|| company.0.clone()));
         put("debtor_document", payer_document.and_then(|number| document(payer_kind.unwrap_or(0), number)));
         put("debtor_name", payer_name);
-        put("external_id", reference.or(document_number.clone()));
+        // A remessa this service wrote carries its reference there, the external id beside it.
+        let external = match reference.as_deref().map(super::reference::split) {
+            Some(Some((_, beside))) => beside.map(str::to_owned),
+            _ => reference,
+        };
+        let document_external = document_number.clone().filter(|number| super::reference::split(number).is_none());
+        put("external_id", external.or(document_external));
         put("description", document_number.map(|number| format!("Boleto {number}")));
         if let Some(date) = due_date {
             put("scheduled_date", Some(format!("{date}T00:00:00Z")));

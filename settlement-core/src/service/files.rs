@@ -9,7 +9,7 @@ use super::Settlement;
 use crate::audit::{IMPORT_WORKER, Resource, StateChange};
 use crate::error::CoreError;
 use crate::files::parse::{self, ParseError};
-use crate::files::{FileImport, FileType, ImportFilter, ImportRecord, ParsedRecord, RecordFilter};
+use crate::files::{FileImport, FileType, ImportFilter, ImportKind, ImportRecord, ParsedRecord, RecordFilter};
 use crate::payment::{PaymentRequest, Requirements};
 use crate::store::{ImportInserted, NewImport, RecordOutcome, Store};
 
@@ -169,13 +169,20 @@ impl<S: Store> Settlement<S> {
         }
     }
 
-    /// Processes the next chunk of the oldest import being processed: its payments and record
-    /// statuses commit together, so a crash loses nothing and repeats nothing. Returns how
+    /// Processes the next chunk of the oldest import being processed: its payments (a retorno's:
+    /// its payment changes and confirmations) and record statuses commit together, so a crash
+    /// loses nothing and repeats nothing. Returns how
     /// many records it processed; 0 when there is nothing to do.
     pub async fn process_next_chunk(&self) -> Result<usize, CoreError> {
         let Some((import_id, created_by)) = self.store.imports_processing().await?.into_iter().next() else {
             return Ok(0);
         };
+        if self.file_import(import_id).await?.kind == ImportKind::Retorno {
+            let applied = self.apply_retorno_chunk(import_id).await?;
+            if applied > 0 {
+                return Ok(applied);
+            }
+        }
         let now = self.clock.now();
         let pending = self.store.pending_records(import_id, PROCESS_CHUNK).await?;
         if pending.is_empty() {

@@ -16,6 +16,8 @@ use crate::store::{CreditInserted, IdempotencyClaim, Inserted, QrLookup, QrUse, 
 pub mod automatic;
 pub mod files;
 pub mod qr_codes;
+pub mod remessas;
+pub mod retornos;
 pub mod schedules;
 
 use crate::types::{EndToEndId, Ispb};

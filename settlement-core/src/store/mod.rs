@@ -12,7 +12,9 @@ pub use sql::{Backend, SqlStore};
 use crate::audit::{Resource, Stamp, StateChange};
 use crate::credit::{CreditConfirmation, NewCredit};
 use crate::files::parse::ParseError;
-use crate::files::{FileImport, FileType, ImportFilter, ImportRecord, ParsedRecord, RecordFilter};
+use crate::files::reconcile::{Decision, Found};
+use crate::files::remessa::{ExportFilter, FileExport, NewExport};
+use crate::files::{FileImport, FileType, ImportFilter, ImportRecord, ParsedRecord, RecordFilter, RecordStatus};
 use crate::payment::NewPayment as PaymentToCreate;
 use crate::payment::{NewPayment, Payment, PaymentFilter, StatusUpdate};
 use crate::qrcode::{NewQrCode, QrCode, QrCodeFilter};
@@ -275,6 +277,64 @@ pub trait FileStore {
         at: OffsetDateTime,
         actor: &str,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// A reconciliation's figures for one record outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Tally {
+    /// Records.
+    pub count: i64,
+    /// Their amounts (paid, else asked), centavos.
+    pub amount: i64,
+}
+
+/// Where remessas sent are kept, and how retornos answer them.
+pub trait RemessaStore {
+    /// In one transaction: stores the export and its payments, and moves each payment
+    /// `PENDING -> PROCESSING` with the export as the actor. `None`, changing nothing, when a
+    /// payment is no longer `PENDING` (another request sent or changed it).
+    fn record_export(
+        &self,
+        export: &NewExport<'_>,
+    ) -> impl Future<Output = Result<Option<FileExport>, StoreError>> + Send;
+
+    /// One export, with its payment ids in file order.
+    fn file_export(&self, id: i64) -> impl Future<Output = Result<Option<FileExport>, StoreError>> + Send;
+
+    /// A page of exports, newest first, and how many match.
+    fn file_exports(
+        &self,
+        filter: &ExportFilter,
+    ) -> impl Future<Output = Result<(Vec<FileExport>, u64), StoreError>> + Send;
+
+    /// An export's payments, in file order.
+    fn export_payments(&self, id: i64) -> impl Future<Output = Result<Vec<Payment>, StoreError>> + Send;
+
+    /// The payments with these ids, each with whether its credit is confirmed.
+    fn payments_found(&self, ids: &[i64]) -> impl Future<Output = Result<Vec<Found>, StoreError>> + Send;
+
+    /// The payments that have these end-to-end ids: id by end-to-end id.
+    fn end_to_end_holders(
+        &self,
+        ids: &[String],
+    ) -> impl Future<Output = Result<std::collections::HashMap<String, i64>, StoreError>> + Send;
+
+    /// In one transaction: applies each decision's payment change (guarded by the status it was
+    /// decided from) with its credit confirmation, answers the remessa of each payment found,
+    /// marks each record and counts them on the import. Returns false, changing nothing, when a
+    /// payment or a record changed meanwhile: the caller decides again.
+    fn apply_decisions(
+        &self,
+        import_id: i64,
+        decisions: &[Decision],
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// An import's records counted and summed by status.
+    fn record_tallies(
+        &self,
+        import_id: i64,
+    ) -> impl Future<Output = Result<Vec<(RecordStatus, Tally)>, StoreError>> + Send;
 }
 
 /// Filters and page of `GET /schedules`.
@@ -560,7 +620,9 @@ pub trait AutomaticStore {
 
 /// The storage the services need. Every method is one transaction; every state change is
 /// conditional on the state it was decided from.
-pub trait Store: QrCodeStore + FileStore + ScheduleStore + AutomaticStore + Clone + Send + Sync + 'static {
+pub trait Store:
+    QrCodeStore + FileStore + RemessaStore + ScheduleStore + AutomaticStore + Clone + Send + Sync + 'static
+{
     /// A round trip to the database.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 

@@ -9,11 +9,14 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::multipart::{Field, MultipartError};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Multipart, Query, State};
+use axum::http::HeaderName;
 use axum::http::StatusCode;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use settlement_core::files::parse::CnabContext;
+use settlement_core::files::reconcile::Reconciliation;
+use settlement_core::files::remessa::RemessaFormat;
 use settlement_core::files::{
     FileImport, FileType, ImportFilter, ImportRecord, ImportStatus, MAX_FILE_SIZE, RecordFilter, RecordStatus,
 };
@@ -233,12 +236,39 @@ pub async fn records(
     let status = query
         .get("status")
         .map(|text| {
-            RecordStatus::parse(text)
-                .ok_or_else(|| ApiError::validation("status must be one of PENDING, SUCCESS, FAILED, SKIPPED"))
+            RecordStatus::parse(text).ok_or_else(|| {
+                ApiError::validation(
+                    "status must be one of PENDING, SUCCESS, FAILED, SKIPPED, MATCHED, UNMATCHED, MISMATCHED",
+                )
+            })
         })
         .transpose()?;
     let (records, count) = state.settlement.import_records(id, &RecordFilter { status, limit, offset }).await?;
     Ok(Json(RecordPage { records, count, limit, offset }))
+}
+
+/// What a retorno import found (`files.read`): matched, unmatched, mismatched and failed
+/// details counted and summed (amounts paid, else asked), and the first `limit` unmatched and
+/// mismatched records. A payments import has none (400).
+#[utoipa::path(get, path = "/api/v1/files/imports/{id}/reconciliation", tag = "files",
+    params(
+        ("id" = i64, Path, description = "File import ID"),
+        ("limit" = Option<u32>, Query, description = "Unmatched and mismatched records listed, each, 1 to 1000 (default 100)"),
+    ),
+    responses((status = 200, body = Reconciliation), (status = 400, body = crate::error::Envelope), (status = 404, body = crate::error::Envelope)),
+    security(("bearer" = ["files.read"])))]
+pub async fn reconciliation(
+    State(state): State<AppState>,
+    _: Authorized<FilesRead>,
+    Id(id): Id,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Result<Json<Reconciliation>, ApiError> {
+    let Query(query) = query.map_err(|rejection| ApiError::validation(format!("query string: {rejection}")))?;
+    if let Some(unknown) = query.keys().find(|key| key.as_str() != "limit") {
+        return Err(ApiError::validation(format!("unknown query parameter {unknown}; expected limit")));
+    }
+    let limit = integer(&query, "limit", 1, 1000)?.unwrap_or(100) as u32;
+    Ok(Json(state.settlement.reconciliation(id, limit).await?))
 }
 
 /// What `POST /files/imports/{id}/process` answers.
@@ -290,11 +320,43 @@ const EXPORT_PAGE: u32 = 1000;
 /// The most payments one export carries.
 const MAX_EXPORT: i64 = 100_000;
 
+impl ExportFormat {
+    /// The bank file a remessa is sent as; `None` for CSV and JSON.
+    fn remessa(self) -> Option<RemessaFormat> {
+        match self {
+            ExportFormat::Cnab240(bank) => Some(RemessaFormat::Cnab240 { bank }),
+            ExportFormat::Cnab400 => Some(RemessaFormat::Cnab400),
+            ExportFormat::Csv | ExportFormat::Json => None,
+        }
+    }
+}
+
+/// `mark_sent`: `true` sends the export as a remessa, `false` (the default) only reads.
+fn mark_sent(query: &HashMap<String, String>, format: ExportFormat) -> Result<Option<RemessaFormat>, ApiError> {
+    match query.get("mark_sent").map(String::as_str) {
+        None | Some("false") => Ok(None),
+        Some("true") => {
+            let remessa = format.remessa().ok_or_else(|| {
+                ApiError::validation("mark_sent=true sends a remessa to a bank: it needs format cnab240 or cnab400")
+            })?;
+            if query.get("status").is_some_and(|status| status != "PENDING") {
+                return Err(ApiError::validation(
+                    "mark_sent=true sends PENDING payments: status, if given, must be PENDING",
+                ));
+            }
+            Ok(Some(remessa))
+        }
+        Some(other) => Err(ApiError::validation(format!("mark_sent must be true or false, not {other:?}"))),
+    }
+}
+
 fn export_filter(query: &HashMap<String, String>) -> Result<(ExportFormat, PaymentFilter, i64), ApiError> {
-    let known = |key: &str| ["format", "from", "to", "max_records"].contains(&key) || PAYMENT_FILTERS.contains(&key);
+    let known = |key: &str| {
+        ["format", "from", "to", "max_records", "mark_sent"].contains(&key) || PAYMENT_FILTERS.contains(&key)
+    };
     if let Some(unknown) = query.keys().find(|key| !known(key)) {
         return Err(ApiError::validation(format!(
-            "unknown query parameter {unknown}; expected format, from, to, max_records, {}",
+            "unknown query parameter {unknown}; expected format, from, to, max_records, mark_sent, {}",
             PAYMENT_FILTERS.join(", ")
         )));
     }
@@ -345,6 +407,11 @@ fn export_filter(query: &HashMap<String, String>) -> Result<(ExportFormat, Payme
 
 /// Export payments (`files.read`) as CSV (default) or JSON, streamed page by page, with the
 /// document's filters; at most `max_records` (default 1000, at most 100,000), oldest first.
+///
+/// With `mark_sent=true` (CNAB formats, `files.write` too) the export is a remessa sent to the
+/// bank: its `PENDING` payments become `PROCESSING` in the transaction that records it, and
+/// the answer names it (`X-Export-Id`, `Location: /api/v1/files/exports/{id}`). Every CNAB
+/// export writes the service's reference of each payment where the bank echoes it.
 #[utoipa::path(get, path = "/api/v1/files/export", tag = "files",
     params(
         ("format" = Option<String>, Query, description = "csv (default), json, cnab240 (a Pix transfer file; needs debtor_ispb), cnab400 (a Bradesco cobrança remessa; needs creditor_ispb 60746948)"),
@@ -356,19 +423,23 @@ fn export_filter(query: &HashMap<String, String>) -> Result<(ExportFormat, Payme
         ("min_amount" = Option<i64>, Query, description = "At least this many centavos"),
         ("max_amount" = Option<i64>, Query, description = "At most this many centavos"),
         ("max_records" = Option<u32>, Query, description = "At most this many payments (default 1000, at most 100000)"),
+        ("mark_sent" = Option<bool>, Query, description = "true: send the CNAB export as a remessa (needs files.write too): its PENDING payments become PROCESSING, and the export is stored"),
     ),
     responses(
         (status = 200, content_type = "text/csv", description = "The file, as an attachment"),
         (status = 400, body = crate::error::Envelope),
+        (status = 409, body = crate::error::Envelope, description = "NOTHING_TO_SEND: mark_sent and no PENDING payment matches; EXPORT_CONFLICT"),
+        (status = 422, body = crate::error::Envelope, description = "FILE_UNWRITABLE: mark_sent and a payment the layout cannot carry"),
     ),
     security(("bearer" = ["files.read"])))]
 pub async fn export(
     State(state): State<AppState>,
-    _: Authorized<FilesRead>,
+    Authorized(caller, _): Authorized<FilesRead>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|rejection| ApiError::validation(format!("query string: {rejection}")))?;
     let (format, filter, max_records) = export_filter(&query)?;
+    let sending = mark_sent(&query, format)?;
     let now = OffsetDateTime::now_utc();
     let stamp = time::macros::format_description!("[year][month][day]_[hour][minute][second]");
     let (extension, content_type) = match format {
@@ -377,6 +448,21 @@ pub async fn export(
         ExportFormat::Cnab240(_) | ExportFormat::Cnab400 => ("rem", "text/plain; charset=iso-8859-1"),
     };
     let filename = format!("export_{}.{extension}", now.format(stamp).unwrap_or_default());
+    if let Some(remessa) = sending {
+        caller.require("files.write")?;
+        let max = u32::try_from(max_records).unwrap_or(u32::MAX);
+        let (export, bytes) = state.settlement.send_remessa(remessa, &filter, max, &filename, &caller.subject).await?;
+        return Ok((
+            [
+                (CONTENT_TYPE, content_type.to_owned()),
+                (CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+                (LOCATION, format!("/api/v1/files/exports/{}", export.id)),
+                (HeaderName::from_static("x-export-id"), export.id.to_string()),
+            ],
+            bytes,
+        )
+            .into_response());
+    }
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     let settlement = state.settlement;
     tokio::spawn(async move {

@@ -59,6 +59,19 @@ pub async fn file_import(
     Ok(Json(History { data: state.settlement.file_import_history(id).await? }))
 }
 
+/// A remessa's state changes (`files.read`): its sending, by whom.
+#[utoipa::path(get, path = "/api/v1/files/exports/{id}/history", tag = "files",
+    params(("id" = i64, Path, description = "File export ID")),
+    responses((status = 200, body = History), (status = 404, body = crate::error::Envelope)),
+    security(("bearer" = ["files.read"])))]
+pub async fn file_export(
+    State(state): State<AppState>,
+    _: Authorized<FilesRead>,
+    Id(id): Id,
+) -> Result<Json<History>, ApiError> {
+    Ok(Json(History { data: state.settlement.file_export_history(id).await? }))
+}
+
 /// A schedule's state changes (`schedules.read`); its runs are at `/runs`.
 #[utoipa::path(get, path = "/api/v1/schedules/{id}/history", tag = "schedules",
     params(("id" = i64, Path, description = "Schedule ID")),

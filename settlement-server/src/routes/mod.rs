@@ -1,6 +1,7 @@
 //! The handlers, one module per endpoint group.
 
 pub mod automatic;
+pub mod exports;
 pub mod files;
 pub mod health;
 pub mod history;

@@ -118,9 +118,30 @@ pub(crate) fn payment_filter(query: &HashMap<String, String>) -> Result<PaymentF
     Ok(filter)
 }
 
+/// The list's filters beside [`PAYMENT_FILTERS`]: payments a remessa sent and no retorno
+/// answered.
+const AWAITING_FILTERS: [&str; 2] = ["awaiting_return", "awaiting_days"];
+
+/// The default of `awaiting_days`: banks answer a remessa the next business day.
+const AWAITING_DAYS: i64 = 2;
+
 fn filter_of(query: &HashMap<String, String>) -> Result<PaymentFilter, ApiError> {
-    let (limit, offset) = page_parameters(query, &PAYMENT_FILTERS)?;
-    Ok(PaymentFilter { limit, offset, ..payment_filter(query)? })
+    let known: Vec<&str> = PAYMENT_FILTERS.iter().chain(&AWAITING_FILTERS).copied().collect();
+    let (limit, offset) = page_parameters(query, &known)?;
+    let awaiting = match query.get("awaiting_return").map(String::as_str) {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(ApiError::validation(format!("awaiting_return must be true or false, not {other:?}")));
+        }
+    };
+    let days = integer(query, "awaiting_days", 0, 3650)?;
+    if days.is_some() && !awaiting {
+        return Err(ApiError::validation("awaiting_days needs awaiting_return=true"));
+    }
+    let awaiting_return_before =
+        awaiting.then(|| time::OffsetDateTime::now_utc() - time::Duration::days(days.unwrap_or(AWAITING_DAYS)));
+    Ok(PaymentFilter { limit, offset, awaiting_return_before, ..payment_filter(query)? })
 }
 
 /// List payments (`payments.read`), newest first, filtered and paginated.
@@ -131,6 +152,8 @@ fn filter_of(query: &HashMap<String, String>) -> Result<PaymentFilter, ApiError>
         ("creditor_ispb" = Option<String>, Query, description = "Only this payee institution (8 digits)"),
         ("min_amount" = Option<i64>, Query, description = "At least this many centavos"),
         ("max_amount" = Option<i64>, Query, description = "At most this many centavos"),
+        ("awaiting_return" = Option<bool>, Query, description = "true: only payments a remessa sent at least awaiting_days ago, still PROCESSING, that no retorno has reported on"),
+        ("awaiting_days" = Option<u32>, Query, description = "With awaiting_return: days since the remessa (default 2)"),
         ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)"),
         ("offset" = Option<u64>, Query, description = "Payments to skip (default 0)"),
     ),

@@ -8,18 +8,18 @@ use uuid::Uuid;
 
 use super::{FetchCommitted, PaymentRow, Placeholders, SqlStore, insert_payment_rows, is_unique_violation, time_of};
 use crate::files::{
-    FileImport, FileType, ImportFilter, ImportRecord, ImportStatus, ParsedRecord, RecordFilter, RecordStatus,
-    success_rate,
+    FileImport, FileType, ImportFilter, ImportKind, ImportRecord, ImportStatus, ParsedRecord, RecordFilter, RecordKind,
+    RecordStatus, success_rate,
 };
 use crate::store::{FileStore, ImportInserted, NewImport, RecordChunks, RecordOutcome, StoreError};
 
-const IMPORT_COLUMNS: &str = "id, unique_id, filename, file_type, file_size, file_hash, status, total_records, \
+const IMPORT_COLUMNS: &str = "id, unique_id, filename, file_type, kind, file_size, file_hash, status, total_records, \
     processed_records, failed_records, skipped_records, started_at, completed_at, created_by, created_at, updated_at";
 
 const RECORD_COLUMNS: &str =
-    "id, file_import_id, line_number, raw_data, status, error, payment_request_id, processed_at, created_at";
+    "id, file_import_id, line_number, raw_data, status, error, payment_request_id, amount, processed_at, created_at";
 
-/// Records per multi-row INSERT: 5 parameters each, well under SQLite's and PostgreSQL's limits.
+/// Records per multi-row INSERT: 6 parameters each, well under SQLite's and PostgreSQL's limits.
 const ROWS_PER_INSERT: usize = 500;
 
 /// Record statuses per multi-row UPDATE: 4 parameters each.
@@ -30,6 +30,7 @@ fn import_of(row: &AnyRow) -> Result<FileImport, StoreError> {
     let unique_id: String = row.try_get("unique_id")?;
     let file_type: String = row.try_get("file_type")?;
     let status: String = row.try_get("status")?;
+    let kind: String = row.try_get("kind")?;
     let optional_time = |column: &str| -> Result<Option<OffsetDateTime>, StoreError> {
         row.try_get::<Option<i64>, _>(column)?.map(time_of).transpose()
     };
@@ -40,6 +41,7 @@ fn import_of(row: &AnyRow) -> Result<FileImport, StoreError> {
         unique_id: Uuid::parse_str(&unique_id).map_err(|_| corrupt("unique_id", &unique_id))?,
         filename: row.try_get("filename")?,
         file_type: FileType::parse(&file_type).ok_or_else(|| corrupt("file_type", &file_type))?,
+        kind: ImportKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
         file_size: row.try_get("file_size")?,
         file_hash: row.try_get("file_hash")?,
         status: ImportStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
@@ -66,9 +68,72 @@ fn record_of(row: &AnyRow) -> Result<ImportRecord, StoreError> {
         status: RecordStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?,
         error: row.try_get("error")?,
         payment_request_id: row.try_get("payment_request_id")?,
+        amount: row.try_get("amount")?,
         processed_at: row.try_get::<Option<i64>, _>("processed_at")?.map(time_of).transpose()?,
         created_at: time_of(row.try_get("created_at")?)?,
     })
+}
+
+/// A record's processing: its status, why, and its payment.
+pub(super) type Mark = (i64, RecordStatus, Option<String>, Option<i64>);
+
+/// Marks pending records of an import with their outcome, as few statements as the parameter
+/// limits allow; false when a record was no longer pending (another worker took it).
+pub(super) async fn mark_records(
+    tx: &mut sqlx::Transaction<'static, Any>,
+    backend: super::Backend,
+    import_id: i64,
+    marks: &[Mark],
+    at: OffsetDateTime,
+) -> Result<bool, StoreError> {
+    for chunk in marks.chunks(MARKS_PER_UPDATE) {
+        // Placeholders in text order: processed_at, the rows, the import. VALUES columns are
+        // column1.. in both databases.
+        let mut placeholders = Placeholders::new(backend);
+        let processed_at = placeholders.next();
+        let rows: Vec<String> = (0..chunk.len()).map(|_| format!("({})", placeholders.list(4))).collect();
+        let import = placeholders.next();
+        let sql = format!(
+            "UPDATE file_import_records SET status = v.column2, error = v.column3, payment_request_id = v.column4, \
+             processed_at = {processed_at} FROM (VALUES {}) AS v \
+             WHERE file_import_records.id = v.column1 AND file_import_records.file_import_id = {import} \
+             AND file_import_records.status = 'PENDING'",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(at.unix_timestamp());
+        for (record_id, status, error, payment_id) in chunk {
+            query = query.bind(*record_id).bind(status.as_str()).bind(error.as_deref()).bind(*payment_id);
+        }
+        query = query.bind(import_id);
+        let updated = query.execute(&mut **tx).await?;
+        if updated.rows_affected() != chunk.len() as u64 {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Counts processed records on their import.
+pub(super) async fn count_processed(
+    tx: &mut sqlx::Transaction<'static, Any>,
+    import_id: i64,
+    processed: i64,
+    failed: i64,
+    skipped: i64,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE file_imports SET processed_records = processed_records + $1, failed_records = failed_records + $2, \
+         skipped_records = skipped_records + $3, updated_at = $4 WHERE id = $5",
+    )
+    .bind(processed)
+    .bind(failed)
+    .bind(skipped)
+    .bind(at.unix_timestamp())
+    .bind(import_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Inserts `records` of import `id` with as few statements as the parameter limits allow.
@@ -84,11 +149,12 @@ async fn insert_records(
         let values: Vec<String> = (0..rows.len())
             .map(|_| {
                 let head = placeholders.list(4);
-                format!("({head}, 'PENDING', {})", placeholders.next())
+                format!("({head}, 'PENDING', {})", placeholders.list(2))
             })
             .collect();
         let sql = format!(
-            "INSERT INTO file_import_records (file_import_id, line_number, raw_data, fields, status, created_at) VALUES {}",
+            "INSERT INTO file_import_records (file_import_id, line_number, raw_data, fields, status, amount, created_at) \
+             VALUES {}",
             values.join(", ")
         );
         let mut query = sqlx::query(&sql);
@@ -98,6 +164,7 @@ async fn insert_records(
                 .bind(i64::try_from(record.line_number).unwrap_or(i64::MAX))
                 .bind(record.raw_data.as_str())
                 .bind(record.fields.to_string())
+                .bind(record.amount)
                 .bind(at);
         }
         query.execute(&mut **tx).await?;
@@ -142,9 +209,14 @@ impl FileStore for SqlStore {
             Err(error) => return Err(error.into()),
         };
         let mut total: i64 = 0;
+        let mut kind = ImportKind::Payments;
         while let Some(chunk) = records.recv().await {
             match chunk {
                 Ok(chunk) => {
+                    // A file is one or the other: its first record says which.
+                    if total == 0 && chunk.first().is_some_and(|record| record.kind == RecordKind::Occurrence) {
+                        kind = ImportKind::Retorno;
+                    }
                     insert_records(&mut tx, self.backend, id, &chunk, at).await?;
                     total += chunk.len() as i64;
                 }
@@ -155,9 +227,10 @@ impl FileStore for SqlStore {
             }
         }
         let row = sqlx::query(&format!(
-            "UPDATE file_imports SET total_records = $1 WHERE id = $2 RETURNING {IMPORT_COLUMNS}"
+            "UPDATE file_imports SET total_records = $1, kind = $2 WHERE id = $3 RETURNING {IMPORT_COLUMNS}"
         ))
         .bind(total)
+        .bind(kind.as_str())
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
@@ -296,7 +369,7 @@ impl FileStore for SqlStore {
         let ids = insert_payment_rows(&mut tx, self.backend, &payments, true).await?;
         let (mut failed, mut skipped) = (0i64, 0i64);
         let mut inserted = payments.iter();
-        let marks: Vec<(i64, RecordStatus, Option<String>, Option<i64>)> = outcomes
+        let marks: Vec<Mark> = outcomes
             .iter()
             .map(|outcome| match &outcome.payment {
                 Err(error) => {
@@ -317,47 +390,15 @@ impl FileStore for SqlStore {
                 }
             })
             .collect();
-        for chunk in marks.chunks(MARKS_PER_UPDATE) {
-            // Placeholders in text order: processed_at, the rows, the import. VALUES columns
-            // are column1.. in both databases.
-            let mut placeholders = Placeholders::new(self.backend);
-            let processed_at = placeholders.next();
-            let rows: Vec<String> = (0..chunk.len()).map(|_| format!("({})", placeholders.list(4))).collect();
-            let import = placeholders.next();
-            let sql = format!(
-                "UPDATE file_import_records SET status = v.column2, error = v.column3, payment_request_id = v.column4, \
-                 processed_at = {processed_at} FROM (VALUES {}) AS v \
-                 WHERE file_import_records.id = v.column1 AND file_import_records.file_import_id = {import} \
-                 AND file_import_records.status = 'PENDING'",
-                rows.join(", ")
-            );
-            let mut query = sqlx::query(&sql).bind(at.unix_timestamp());
-            for (record_id, status, error, payment_id) in chunk {
-                query = query.bind(*record_id).bind(status.as_str()).bind(error.as_deref()).bind(*payment_id);
-            }
-            query = query.bind(import_id);
-            let updated = query.execute(&mut *tx).await?;
-            if updated.rows_affected() != chunk.len() as u64 {
-                // Another worker took some of these records: its payments stand, these go.
-                tx.rollback().await?;
-                return Ok(false);
-            }
+        if !mark_records(&mut tx, self.backend, import_id, &marks, at).await? {
+            // Another worker took some of these records: its payments stand, these go.
+            tx.rollback().await?;
+            return Ok(false);
         }
-        sqlx::query(
-            "UPDATE file_imports SET processed_records = processed_records + $1, failed_records = failed_records + $2, \
-             skipped_records = skipped_records + $3, updated_at = $4 WHERE id = $5",
-        )
-        .bind(outcomes.len() as i64)
-        .bind(failed)
-        .bind(skipped)
-        .bind(at.unix_timestamp())
-        .bind(import_id)
-        .execute(&mut *tx)
-        .await?;
+        count_processed(&mut tx, import_id, outcomes.len() as i64, failed, skipped, at).await?;
         tx.commit().await?;
         Ok(true)
     }
-
     async fn complete_import(&self, id: i64, at: OffsetDateTime, actor: &str) -> Result<bool, StoreError> {
         let _turn = self.write_turn().await;
         let result = sqlx::query(

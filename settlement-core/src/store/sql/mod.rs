@@ -17,6 +17,7 @@ mod checkpoints;
 mod files;
 mod group_commit;
 mod qr_codes;
+mod remessas;
 mod schedules;
 
 use super::{CreditInserted, IdempotencyClaim, Inserted, QrUse, Store, StoreError, Updated};
@@ -92,6 +93,19 @@ const MIGRATIONS: &[Step] = &[
             postgres: include_str!("../../../migrations/0008_state_change_triggers.postgres.sql"),
         },
     },
+    Step {
+        version: 9,
+        description: "the settlement loop: remessas sent, retornos, failure reasons",
+        sql: Sql::Both(include_str!("../../../migrations/0009_settlement_loop.sql")),
+    },
+    Step {
+        version: 10,
+        description: "remessas in the audit trail",
+        sql: Sql::Each {
+            sqlite: include_str!("../../../migrations/0010_export_triggers.sqlite.sql"),
+            postgres: include_str!("../../../migrations/0010_export_triggers.postgres.sql"),
+        },
+    },
 ];
 
 /// What `ID_PRIMARY_KEY` stands for in the migrations, per backend.
@@ -118,14 +132,14 @@ pub struct SqlStore {
     _alive: std::sync::Arc<()>,
 }
 
-const PAYMENT_COLUMNS: &str = "id, unique_id, external_id, status, amount, currency, \
+pub(super) const PAYMENT_COLUMNS: &str = "id, unique_id, external_id, status, amount, currency, \
     debtor_ispb, debtor_document, debtor_name, debtor_account_no, debtor_account_type, debtor_branch, \
     creditor_ispb, creditor_document, creditor_name, creditor_account_no, creditor_account_type, creditor_branch, \
     description, qr_code_data, tx_id, scheduled_date, discounts, additional_info, end_to_end_id, processed_at, \
-    created_by, created_at, updated_at";
+    failure_reason, created_by, created_at, updated_at";
 
 const CREDIT_COLUMNS: &str = "id, unique_id, payment_request_id, status, confirmed_at, confirmed_by, \
-    confirmed_amount, notes, created_at, updated_at";
+    confirmed_amount, notes, interest, fine, discount, created_at, updated_at";
 
 impl SqlStore {
     /// Connects to `url` (`sqlite://path` or `postgres://...`). An SQLite file is created when
@@ -288,6 +302,7 @@ pub(super) fn payment_from_new(
         additional_info: new.additional_info.clone(),
         end_to_end_id: None,
         processed_at: None,
+        failure_reason: None,
         created_by: created_by.to_owned(),
         created_at: at,
         updated_at: at,
@@ -306,10 +321,16 @@ fn payment_conditions(filter: &PaymentFilter) -> (Vec<String>, usize) {
         (filter.max_amount.is_some(), "amount <="),
         (filter.created_from.is_some(), "created_at >="),
         (filter.created_before.is_some(), "created_at <"),
+        (
+            filter.awaiting_return_before.is_some(),
+            "status = 'PROCESSING' AND id IN (SELECT payment_request_id FROM file_export_payments \
+             WHERE answered_at IS NULL AND sent_at <=",
+        ),
     ];
     for (given, condition) in present {
         if given {
-            conditions.push(format!("{condition} ${}", conditions.len() + 1));
+            let close = if condition.contains('(') { ")" } else { "" };
+            conditions.push(format!("{condition} ${}{close}", conditions.len() + 1));
         }
     }
     let next = conditions.len() + 1;
@@ -340,6 +361,9 @@ fn bind_payment_filter<'q>(
         query = query.bind(at.unix_timestamp());
     }
     if let Some(at) = filter.created_before {
+        query = query.bind(at.unix_timestamp());
+    }
+    if let Some(at) = filter.awaiting_return_before {
         query = query.bind(at.unix_timestamp());
     }
     query
@@ -478,7 +502,7 @@ fn time_of(seconds: i64) -> Result<OffsetDateTime, StoreError> {
     OffsetDateTime::from_unix_timestamp(seconds).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-fn payment_of(row: &AnyRow) -> Result<Payment, StoreError> {
+pub(super) fn payment_of(row: &AnyRow) -> Result<Payment, StoreError> {
     let corrupt = |what: &str, value: &str| StoreError::Corrupt(format!("{what} {value:?}"));
     let status: String = row.try_get("status")?;
     let account_type = |column: &str| -> Result<Option<AccountType>, StoreError> {
@@ -518,6 +542,7 @@ fn payment_of(row: &AnyRow) -> Result<Payment, StoreError> {
             .map_err(|e| StoreError::Corrupt(e.to_string()))?,
         end_to_end_id: row.try_get("end_to_end_id")?,
         processed_at: optional_time("processed_at")?,
+        failure_reason: row.try_get("failure_reason")?,
         created_by: row.try_get("created_by")?,
         created_at: time_of(row.try_get("created_at")?)?,
         updated_at: time_of(row.try_get("updated_at")?)?,
@@ -535,6 +560,9 @@ fn credit_of(row: &AnyRow) -> Result<CreditConfirmation, StoreError> {
         confirmed_by: row.try_get("confirmed_by")?,
         confirmed_amount: row.try_get("confirmed_amount")?,
         notes: row.try_get("notes")?,
+        interest: row.try_get("interest")?,
+        fine: row.try_get("fine")?,
+        discount: row.try_get("discount")?,
         created_at: time_of(row.try_get("created_at")?)?,
         updated_at: time_of(row.try_get("updated_at")?)?,
     })
@@ -752,6 +780,9 @@ impl Store for SqlStore {
                 confirmed_by: credit.confirmed_by.clone(),
                 confirmed_amount: credit.amount,
                 notes: credit.notes.clone(),
+                interest: None,
+                fine: None,
+                discount: None,
                 created_at: credit.at,
                 updated_at: credit.at,
             })),

@@ -1,0 +1,143 @@
+//! Remessas sent: an export marked sent is stored, with the payments it carries, in the
+//! transaction that moves them `PENDING -> PROCESSING`; a retorno later answers them.
+
+use serde::Serialize;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::FileType;
+use super::export::{cnab240::Cnab240Export, cnab400::Cnab400Export};
+use crate::payment::Payment;
+use crate::time_format;
+
+/// The bank file layouts a remessa is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemessaFormat {
+    /// A CNAB240 Pix transfer file of the bank with this COMPE code.
+    Cnab240 {
+        /// The debtor's bank.
+        bank: u64,
+    },
+    /// A CNAB400 Bradesco cobrança remessa.
+    Cnab400,
+}
+
+impl RemessaFormat {
+    /// The file type.
+    pub fn file_type(self) -> FileType {
+        match self {
+            RemessaFormat::Cnab240 { .. } => FileType::Cnab240,
+            RemessaFormat::Cnab400 => FileType::Cnab400,
+        }
+    }
+
+    /// The bank the file is for.
+    pub fn bank(self) -> u64 {
+        match self {
+            RemessaFormat::Cnab240 { bank } => bank,
+            RemessaFormat::Cnab400 => febraban_cnab::cnab400::BRADESCO,
+        }
+    }
+}
+
+/// The whole file of `payments`, as it is sent: the same payments and time write the same
+/// bytes, so a stored remessa can be written again and checked against its hash.
+pub fn render(format: RemessaFormat, payments: &[Payment], at: OffsetDateTime) -> Result<Vec<u8>, String> {
+    match format {
+        RemessaFormat::Cnab240 { bank } => {
+            let mut writer = Cnab240Export::new(bank, payments.first()).map_err(|e| e.to_string())?;
+            let mut bytes = writer.add(payments).map_err(|e| e.to_string())?;
+            bytes.extend(writer.finish().map_err(|e| e.to_string())?);
+            Ok(bytes)
+        }
+        RemessaFormat::Cnab400 => {
+            let mut writer = Cnab400Export::default();
+            let mut bytes = writer.header(payments.first(), at)?;
+            bytes.extend(writer.details(payments)?);
+            bytes.extend(writer.trailer()?);
+            Ok(bytes)
+        }
+    }
+}
+
+/// SHA-256 of a file, hexadecimal.
+pub fn hash(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A remessa to record: what was written, for whom, and the payments in it, in file order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewExport<'a> {
+    /// CNAB240 or CNAB400.
+    pub file_type: FileType,
+    /// The bank (COMPE code).
+    pub bank: u64,
+    /// The file's name.
+    pub filename: &'a str,
+    /// Its size.
+    pub file_size: u64,
+    /// Its SHA-256.
+    pub file_hash: &'a str,
+    /// The payments, in file order; each must still be `PENDING`.
+    pub payments: &'a [(i64, i64)],
+    /// Who sent it.
+    pub created_by: &'a str,
+    /// When.
+    pub at: OffsetDateTime,
+}
+
+/// A remessa sent, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FileExport {
+    /// The service's id.
+    pub id: i64,
+    /// A UUID.
+    pub unique_id: Uuid,
+    /// `CNAB240` or `CNAB400`.
+    pub format: FileType,
+    /// The bank it was written for (COMPE code).
+    pub bank: u64,
+    /// `SENT`.
+    pub status: String,
+    /// Payments in it.
+    pub payment_count: i64,
+    /// Their sum, centavos.
+    pub total_amount: i64,
+    /// Payments a retorno has answered.
+    pub answered_count: i64,
+    /// The file's name.
+    pub filename: String,
+    /// Its size in bytes.
+    pub file_size: i64,
+    /// SHA-256 of its bytes, hexadecimal.
+    pub file_hash: String,
+    /// Who sent it (the token's subject).
+    pub created_by: String,
+    /// When.
+    #[serde(with = "time_format::api")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+    /// The payments in it, in file order (only on `GET /files/exports/{id}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_ids: Option<Vec<i64>>,
+}
+
+/// Filters and page of `GET /files/exports`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportFilter {
+    /// Only this format.
+    pub file_type: Option<FileType>,
+    /// Only these senders.
+    pub created_by: Option<String>,
+    /// Page size, 1 to 100.
+    pub limit: u32,
+    /// Rows to skip.
+    pub offset: u64,
+}
+
+/// The audit trail's actor of the payments a remessa sends.
+pub fn actor(export_id: i64) -> String {
+    format!("export:{export_id}")
+}

@@ -1,0 +1,84 @@
+//! Remessas: sending payments to the bank (an export marked sent) and reading what was sent.
+
+use super::Settlement;
+use crate::error::CoreError;
+use crate::files::remessa::{self, ExportFilter, FileExport, NewExport, RemessaFormat};
+use crate::payment::{PaymentFilter, PaymentStatus};
+use crate::store::Store;
+
+/// Times a remessa is written again when its payments changed while it was recorded.
+const ATTEMPTS: usize = 3;
+
+impl<S: Store> Settlement<S> {
+    /// Sends up to `max` `PENDING` payments matching `filter` in a remessa: writes the file,
+    /// then records it and moves its payments `PENDING -> PROCESSING` in one transaction.
+    /// Returns the export and the file's bytes.
+    pub async fn send_remessa(
+        &self,
+        format: RemessaFormat,
+        filter: &PaymentFilter,
+        max: u32,
+        filename: &str,
+        caller: &str,
+    ) -> Result<(FileExport, Vec<u8>), CoreError> {
+        let filter = PaymentFilter { status: Some(PaymentStatus::Pending), ..filter.clone() };
+        for _ in 0..ATTEMPTS {
+            let payments = self.store.payments_after(&filter, 0, max).await?;
+            if payments.is_empty() {
+                return Err(CoreError::NothingToSend);
+            }
+            let at = self.clock.now();
+            let bytes = remessa::render(format, &payments, at).map_err(CoreError::ExportUnwritable)?;
+            let hash = remessa::hash(&bytes);
+            let sent: Vec<(i64, i64)> = payments.iter().map(|p| (p.id, p.amount)).collect();
+            let export = NewExport {
+                file_type: format.file_type(),
+                bank: format.bank(),
+                filename,
+                file_size: bytes.len() as u64,
+                file_hash: &hash,
+                payments: &sent,
+                created_by: caller,
+                at,
+            };
+            if let Some(export) = self.store.record_export(&export).await? {
+                return Ok((export, bytes));
+            }
+        }
+        Err(CoreError::ExportRaced)
+    }
+
+    /// One remessa sent, with its payments.
+    pub async fn file_export(&self, id: i64) -> Result<FileExport, CoreError> {
+        self.store.file_export(id).await?.ok_or(CoreError::ExportNotFound)
+    }
+
+    /// A remessa's state changes, oldest first.
+    pub async fn file_export_history(&self, id: i64) -> Result<Vec<crate::audit::StateChange>, CoreError> {
+        self.file_export(id).await?;
+        Ok(self.store.history(crate::audit::Resource::FileExport, id).await?)
+    }
+
+    /// A page of remessas sent and how many match.
+    pub async fn file_exports(&self, filter: &ExportFilter) -> Result<(Vec<FileExport>, u64), CoreError> {
+        Ok(self.store.file_exports(filter).await?)
+    }
+
+    /// A remessa's file, written again from its payments as it was sent (the same bytes: its
+    /// hash is checked).
+    pub async fn export_file(&self, id: i64) -> Result<(FileExport, Vec<u8>), CoreError> {
+        let export = self.file_export(id).await?;
+        let payments = self.store.export_payments(id).await?;
+        let format = match export.format {
+            crate::files::FileType::Cnab240 => RemessaFormat::Cnab240 { bank: export.bank },
+            _ => RemessaFormat::Cnab400,
+        };
+        let bytes = remessa::render(format, &payments, export.created_at).map_err(CoreError::ExportUnwritable)?;
+        if remessa::hash(&bytes) != export.file_hash {
+            return Err(CoreError::ExportUnwritable(format!(
+                "export {id} no longer writes the bytes it was sent with (SHA-256 differs)"
+            )));
+        }
+        Ok((export, bytes))
+    }
+}

@@ -1,0 +1,100 @@
+//! Retornos: applying an import's occurrences to the payments they report on, chunk by chunk,
+//! and the reconciliation report.
+
+use std::collections::HashMap;
+
+use super::Settlement;
+use super::files::PROCESS_CHUNK;
+use crate::error::CoreError;
+use crate::files::reconcile::{self, Decision, Found, Reconciliation};
+use crate::files::retorno::Occurrence;
+use crate::files::{ImportKind, RecordFilter, RecordStatus};
+use crate::store::{Store, Tally};
+
+/// Times a chunk is decided again when its payments changed while it was applied.
+const ATTEMPTS: usize = 5;
+
+impl<S: Store> Settlement<S> {
+    /// Applies the next chunk of a retorno import's records: every payment change, its credit
+    /// confirmation and the record's outcome commit together, so a crash repeats nothing.
+    pub(super) async fn apply_retorno_chunk(&self, import_id: i64) -> Result<usize, CoreError> {
+        for _ in 0..ATTEMPTS {
+            let pending = self.store.pending_records(import_id, PROCESS_CHUNK).await?;
+            if pending.is_empty() {
+                return Ok(0);
+            }
+            let occurrences: Vec<(i64, Result<Occurrence, String>)> = pending
+                .iter()
+                .map(|(id, fields)| {
+                    (*id, serde_json::from_str(fields).map_err(|e| format!("unreadable occurrence: {e}")))
+                })
+                .collect();
+            let mut ids: Vec<i64> =
+                occurrences.iter().filter_map(|(_, o)| o.as_ref().ok().and_then(reconcile::payment_id)).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let mut found: HashMap<i64, Found> =
+                self.store.payments_found(&ids).await?.into_iter().map(|f| (f.payment.id, f)).collect();
+            let e2e: Vec<String> =
+                occurrences.iter().filter_map(|(_, o)| o.as_ref().ok()?.end_to_end_id.clone()).collect();
+            let holders = if e2e.is_empty() { HashMap::new() } else { self.store.end_to_end_holders(&e2e).await? };
+            let now = self.clock.now();
+            let decisions: Vec<Decision> = occurrences
+                .iter()
+                .map(|(record_id, occurrence)| match occurrence {
+                    Err(why) => Decision {
+                        record_id: *record_id,
+                        status: RecordStatus::Failed,
+                        note: why.clone(),
+                        payment_id: None,
+                        change: None,
+                    },
+                    Ok(occurrence) => {
+                        let payment = reconcile::payment_id(occurrence).and_then(|id| found.get_mut(&id));
+                        let holder = occurrence.end_to_end_id.as_ref().and_then(|id| holders.get(id)).copied();
+                        let decision = reconcile::decide(*record_id, occurrence, payment.as_deref(), holder, now);
+                        // A later record of the same payment sees what this one did.
+                        if let (Some(payment), Some(change)) = (payment, &decision.change) {
+                            reconcile::apply(payment, change);
+                        }
+                        decision
+                    }
+                })
+                .collect();
+            if self.store.apply_decisions(import_id, &decisions, now).await? {
+                return Ok(decisions.len());
+            }
+        }
+        Err(CoreError::Store(crate::store::StoreError::Database(format!(
+            "retorno import {import_id}: its payments kept changing while a chunk was applied ({ATTEMPTS} attempts)"
+        ))))
+    }
+
+    /// The reconciliation report of a retorno import, with at most `limit` unmatched and
+    /// mismatched records each.
+    pub async fn reconciliation(&self, import_id: i64, limit: u32) -> Result<Reconciliation, CoreError> {
+        let import = self.file_import(import_id).await?;
+        if import.kind != ImportKind::Retorno {
+            return Err(CoreError::Validation {
+                field: "id".to_owned(),
+                message: format!("import {import_id} is a payments file, not a retorno: it has no reconciliation"),
+            });
+        }
+        let tallies: HashMap<RecordStatus, Tally> = self.store.record_tallies(import_id).await?.into_iter().collect();
+        let tally = |status| tallies.get(&status).copied().unwrap_or_default();
+        let records = |status| RecordFilter { status: Some(status), limit, offset: 0 };
+        let (unmatched_records, _) = self.store.import_records(import_id, &records(RecordStatus::Unmatched)).await?;
+        let (mismatched_records, _) = self.store.import_records(import_id, &records(RecordStatus::Mismatched)).await?;
+        Ok(Reconciliation {
+            import_id,
+            status: import.status,
+            matched: tally(RecordStatus::Matched),
+            unmatched: tally(RecordStatus::Unmatched),
+            mismatched: tally(RecordStatus::Mismatched),
+            failed: tally(RecordStatus::Failed),
+            pending: tally(RecordStatus::Pending),
+            unmatched_records,
+            mismatched_records,
+        })
+    }
+}

@@ -1,0 +1,474 @@
+//! The settlement loop over HTTP: payments sent in a remessa (`mark_sent`), the bank's retorno
+//! for that remessa written with `febraban-cnab`'s writer, imported and processed, and every
+//! payment, confirmation, failure reason, record and report checked.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Server, error_of};
+use febraban_cnab::cnab240::{Record, SegmentZ};
+use febraban_cnab::cnab400::{BankProfile, Cnab400, Detail, Header, Trailer};
+use febraban_cnab::{Date, LineEnding, PaymentBatch, PaymentFileWriter, ReadOptions, WriteOptions, WriterOptions};
+use reqwest::Method;
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+
+async fn get(server: &Server, path: &str) -> Value {
+    let response = server.request(Method::GET, &format!("/api/v1{path}")).send().await.unwrap();
+    assert_eq!(response.status(), 200, "GET {path}");
+    response.json().await.unwrap()
+}
+
+/// Uploads a retorno, processes it, and waits until it is done.
+async fn import_and_process(server: &Server, name: &str, file_type: &str, bytes: Vec<u8>) -> Value {
+    let form =
+        Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned())).text("file_type", file_type.to_owned());
+    let response = server.request(Method::POST, "/api/v1/files/import").multipart(form).send().await.unwrap();
+    let status = response.status();
+    let import: Value = response.json().await.unwrap();
+    assert_eq!(status, 201, "{import}");
+    assert_eq!(import["kind"], "RETORNO", "{import}");
+    let id = import["id"].as_i64().unwrap();
+    let started = server.request(Method::POST, &format!("/api/v1/files/imports/{id}/process")).send().await.unwrap();
+    assert_eq!(started.status(), 202);
+    for _ in 0..400 {
+        let import = get(server, &format!("/files/imports/{id}")).await;
+        if import["status"] != "PROCESSING" {
+            return import;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("import {id} still processing");
+}
+
+/// The records of an import by line: status, note and payment.
+async fn outcomes(server: &Server, id: i64) -> Vec<(String, String, Option<i64>)> {
+    let page = get(server, &format!("/files/imports/{id}/records?limit=1000")).await;
+    page["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["status"].as_str().unwrap().to_owned(),
+                r["error"].as_str().unwrap_or("").to_owned(),
+                r["payment_request_id"].as_i64(),
+            )
+        })
+        .collect()
+}
+
+/// Sends a remessa: the response's bytes and the export's id.
+async fn send(server: &Server, query: &str) -> (Vec<u8>, i64) {
+    let response =
+        server.request(Method::GET, &format!("/api/v1/files/export?mark_sent=true&{query}")).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{query}");
+    let id: i64 = response.headers()["x-export-id"].to_str().unwrap().parse().unwrap();
+    assert_eq!(response.headers()["location"].to_str().unwrap(), format!("/api/v1/files/exports/{id}"));
+    (response.bytes().await.unwrap().to_vec(), id)
+}
+
+fn today() -> Date {
+    let now = time::OffsetDateTime::now_utc();
+    Date::new(now.year() as u16, u8::from(now.month()), now.day()).unwrap()
+}
+
+/// How the bank answers one payment of a CNAB240 remessa.
+#[derive(Clone, Copy)]
+enum Answer {
+    /// `00`, with the amount paid and a segment Z carrying the end-to-end id.
+    Paid(&'static str),
+    /// These codes (G059), nothing paid.
+    Codes(&'static str),
+    /// `00`, for an amount one centavo off.
+    WrongAmount,
+}
+
+/// The retorno a bank writes for a CNAB240 Pix transfer remessa: each A answered as `answers`
+/// says, in order (a paid one followed, after its B, by a Z with the end-to-end id), and one
+/// more A whose seu número is nobody's.
+fn cnab240_retorno(remessa: &[u8], answers: &[Answer]) -> Vec<u8> {
+    let mut header = None;
+    let mut batch = PaymentBatch::default();
+    let mut answers = answers.iter();
+    let mut current = None;
+    for item in febraban_cnab::Reader::new(remessa) {
+        match item.unwrap().1 {
+            Record::FileHeader(mut h) => {
+                h.direction = 2;
+                header = Some(h);
+            }
+            Record::PaymentBatchHeader(h) => batch.header = h,
+            Record::SegmentA(mut a) => {
+                let answer = *answers.next().expect("an answer for every payment");
+                a.occurrences = match answer {
+                    Answer::Paid(_) | Answer::WrongAmount => "00",
+                    Answer::Codes(codes) => codes,
+                }
+                .into();
+                if let Answer::WrongAmount = answer {
+                    a.amount += 1;
+                }
+                if matches!(answer, Answer::Paid(_) | Answer::WrongAmount) {
+                    (a.effective_date, a.effective_amount) = (a.payment_date, a.amount);
+                }
+                current = Some(answer);
+                batch.details.push(Record::SegmentA(a));
+            }
+            Record::SegmentBPix(b) => {
+                batch.details.push(Record::SegmentBPix(b));
+                if let Some(Answer::Paid(e2e)) = current {
+                    batch.details.push(Record::SegmentZ(SegmentZ { authentication: e2e.into(), ..Default::default() }));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut stranger = batch.details.iter().find_map(|r| match r {
+        Record::SegmentA(a) => Some(a.clone()),
+        _ => None,
+    });
+    if let Some(stranger) = stranger.as_mut() {
+        stranger.your_number = "NOT-OURS-42".into();
+        batch.details.push(Record::SegmentA(stranger.clone()));
+    }
+    static OPTIONS: WriterOptions = WriterOptions {
+        line_ending: LineEnding::CrLf,
+        profile: febraban_cnab::Profile::FEBRABAN,
+        text: WriteOptions { truncate_text: true },
+    };
+    let mut writer = PaymentFileWriter::new(Vec::new(), header.unwrap(), &OPTIONS).unwrap();
+    writer.batch(&batch).unwrap();
+    writer.finish(Default::default()).unwrap()
+}
+
+const E2E: &str = "E6074694820261201120000000000001";
+
+/// A payment to send from Bradesco's customer, by Pix.
+fn transfer(n: i64) -> Value {
+    let mut body = common::payment_body();
+    body["external_id"] = json!(format!("LOOP-{n}"));
+    body["debtor_ispb"] = json!("60746948");
+    body["amount"] = json!(10_000 + n);
+    body
+}
+
+#[tokio::test]
+async fn a_cnab240_remessa_sent_and_its_retorno_close_the_loop() {
+    let server = Server::start().await;
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        ids.push(server.created_id(&transfer(n)).await);
+    }
+    // Only those who may write send: reading an export changes nothing.
+    let reader = server
+        .client
+        .get(server.url("/api/v1/files/export?format=cnab240&debtor_ispb=60746948&mark_sent=true"))
+        .bearer_auth(Server::token("files.read"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(reader).await.0, 403);
+    for bad in ["format=csv", "format=cnab240&debtor_ispb=60746948&status=COMPLETED"] {
+        let response =
+            server.request(Method::GET, &format!("/api/v1/files/export?mark_sent=true&{bad}")).send().await.unwrap();
+        assert_eq!(error_of(response).await.0, 400, "{bad}");
+    }
+    let (remessa, export_id) = send(&server, "format=cnab240&debtor_ispb=60746948").await;
+    for id in &ids {
+        assert_eq!(get(&server, &format!("/payments/{id}")).await["status"], "PROCESSING");
+    }
+    let history = get(&server, &format!("/payments/{}/history", ids[0])).await;
+    assert_eq!(history["data"][1]["actor"], format!("export:{export_id}"), "{history}");
+    // Sent once: nothing is left to send.
+    let again = server
+        .request(Method::GET, "/api/v1/files/export?format=cnab240&debtor_ispb=60746948&mark_sent=true")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(again).await.1, "NOTHING_TO_SEND");
+    // The seu número carries the service's reference, then the external id.
+    let text = String::from_utf8_lossy(&remessa);
+    let first_a = text.lines().find(|line| &line[13..14] == "A").unwrap();
+    assert_eq!(first_a[73..93].trim_end(), format!("{} LOOP-0", settlement_core::files::reference::of(ids[0])));
+
+    let export = get(&server, &format!("/files/exports/{export_id}")).await;
+    assert_eq!(
+        (
+            &export["format"],
+            &export["bank"],
+            &export["payment_count"],
+            &export["total_amount"],
+            &export["answered_count"]
+        ),
+        (&json!("CNAB240"), &json!(237), &json!(6), &json!(60_015), &json!(0)),
+        "{export}"
+    );
+    assert_eq!(export["payment_ids"], json!(ids));
+    let list = get(&server, "/files/exports?format=CNAB240").await;
+    assert_eq!(list["pagination"]["total"], 1);
+    // The file can be fetched again, the same bytes.
+    let again = server.request(Method::GET, &format!("/api/v1/files/exports/{export_id}/file")).send().await.unwrap();
+    assert_eq!(again.bytes().await.unwrap().to_vec(), remessa);
+
+    let answers = [
+        Answer::Paid(E2E),
+        Answer::Codes("BD"),
+        Answer::Codes("ARAM"),
+        Answer::Codes("BF"),
+        Answer::Codes("H4"),
+        Answer::WrongAmount,
+    ];
+    let retorno = cnab240_retorno(&remessa, &answers);
+    let report = febraban_cnab::validate(retorno.as_slice(), ReadOptions::default());
+    assert!(report.is_valid(), "{:?}", report.problems.iter().map(ToString::to_string).collect::<Vec<_>>());
+    let import = import_and_process(&server, "retorno.ret", "CNAB240", retorno.clone()).await;
+    let import_id = import["id"].as_i64().unwrap();
+    assert_eq!((import["status"].as_str(), import["total_records"].as_i64()), (Some("COMPLETED"), Some(7)), "{import}");
+    let records = outcomes(&server, import_id).await;
+    let statuses: Vec<&str> = records.iter().map(|(status, _, _)| status.as_str()).collect();
+    assert_eq!(
+        statuses,
+        ["MATCHED", "MATCHED", "MATCHED", "FAILED", "FAILED", "MISMATCHED", "UNMATCHED"],
+        "{records:?}"
+    );
+    assert_eq!(
+        records.iter().take(6).map(|r| r.2).collect::<Vec<_>>(),
+        ids.iter().map(|id| Some(*id)).collect::<Vec<_>>()
+    );
+    assert!(records[3].1.contains("PROCESSING -> CANCELLED"), "{}", records[3].1);
+    assert!(records[4].1.contains("reversal"), "{}", records[4].1);
+    assert!(records[5].1.starts_with("amount: the bank says R$ 100,06"), "{}", records[5].1);
+
+    let paid = get(&server, &format!("/payments/{}", ids[0])).await;
+    assert_eq!((&paid["status"], &paid["end_to_end_id"]), (&json!("COMPLETED"), &json!(E2E)), "{paid}");
+    let day = time::OffsetDateTime::now_utc().date();
+    assert!(paid["processed_at"].as_str().unwrap().starts_with(&day.to_string()), "{paid}");
+    let credit = get(&server, &format!("/payments/{}/confirm-credit", ids[0])).await;
+    assert_eq!(
+        (&credit["confirmed_amount"], &credit["confirmed_by"], &credit["notes"]),
+        (&json!(10_000), &json!(format!("retorno:{import_id}")), &json!("00 Crédito ou débito efetivado")),
+        "{credit}"
+    );
+    let history = get(&server, &format!("/payments/{}/history", ids[0])).await;
+    assert_eq!(history["data"][2]["actor"], format!("retorno:{import_id}"), "{history}");
+    assert_eq!(get(&server, &format!("/payments/{}", ids[1])).await["status"], "PROCESSING");
+    let failed = get(&server, &format!("/payments/{}", ids[2])).await;
+    assert_eq!(failed["status"], "FAILED");
+    assert_eq!(
+        failed["failure_reason"],
+        "AR Valor do lançamento inválido; AM Agência mantenedora da conta corrente do favorecido inválida"
+    );
+    for id in &ids[3..] {
+        assert_eq!(get(&server, &format!("/payments/{id}")).await["status"], "PROCESSING");
+    }
+
+    let reconciliation = get(&server, &format!("/files/imports/{import_id}/reconciliation")).await;
+    let tally = |name: &str| {
+        (reconciliation[name]["count"].as_i64().unwrap(), reconciliation[name]["amount"].as_i64().unwrap())
+    };
+    assert_eq!(tally("matched"), (3, 10_000 + 10_001 + 10_002), "{reconciliation}");
+    assert_eq!(tally("failed"), (2, 10_003 + 10_004));
+    assert_eq!(tally("mismatched"), (1, 10_006));
+    assert_eq!(tally("unmatched"), (1, 10_000));
+    assert_eq!(reconciliation["unmatched_records"].as_array().unwrap().len(), 1);
+    assert_eq!(reconciliation["mismatched_records"][0]["payment_request_id"], ids[5]);
+    // Only the mismatched payment is still waiting for the bank's answer.
+    let waiting = get(&server, "/payments?awaiting_return=true&awaiting_days=0").await;
+    let waiting: Vec<i64> = waiting["data"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
+    assert_eq!(waiting, [ids[5]]);
+    assert_eq!(get(&server, "/payments?awaiting_return=true").await["pagination"]["total"], 0, "sent today");
+    assert_eq!(get(&server, &format!("/files/exports/{export_id}")).await["answered_count"], 5);
+
+    // The same file again would apply twice: refused. Another file repeating the payment
+    // changes nothing, and says so.
+    let form = Form::new().part("file", Part::bytes(retorno).file_name("again.ret")).text("file_type", "CNAB240");
+    let again = server.request(Method::POST, "/api/v1/files/import").multipart(form).send().await.unwrap();
+    assert_eq!(error_of(again).await.1, "DUPLICATE_FILE");
+    let repeat = cnab240_retorno(
+        &remessa,
+        &[
+            Answer::Paid(E2E),
+            Answer::Codes("00"),
+            Answer::Codes("BD"),
+            Answer::Codes("BD"),
+            Answer::Codes("BD"),
+            Answer::Codes("BD"),
+        ],
+    );
+    let second = import_and_process(&server, "repeat.ret", "CNAB240", repeat).await;
+    let records = outcomes(&server, second["id"].as_i64().unwrap()).await;
+    assert_eq!(records[0].0, "MATCHED");
+    assert!(records[0].1.contains("COMPLETED already; nothing changed"), "{}", records[0].1);
+    assert!(records[1].1.contains("PROCESSING -> COMPLETED"), "{}", records[1].1);
+    // An older event never overrides a later final state.
+    assert_eq!(records[2].0, "MATCHED");
+    assert!(records[2].1.ends_with("entered; the payment stays FAILED"), "{}", records[2].1);
+    let credits = get(&server, &format!("/payments/{}/history", ids[0])).await;
+    assert_eq!(credits["data"].as_array().unwrap().len(), 3, "created, sent, completed: once");
+    server.stop().await;
+}
+
+/// How the bank answers one boleto of a CNAB400 remessa: its occurrence, and what was paid
+/// beyond (or short of) the face value.
+#[derive(Clone, Copy)]
+struct Boleto {
+    code: u64,
+    motives: &'static str,
+    interest: u64,
+    short: u64,
+}
+
+const fn boleto(code: u64) -> Boleto {
+    Boleto { code, motives: "", interest: 0, short: 0 }
+}
+
+/// The retorno Bradesco writes for a CNAB400 cobrança remessa: each detail answered as
+/// `answers` says, in order, one more whose references are nobody's, and a trailer with the
+/// profile's counts and sums by occurrence.
+fn cnab400_retorno(remessa: &[u8], answers: &[Boleto]) -> Vec<u8> {
+    let profile = BankProfile::for_bank(237).unwrap();
+    let options = WriteOptions::default();
+    let mut out = Vec::new();
+    let mut line = |bytes: [u8; 400]| {
+        out.extend_from_slice(&bytes);
+        out.extend_from_slice(b"\r\n");
+    };
+    let mut header = Header::new(profile, true);
+    (header.company_name, header.bank_name, header.written_on, header.sequence) =
+        ("PADARIA".into(), "BRADESCO".into(), Some(today()), 1);
+    line(header.to_line(&options).unwrap());
+    let mut details = Vec::new();
+    let reader = febraban_cnab::Reader::with_format(remessa, ReadOptions::default(), Cnab400::default());
+    for (sent, answer) in reader
+        .filter_map(|item| match item.unwrap().1 {
+            febraban_cnab::cnab400::Record::Detail(detail) => Some(detail),
+            _ => None,
+        })
+        .zip(answers)
+    {
+        let mut detail = Detail::new(profile, true);
+        detail.company_reference = sent.company_reference.clone();
+        detail.document_number = sent.document_number.clone();
+        detail.our_number = format!("{:012}", details.len() + 1).as_str().into();
+        (detail.occurrence_code, detail.occurred_on, detail.due_date) =
+            (Some(answer.code), Some(today()), sent.due_date);
+        detail.face_value = sent.face_value;
+        detail.motives = answer.motives.into();
+        if answer.code == 6 {
+            let face = sent.face_value.unwrap();
+            detail.paid_amount = Some(face + answer.interest - answer.short);
+            detail.interest = (answer.interest > 0).then_some(answer.interest);
+            detail.credited_on = Some(today());
+        }
+        details.push(detail);
+    }
+    let mut stranger = details[0].clone();
+    (stranger.company_reference, stranger.document_number) = ("NOT-OURS".into(), "999".into());
+    details.push(stranger);
+    for (n, detail) in details.iter_mut().enumerate() {
+        detail.sequence = n as u64 + 2;
+        line(detail.to_line(&options).unwrap());
+    }
+    let mut trailer = Trailer::new(profile, true);
+    trailer.count = Some(details.len() as u64);
+    trailer.total = Some(details.iter().filter_map(|d| d.face_value).sum());
+    trailer.sequence = details.len() as u64 + 2;
+    for total in profile.retorno_totals {
+        let covered = details.iter().filter(|d| {
+            total.occurrences.is_empty() || d.occurrence_code.is_some_and(|c| total.occurrences.contains(&(c as u8)))
+        });
+        let value = match total.measure {
+            febraban_cnab::cnab400::Measure::Count => covered.count() as u64,
+            febraban_cnab::cnab400::Measure::FaceValue => covered.filter_map(|d| d.face_value).sum(),
+            other => panic!("a measure this test does not compute: {other:?}"),
+        };
+        trailer.set_number_at(total.start, total.end, value).unwrap();
+    }
+    line(trailer.to_line(&options).unwrap());
+    out
+}
+
+/// A boleto Bradesco collects for its customer, from the document's payer.
+fn boleto_payment(n: i64) -> Value {
+    let mut body = common::payment_body();
+    body["external_id"] = json!(format!("BOL-{n}"));
+    body["creditor_ispb"] = json!("60746948");
+    body["amount"] = json!(3_000 + n);
+    body
+}
+
+#[tokio::test]
+async fn a_cnab400_remessa_sent_and_bradescos_retorno_close_the_loop() {
+    let server = Server::start().await;
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        ids.push(server.created_id(&boleto_payment(n)).await);
+    }
+    let (remessa, export_id) = send(&server, "format=cnab400&creditor_ispb=60746948").await;
+    let export = get(&server, &format!("/files/exports/{export_id}")).await;
+    assert_eq!(
+        (&export["format"], &export["bank"], &export["payment_count"]),
+        (&json!("CNAB400"), &json!(237), &json!(6))
+    );
+    // Uso da empresa carries the reference and the external id; seu número the external id.
+    let reader = febraban_cnab::Reader::with_format(remessa.as_slice(), ReadOptions::default(), Cnab400::default());
+    let Some(febraban_cnab::cnab400::Record::Detail(first)) = reader.map(|item| item.unwrap().1).nth(1) else {
+        panic!("a detail follows the header")
+    };
+    let reference = settlement_core::files::reference::of(ids[0]);
+    assert_eq!(
+        (first.company_reference.trim_end(), first.document_number.as_str()),
+        (format!("{reference} BOL-0").as_str(), "BOL-0")
+    );
+
+    let answers = [
+        Boleto { interest: 150, ..boleto(6) },
+        boleto(2),
+        Boleto { motives: "0012", ..boleto(3) },
+        boleto(9),
+        Boleto { short: 100, ..boleto(6) },
+        boleto(28),
+    ];
+    let retorno = cnab400_retorno(&remessa, &answers);
+    let report = febraban_cnab::cnab400::validate(retorno.as_slice(), ReadOptions::default());
+    assert!(report.is_valid(), "{:?}", report.problems.iter().map(ToString::to_string).collect::<Vec<_>>());
+    let import = import_and_process(&server, "bradesco.ret", "CNAB400", retorno).await;
+    let import_id = import["id"].as_i64().unwrap();
+    let records = outcomes(&server, import_id).await;
+    let statuses: Vec<&str> = records.iter().map(|(status, _, _)| status.as_str()).collect();
+    assert_eq!(
+        statuses,
+        ["MATCHED", "MATCHED", "MATCHED", "FAILED", "MISMATCHED", "MATCHED", "UNMATCHED"],
+        "{records:?}"
+    );
+    assert!(records[4].1.starts_with("paid R$ 29,04, where the payment's R$ 30,04"), "{}", records[4].1);
+    assert!(records[5].1.contains("Débito de tarifas/custas: nothing changed"), "{}", records[5].1);
+
+    let paid = get(&server, &format!("/payments/{}", ids[0])).await;
+    assert_eq!(paid["status"], "COMPLETED", "{paid}");
+    let credit = get(&server, &format!("/payments/{}/confirm-credit", ids[0])).await;
+    assert_eq!(
+        (&credit["confirmed_amount"], &credit["interest"], &credit["notes"]),
+        (&json!(3_150), &json!(150), &json!("06 Liquidação normal")),
+        "{credit}"
+    );
+    let failed = get(&server, &format!("/payments/{}", ids[2])).await;
+    assert_eq!(
+        (&failed["status"], &failed["failure_reason"]),
+        (&json!("FAILED"), &json!("03 Entrada rejeitada (motivos 0012)"))
+    );
+    for id in [ids[1], ids[3], ids[4], ids[5]] {
+        assert_eq!(get(&server, &format!("/payments/{id}")).await["status"], "PROCESSING");
+    }
+    let reconciliation = get(&server, &format!("/files/imports/{import_id}/reconciliation")).await;
+    assert_eq!(
+        reconciliation["matched"],
+        json!({"count": 4, "amount": 3_150 + 3_001 + 3_002 + 3_005}),
+        "{reconciliation}"
+    );
+    assert_eq!(reconciliation["mismatched"], json!({"count": 1, "amount": 2_904}));
+    assert_eq!(reconciliation["unmatched"]["count"], 1);
+    server.stop().await;
+}
