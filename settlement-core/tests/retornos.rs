@@ -1,9 +1,12 @@
 //! Retornos on every store: the real retornos of the corpus import and match nothing; a
 //! retorno applies each occurrence once, whatever crashes when.
 
+#[path = "support/bank.rs"]
+mod bank;
 mod common;
 
 use common::{services, stores};
+use settlement_core::files::remessa::RemessaFormat;
 use settlement_core::files::{FileType, ImportKind, ImportStatus, RecordFilter, RecordStatus};
 use settlement_core::service::files::Upload;
 use settlement_core::{PaymentFilter, PaymentStatus};
@@ -98,5 +101,94 @@ async fn the_corpus_retornos_import_and_match_nothing() {
         let (payments, total) = service.payments(&PaymentFilter { limit: 10, ..Default::default() }).await.unwrap();
         assert_eq!((total, payments[0].status), (1, PaymentStatus::Pending), "{backend}");
         assert_eq!(payments[0], service.payment(bystander.id).await.unwrap());
+    }
+}
+
+/// A payment of Bradesco's customer, by Pix, to send in a CNAB240 remessa.
+fn transfer(n: i64) -> settlement_core::payment::PaymentRequest {
+    let mut request = common::request();
+    request.external_id = Some(format!("STORE-{n}"));
+    request.debtor_ispb = Some("60746948".to_owned());
+    request.amount = Some(20_000 + n);
+    request
+}
+
+#[tokio::test]
+async fn a_retorno_applies_each_occurrence_once_with_workers_racing() {
+    use bank::Answer;
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        let mut ids = Vec::new();
+        for n in 0..40 {
+            ids.push(common::created(service.create_payment(transfer(n), "op", None).await).id);
+        }
+        let format = RemessaFormat::Cnab240 { bank: 237 };
+        let filter = PaymentFilter { debtor_ispb: Some("60746948".to_owned()), ..Default::default() };
+        // Two senders at once: the payments go in one remessa, never two.
+        let (first, second) = tokio::join!(
+            service.send_remessa(format, &filter, 1000, "a.rem", "alice"),
+            service.send_remessa(format, &filter, 1000, "b.rem", "bob"),
+        );
+        let (export, remessa) = match (first, second) {
+            (Ok(sent), Err(refused)) | (Err(refused), Ok(sent)) => {
+                assert_eq!(refused.code(), "NOTHING_TO_SEND", "{backend}");
+                sent
+            }
+            other => panic!("{backend}: {other:?}"),
+        };
+        assert_eq!((export.payment_count, export.payment_ids.as_deref()), (40, Some(ids.as_slice())), "{backend}");
+        let (again, bytes) = service.export_file(export.id).await.unwrap();
+        assert_eq!((again.file_hash, bytes), (export.file_hash.clone(), remessa.clone()), "{backend}");
+
+        let e2e = "E6074694820260124103000000000001";
+        let mut answers = vec![Answer::Codes("00"); 40];
+        answers[0] = Answer::Paid(e2e);
+        answers[1] = Answer::Codes("PJ");
+        let retorno = bank::cnab240_retorno(&remessa, &answers);
+        let dir = tempfile::tempdir().unwrap();
+        let import =
+            service.import_file(&upload(dir.path(), "r.ret", FileType::Cnab240, &retorno), "op").await.unwrap();
+        service.start_processing(import.id, "op").await.unwrap();
+        let work = || async { while service.process_next_chunk().await.unwrap() > 0 {} };
+        tokio::join!(work(), work(), work());
+        let done = service.file_import(import.id).await.unwrap();
+        assert_eq!(
+            (done.status, done.processed_records, done.failed_records, done.skipped_records),
+            (ImportStatus::Completed, 41, 0, 1),
+            "{backend}"
+        );
+        let first = service.payment(ids[0]).await.unwrap();
+        assert_eq!((first.status, first.end_to_end_id.as_deref()), (PaymentStatus::Completed, Some(e2e)), "{backend}");
+        let failed = service.payment(ids[1]).await.unwrap();
+        assert_eq!(
+            (failed.status, failed.failure_reason.as_deref()),
+            (PaymentStatus::Failed, Some("PJ Chave não cadastrada no DICT"))
+        );
+        for id in &ids[2..] {
+            let credit = service.credit(*id).await.unwrap();
+            assert_eq!(
+                (credit.confirmed_amount, credit.confirmed_by.as_str()),
+                (service.payment(*id).await.unwrap().amount, format!("retorno:{}", import.id).as_str())
+            );
+        }
+        for id in &ids {
+            let trail = service.payment_history(*id).await.unwrap();
+            let steps: Vec<(Option<&str>, &str)> = trail.iter().map(|c| (c.from.as_deref(), c.to.as_str())).collect();
+            let end = if *id == ids[1] { "FAILED" } else { "COMPLETED" };
+            assert_eq!(
+                steps,
+                [(None, "PENDING"), (Some("PENDING"), "PROCESSING"), (Some("PROCESSING"), end)],
+                "{backend}"
+            );
+        }
+        let report = service.reconciliation(import.id, 10).await.unwrap();
+        assert_eq!((report.matched.count, report.unmatched.count), (40, 1), "{backend}");
+        let sent = service.file_export(export.id).await.unwrap();
+        assert_eq!(sent.answered_count, 40, "{backend}");
+        let trail = service.file_export_history(export.id).await.unwrap();
+        assert_eq!(
+            trail.iter().map(|c| (c.to.as_str(), c.actor.as_str())).collect::<Vec<_>>(),
+            [("SENT", export.created_by.as_str())]
+        );
     }
 }

@@ -6,10 +6,13 @@ mod common;
 
 use std::time::Duration;
 
+#[path = "../../settlement-core/tests/support/bank.rs"]
+mod bank;
+
+use bank::{Answer, Boleto, boleto, cnab240_retorno, cnab400_retorno};
 use common::{Server, error_of};
-use febraban_cnab::cnab240::{Record, SegmentZ};
-use febraban_cnab::cnab400::{BankProfile, Cnab400, Detail, Header, Trailer};
-use febraban_cnab::{Date, LineEnding, PaymentBatch, PaymentFileWriter, ReadOptions, WriteOptions, WriterOptions};
+use febraban_cnab::ReadOptions;
+use febraban_cnab::cnab400::Cnab400;
 use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
@@ -67,80 +70,6 @@ async fn send(server: &Server, query: &str) -> (Vec<u8>, i64) {
     let id: i64 = response.headers()["x-export-id"].to_str().unwrap().parse().unwrap();
     assert_eq!(response.headers()["location"].to_str().unwrap(), format!("/api/v1/files/exports/{id}"));
     (response.bytes().await.unwrap().to_vec(), id)
-}
-
-fn today() -> Date {
-    let now = time::OffsetDateTime::now_utc();
-    Date::new(now.year() as u16, u8::from(now.month()), now.day()).unwrap()
-}
-
-/// How the bank answers one payment of a CNAB240 remessa.
-#[derive(Clone, Copy)]
-enum Answer {
-    /// `00`, with the amount paid and a segment Z carrying the end-to-end id.
-    Paid(&'static str),
-    /// These codes (G059), nothing paid.
-    Codes(&'static str),
-    /// `00`, for an amount one centavo off.
-    WrongAmount,
-}
-
-/// The retorno a bank writes for a CNAB240 Pix transfer remessa: each A answered as `answers`
-/// says, in order (a paid one followed, after its B, by a Z with the end-to-end id), and one
-/// more A whose seu número is nobody's.
-fn cnab240_retorno(remessa: &[u8], answers: &[Answer]) -> Vec<u8> {
-    let mut header = None;
-    let mut batch = PaymentBatch::default();
-    let mut answers = answers.iter();
-    let mut current = None;
-    for item in febraban_cnab::Reader::new(remessa) {
-        match item.unwrap().1 {
-            Record::FileHeader(mut h) => {
-                h.direction = 2;
-                header = Some(h);
-            }
-            Record::PaymentBatchHeader(h) => batch.header = h,
-            Record::SegmentA(mut a) => {
-                let answer = *answers.next().expect("an answer for every payment");
-                a.occurrences = match answer {
-                    Answer::Paid(_) | Answer::WrongAmount => "00",
-                    Answer::Codes(codes) => codes,
-                }
-                .into();
-                if let Answer::WrongAmount = answer {
-                    a.amount += 1;
-                }
-                if matches!(answer, Answer::Paid(_) | Answer::WrongAmount) {
-                    (a.effective_date, a.effective_amount) = (a.payment_date, a.amount);
-                }
-                current = Some(answer);
-                batch.details.push(Record::SegmentA(a));
-            }
-            Record::SegmentBPix(b) => {
-                batch.details.push(Record::SegmentBPix(b));
-                if let Some(Answer::Paid(e2e)) = current {
-                    batch.details.push(Record::SegmentZ(SegmentZ { authentication: e2e.into(), ..Default::default() }));
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut stranger = batch.details.iter().find_map(|r| match r {
-        Record::SegmentA(a) => Some(a.clone()),
-        _ => None,
-    });
-    if let Some(stranger) = stranger.as_mut() {
-        stranger.your_number = "NOT-OURS-42".into();
-        batch.details.push(Record::SegmentA(stranger.clone()));
-    }
-    static OPTIONS: WriterOptions = WriterOptions {
-        line_ending: LineEnding::CrLf,
-        profile: febraban_cnab::Profile::FEBRABAN,
-        text: WriteOptions { truncate_text: true },
-    };
-    let mut writer = PaymentFileWriter::new(Vec::new(), header.unwrap(), &OPTIONS).unwrap();
-    writer.batch(&batch).unwrap();
-    writer.finish(Default::default()).unwrap()
 }
 
 const E2E: &str = "E6074694820261201120000000000001";
@@ -308,86 +237,6 @@ async fn a_cnab240_remessa_sent_and_its_retorno_close_the_loop() {
     let credits = get(&server, &format!("/payments/{}/history", ids[0])).await;
     assert_eq!(credits["data"].as_array().unwrap().len(), 3, "created, sent, completed: once");
     server.stop().await;
-}
-
-/// How the bank answers one boleto of a CNAB400 remessa: its occurrence, and what was paid
-/// beyond (or short of) the face value.
-#[derive(Clone, Copy)]
-struct Boleto {
-    code: u64,
-    motives: &'static str,
-    interest: u64,
-    short: u64,
-}
-
-const fn boleto(code: u64) -> Boleto {
-    Boleto { code, motives: "", interest: 0, short: 0 }
-}
-
-/// The retorno Bradesco writes for a CNAB400 cobrança remessa: each detail answered as
-/// `answers` says, in order, one more whose references are nobody's, and a trailer with the
-/// profile's counts and sums by occurrence.
-fn cnab400_retorno(remessa: &[u8], answers: &[Boleto]) -> Vec<u8> {
-    let profile = BankProfile::for_bank(237).unwrap();
-    let options = WriteOptions::default();
-    let mut out = Vec::new();
-    let mut line = |bytes: [u8; 400]| {
-        out.extend_from_slice(&bytes);
-        out.extend_from_slice(b"\r\n");
-    };
-    let mut header = Header::new(profile, true);
-    (header.company_name, header.bank_name, header.written_on, header.sequence) =
-        ("PADARIA".into(), "BRADESCO".into(), Some(today()), 1);
-    line(header.to_line(&options).unwrap());
-    let mut details = Vec::new();
-    let reader = febraban_cnab::Reader::with_format(remessa, ReadOptions::default(), Cnab400::default());
-    for (sent, answer) in reader
-        .filter_map(|item| match item.unwrap().1 {
-            febraban_cnab::cnab400::Record::Detail(detail) => Some(detail),
-            _ => None,
-        })
-        .zip(answers)
-    {
-        let mut detail = Detail::new(profile, true);
-        detail.company_reference = sent.company_reference.clone();
-        detail.document_number = sent.document_number.clone();
-        detail.our_number = format!("{:012}", details.len() + 1).as_str().into();
-        (detail.occurrence_code, detail.occurred_on, detail.due_date) =
-            (Some(answer.code), Some(today()), sent.due_date);
-        detail.face_value = sent.face_value;
-        detail.motives = answer.motives.into();
-        if answer.code == 6 {
-            let face = sent.face_value.unwrap();
-            detail.paid_amount = Some(face + answer.interest - answer.short);
-            detail.interest = (answer.interest > 0).then_some(answer.interest);
-            detail.credited_on = Some(today());
-        }
-        details.push(detail);
-    }
-    let mut stranger = details[0].clone();
-    (stranger.company_reference, stranger.document_number) = ("NOT-OURS".into(), "999".into());
-    details.push(stranger);
-    for (n, detail) in details.iter_mut().enumerate() {
-        detail.sequence = n as u64 + 2;
-        line(detail.to_line(&options).unwrap());
-    }
-    let mut trailer = Trailer::new(profile, true);
-    trailer.count = Some(details.len() as u64);
-    trailer.total = Some(details.iter().filter_map(|d| d.face_value).sum());
-    trailer.sequence = details.len() as u64 + 2;
-    for total in profile.retorno_totals {
-        let covered = details.iter().filter(|d| {
-            total.occurrences.is_empty() || d.occurrence_code.is_some_and(|c| total.occurrences.contains(&(c as u8)))
-        });
-        let value = match total.measure {
-            febraban_cnab::cnab400::Measure::Count => covered.count() as u64,
-            febraban_cnab::cnab400::Measure::FaceValue => covered.filter_map(|d| d.face_value).sum(),
-            other => panic!("a measure this test does not compute: {other:?}"),
-        };
-        trailer.set_number_at(total.start, total.end, value).unwrap();
-    }
-    line(trailer.to_line(&options).unwrap());
-    out
 }
 
 /// A boleto Bradesco collects for its customer, from the document's payer.

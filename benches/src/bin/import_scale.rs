@@ -7,12 +7,21 @@
 //! Generates a CNAB240 file of PAYMENTS Pix transfers (default 200,000, about 97 MB) and a CSV
 //! file of as many, starts the server in a child process, uploads and processes each file, exports
 //! 100,000 payments, and prints the times and the server's peak resident memory (VmHWM).
+//!
+//! Then the settlement loop at scale: it sends 100,000 of the payments in a remessa
+//! (`mark_sent`), writes the bank's retorno for it (every payment paid), and imports and
+//! processes it; and again with the next 100,000, killing the server with SIGKILL while the
+//! retorno is processed and starting it again. Its checker reads the database: every
+//! occurrence applied once (one completion and one confirmation a payment), or the run fails.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use pix_settlement_benches::child_settings;
+
+#[path = "../../../settlement-core/tests/support/bank.rs"]
+mod bank;
 use serde_json::Value;
 use settlement_server::{App, auth};
 
@@ -41,6 +50,18 @@ fn peak_mib(child: &Child) -> f64 {
     kib / 1024.0
 }
 
+/// Starts the server on `data` in a child process; returns it and its base URL.
+fn spawn(data: &std::path::Path) -> (Child, String) {
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--serve", data.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the server starts");
+    let mut port = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut port).unwrap();
+    (child, format!("http://127.0.0.1:{}", port.trim()))
+}
+
 struct Run {
     client: reqwest::Client,
     base: String,
@@ -48,6 +69,34 @@ struct Run {
 }
 
 impl Run {
+    /// Uploads a file; its import.
+    async fn upload(&self, path: &std::path::Path, file_type: &str) -> Value {
+        let file = tokio::fs::File::open(path).await.expect("the generated file");
+        let part =
+            reqwest::multipart::Part::stream(file).file_name(path.file_name().unwrap().to_string_lossy().into_owned());
+        let form = reqwest::multipart::Form::new().text("file_type", file_type.to_owned()).part("file", part);
+        let url = format!("{}/api/v1/files/import", self.base);
+        let response = self.client.post(url).bearer_auth(&self.token).multipart(form).send().await.unwrap();
+        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        response.json().await.unwrap()
+    }
+
+    async fn import_state(&self, id: i64) -> Value {
+        let url = format!("{}/api/v1/files/imports/{id}", self.base);
+        self.client.get(&url).bearer_auth(&self.token).send().await.unwrap().json().await.unwrap()
+    }
+
+    /// Sends `count` PENDING payments in a CNAB240 remessa: its bytes.
+    async fn send(&self, count: u64) -> Vec<u8> {
+        let url = format!(
+            "{}/api/v1/files/export?format=cnab240&debtor_ispb=60746948&mark_sent=true&max_records={count}",
+            self.base
+        );
+        let response = self.client.get(url).bearer_auth(&self.token).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        response.bytes().await.unwrap().to_vec()
+    }
+
     async fn import(&self, path: &std::path::Path, file_type: &str) -> (Duration, Duration, Value) {
         let started = Instant::now();
         let file = tokio::fs::File::open(path).await.expect("the generated file");
@@ -92,14 +141,7 @@ fn main() {
     std::fs::write(&cnab_path, pix_settlement_benches::pix_transfers_cnab240(payments)).unwrap();
     std::fs::write(&csv_path, pix_settlement_benches::pix_transfers_csv(payments)).unwrap();
     let data = work.path().join("data");
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--serve", data.to_str().unwrap()])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the server starts");
-    let mut port = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut port).unwrap();
-    let base = format!("http://127.0.0.1:{}", port.trim());
+    let (mut child, base) = spawn(&data);
     let scopes = "files.read files.write payments.read";
     let token = auth::mint(SECRET.as_bytes(), "scale", scopes, Duration::from_secs(3600), None, None).unwrap();
     let run = Run { client: reqwest::Client::new(), base, token };
@@ -132,7 +174,106 @@ fn main() {
         started.elapsed().as_secs_f64(),
         exported as f64 / 1_048_576.0
     );
-    println!("server peak resident memory (VmHWM): {:.0} MiB", peak_mib(&child));
+    println!("server peak resident memory (VmHWM), imports and export: {:.0} MiB", peak_mib(&child));
+
+    // The loop: a remessa of 100,000 sent, its retorno read back.
+    let sent = SENT.min(payments);
+    let retorno_path = work.path().join("pix.ret");
+    let started = Instant::now();
+    let remessa = runtime.block_on(run.send(sent));
+    let sending = started.elapsed();
+    std::fs::write(&retorno_path, bank::cnab240_retorno(&remessa, &vec![bank::Answer::Codes("00"); sent as usize]))
+        .unwrap();
+    let (upload, processing, import) = runtime.block_on(run.import(&retorno_path, "CNAB240"));
+    println!(
+        "\nremessa of {sent} payments sent (mark_sent): {:.2} s, {:.1} MiB\n\
+         | retorno | size | upload | processing | details per second | matched |\n|---|---|---|---|---|---|\n\
+         | CNAB240, {sent} payments paid | {:.1} MiB | {:.2} s | {:.2} s | {:.0} | {} of {} |",
+        sending.as_secs_f64(),
+        remessa.len() as f64 / 1_048_576.0,
+        mib(&retorno_path),
+        upload.as_secs_f64(),
+        processing.as_secs_f64(),
+        import["processed_records"].as_f64().unwrap() / processing.as_secs_f64(),
+        import["processed_records"].as_i64().unwrap() - import["skipped_records"].as_i64().unwrap(),
+        import["total_records"]
+    );
+
+    println!("server peak resident memory (VmHWM), with the remessa and the retorno: {:.0} MiB", peak_mib(&child));
+
+    // Again, killed while the retorno is processed.
+    let remessa = runtime.block_on(run.send(sent));
+    let killed_path = work.path().join("pix-killed.ret");
+    std::fs::write(&killed_path, bank::cnab240_retorno(&remessa, &vec![bank::Answer::Codes("00"); sent as usize]))
+        .unwrap();
+    let import = runtime.block_on(run.upload(&killed_path, "CNAB240"));
+    let id = import["id"].as_i64().unwrap();
+    let url = format!("{}/api/v1/files/imports/{id}/process", run.base);
+    runtime.block_on(run.client.post(url).bearer_auth(&run.token).send()).unwrap();
+    let processed_when_killed = runtime.block_on(async {
+        loop {
+            let processed = run.import_state(id).await["processed_records"].as_i64().unwrap();
+            if processed > 0 {
+                return processed;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    });
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    let (mut child, base) = spawn(&data);
+    let run = Run { base, ..run };
+    let done = runtime.block_on(async {
+        loop {
+            let import = run.import_state(id).await;
+            if import["status"] != "PROCESSING" {
+                return import;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
     let _ = child.kill();
     let _ = child.wait();
+    let counts = runtime.block_on(check_once(&data, id));
+    println!(
+        "\nSIGKILL with {processed_when_killed} of {} records processed, then a restart: import {}, {} records matched, \
+         {} payments completed by it, {} confirmations by it, {} payments completed twice, {} confirmed twice",
+        done["total_records"], done["status"], counts[0], counts[1], counts[2], counts[3], counts[4]
+    );
+    assert_eq!(done["status"], "COMPLETED");
+    assert_eq!(counts, [sent as i64, sent as i64, sent as i64, 0, 0], "every occurrence applied exactly once");
+}
+
+/// Payments in each remessa of the loop.
+const SENT: u64 = 100_000;
+
+/// What the killed retorno did, read from the database: records matched, payments it
+/// completed, confirmations it recorded, payments completed more than once, payments
+/// confirmed more than once.
+async fn check_once(data: &std::path::Path, import: i64) -> [i64; 5] {
+    sqlx::any::install_default_drivers();
+    let url = format!("sqlite://{}", data.join("settlement.db").display());
+    let pool = sqlx::AnyPool::connect(&url).await.expect("the database");
+    let actor = format!("retorno:{import}");
+    let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
+    let matched =
+        count("SELECT COUNT(*) FROM file_import_records WHERE file_import_id = $1 AND status = 'MATCHED'").bind(import);
+    let completed = count(
+        "SELECT COUNT(*) FROM state_changes WHERE resource = 'payment' AND to_status = 'COMPLETED' AND actor = $1",
+    )
+    .bind(&actor);
+    let confirmed = count("SELECT COUNT(*) FROM credit_confirmations WHERE confirmed_by = $1").bind(&actor);
+    let completed_twice = count(
+        "SELECT COUNT(*) FROM (SELECT resource_id FROM state_changes WHERE resource = 'payment' \
+         AND to_status = 'COMPLETED' GROUP BY resource_id HAVING COUNT(*) > 1) AS twice",
+    );
+    let confirmed_twice = count(
+        "SELECT COUNT(*) FROM (SELECT payment_request_id FROM credit_confirmations \
+         GROUP BY payment_request_id HAVING COUNT(*) > 1) AS twice",
+    );
+    let mut counts = [0; 5];
+    for (slot, query) in counts.iter_mut().zip([matched, completed, confirmed, completed_twice, confirmed_twice]) {
+        *slot = query.fetch_one(&pool).await.expect("the count");
+    }
+    counts
 }

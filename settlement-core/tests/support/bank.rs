@@ -1,0 +1,177 @@
+//! What a bank answers: the retorno of a remessa, written with `febraban-cnab`'s writer, as the
+//! bank would write it. Shared by the core's and the server's tests (`#[path]`) and the scale run.
+
+#![allow(dead_code)]
+
+use febraban_cnab::cnab240::{Record, SegmentZ};
+use febraban_cnab::cnab400::{BankProfile, Cnab400, Detail, Header, Trailer};
+use febraban_cnab::{Date, LineEnding, PaymentBatch, PaymentFileWriter, ReadOptions, WriteOptions, WriterOptions};
+
+/// Today, UTC.
+pub(crate) fn today() -> Date {
+    let now = time::OffsetDateTime::now_utc();
+    Date::new(now.year() as u16, u8::from(now.month()), now.day()).unwrap()
+}
+
+/// How the bank answers one payment of a CNAB240 remessa.
+#[derive(Clone, Copy)]
+pub(crate) enum Answer {
+    /// `00`, with the amount paid and a segment Z carrying the end-to-end id.
+    Paid(&'static str),
+    /// These codes (G059), nothing paid.
+    Codes(&'static str),
+    /// `00`, for an amount one centavo off.
+    WrongAmount,
+}
+
+/// The retorno a bank writes for a CNAB240 Pix transfer remessa: each A answered as `answers`
+/// says, in order (a paid one followed, after its B, by a Z with the end-to-end id), and one
+/// more A whose seu número is nobody's.
+pub(crate) fn cnab240_retorno(remessa: &[u8], answers: &[Answer]) -> Vec<u8> {
+    let mut header = None;
+    let mut batches: Vec<PaymentBatch> = Vec::new();
+    let mut answers = answers.iter();
+    let mut current = None;
+    for item in febraban_cnab::Reader::new(remessa) {
+        let record = item.unwrap().1;
+        if let Record::PaymentBatchHeader(h) = record {
+            batches.push(PaymentBatch { header: h, ..Default::default() });
+            continue;
+        }
+        let Some(batch) = batches.last_mut() else {
+            if let Record::FileHeader(mut h) = record {
+                h.direction = 2;
+                header = Some(h);
+            }
+            continue;
+        };
+        match record {
+            Record::SegmentA(mut a) => {
+                let answer = *answers.next().expect("an answer for every payment");
+                a.occurrences = match answer {
+                    Answer::Paid(_) | Answer::WrongAmount => "00",
+                    Answer::Codes(codes) => codes,
+                }
+                .into();
+                if let Answer::WrongAmount = answer {
+                    a.amount += 1;
+                }
+                if matches!(answer, Answer::Paid(_) | Answer::WrongAmount) {
+                    (a.effective_date, a.effective_amount) = (a.payment_date, a.amount);
+                }
+                current = Some(answer);
+                batch.details.push(Record::SegmentA(a));
+            }
+            Record::SegmentBPix(b) => {
+                batch.details.push(Record::SegmentBPix(b));
+                if let Some(Answer::Paid(e2e)) = current {
+                    batch.details.push(Record::SegmentZ(SegmentZ { authentication: e2e.into(), ..Default::default() }));
+                }
+            }
+            _ => {}
+        }
+    }
+    let last = batches.last_mut().expect("a batch");
+    let stranger = last.details.iter().find_map(|r| match r {
+        Record::SegmentA(a) => Some(a.clone()),
+        _ => None,
+    });
+    if let Some(mut stranger) = stranger {
+        stranger.your_number = "NOT-OURS-42".into();
+        last.details.push(Record::SegmentA(stranger));
+    }
+    static OPTIONS: WriterOptions = WriterOptions {
+        line_ending: LineEnding::CrLf,
+        profile: febraban_cnab::Profile::FEBRABAN,
+        text: WriteOptions { truncate_text: true },
+    };
+    let mut writer = PaymentFileWriter::new(Vec::new(), header.unwrap(), &OPTIONS).unwrap();
+    for batch in &batches {
+        writer.batch(batch).unwrap();
+    }
+    writer.finish(Default::default()).unwrap()
+}
+
+/// How the bank answers one boleto of a CNAB400 remessa: its occurrence, and what was paid
+/// beyond (or short of) the face value.
+#[derive(Clone, Copy)]
+pub(crate) struct Boleto {
+    /// The occurrence code.
+    pub(crate) code: u64,
+    /// Its motivos.
+    pub(crate) motives: &'static str,
+    /// Interest paid beyond the face value (a liquidação, 06).
+    pub(crate) interest: u64,
+    /// What the payer paid short of the face value (06).
+    pub(crate) short: u64,
+}
+
+pub(crate) const fn boleto(code: u64) -> Boleto {
+    Boleto { code, motives: "", interest: 0, short: 0 }
+}
+
+/// The retorno Bradesco writes for a CNAB400 cobrança remessa: each detail answered as
+/// `answers` says, in order, one more whose references are nobody's, and a trailer with the
+/// profile's counts and sums by occurrence.
+pub(crate) fn cnab400_retorno(remessa: &[u8], answers: &[Boleto]) -> Vec<u8> {
+    let profile = BankProfile::for_bank(237).unwrap();
+    let options = WriteOptions::default();
+    let mut out = Vec::new();
+    let mut line = |bytes: [u8; 400]| {
+        out.extend_from_slice(&bytes);
+        out.extend_from_slice(b"\r\n");
+    };
+    let mut header = Header::new(profile, true);
+    (header.company_name, header.bank_name, header.written_on, header.sequence) =
+        ("PADARIA".into(), "BRADESCO".into(), Some(today()), 1);
+    line(header.to_line(&options).unwrap());
+    let mut details = Vec::new();
+    let reader = febraban_cnab::Reader::with_format(remessa, ReadOptions::default(), Cnab400::default());
+    for (sent, answer) in reader
+        .filter_map(|item| match item.unwrap().1 {
+            febraban_cnab::cnab400::Record::Detail(detail) => Some(detail),
+            _ => None,
+        })
+        .zip(answers)
+    {
+        let mut detail = Detail::new(profile, true);
+        detail.company_reference = sent.company_reference.clone();
+        detail.document_number = sent.document_number.clone();
+        detail.our_number = format!("{:012}", details.len() + 1).as_str().into();
+        (detail.occurrence_code, detail.occurred_on, detail.due_date) =
+            (Some(answer.code), Some(today()), sent.due_date);
+        detail.face_value = sent.face_value;
+        detail.motives = answer.motives.into();
+        if answer.code == 6 {
+            let face = sent.face_value.unwrap();
+            detail.paid_amount = Some(face + answer.interest - answer.short);
+            detail.interest = (answer.interest > 0).then_some(answer.interest);
+            detail.credited_on = Some(today());
+        }
+        details.push(detail);
+    }
+    let mut stranger = details[0].clone();
+    (stranger.company_reference, stranger.document_number) = ("NOT-OURS".into(), "999".into());
+    details.push(stranger);
+    for (n, detail) in details.iter_mut().enumerate() {
+        detail.sequence = n as u64 + 2;
+        line(detail.to_line(&options).unwrap());
+    }
+    let mut trailer = Trailer::new(profile, true);
+    trailer.count = Some(details.len() as u64);
+    trailer.total = Some(details.iter().filter_map(|d| d.face_value).sum());
+    trailer.sequence = details.len() as u64 + 2;
+    for total in profile.retorno_totals {
+        let covered = details.iter().filter(|d| {
+            total.occurrences.is_empty() || d.occurrence_code.is_some_and(|c| total.occurrences.contains(&(c as u8)))
+        });
+        let value = match total.measure {
+            febraban_cnab::cnab400::Measure::Count => covered.count() as u64,
+            febraban_cnab::cnab400::Measure::FaceValue => covered.filter_map(|d| d.face_value).sum(),
+            other => panic!("a measure this test does not compute: {other:?}"),
+        };
+        trailer.set_number_at(total.start, total.end, value).unwrap();
+    }
+    line(trailer.to_line(&options).unwrap());
+    out
+}
