@@ -6,6 +6,7 @@ CREATE TABLE file_exports (
     id            ID_PRIMARY_KEY,
     unique_id     TEXT    NOT NULL UNIQUE,
     format        TEXT    NOT NULL,
+    layout        TEXT    NOT NULL,
     bank          BIGINT  NOT NULL,
     status        TEXT    NOT NULL,
     payment_count BIGINT  NOT NULL,

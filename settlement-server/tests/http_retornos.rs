@@ -321,3 +321,85 @@ async fn a_cnab400_remessa_sent_and_bradescos_retorno_close_the_loop() {
     assert_eq!(reconciliation["unmatched"]["count"], 1);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_cnab240_cobranca_remessa_sent_and_its_t_and_u_retorno_close_the_loop() {
+    let server = Server::start().await;
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        ids.push(server.created_id(&boleto_payment(n)).await);
+    }
+    let missing =
+        server.request(Method::GET, "/api/v1/files/export?format=cnab240&service=cobranca").send().await.unwrap();
+    assert_eq!(error_of(missing).await.0, 400, "the collecting bank is needed");
+    let (remessa, export_id) = send(&server, "format=cnab240&service=cobranca&creditor_ispb=60746948").await;
+    let report = febraban_cnab::validate(remessa.as_slice(), ReadOptions::default());
+    assert!(report.is_valid(), "{:?}", report.problems.iter().map(ToString::to_string).collect::<Vec<_>>());
+    assert_eq!((report.summary.payments, report.summary.total_amount), (6, 18_015));
+    let export = get(&server, &format!("/files/exports/{export_id}")).await;
+    assert_eq!(
+        (&export["format"], &export["layout"], &export["bank"]),
+        (&json!("CNAB240"), &json!("CNAB240_COBRANCA"), &json!(237))
+    );
+    let again = server.request(Method::GET, &format!("/api/v1/files/exports/{export_id}/file")).send().await.unwrap();
+    assert_eq!(again.bytes().await.unwrap().to_vec(), remessa);
+
+    let answers = [
+        Boleto { interest: 200, ..boleto(6) },
+        boleto(2),
+        Boleto { motives: "A4", ..boleto(3) },
+        boleto(9),
+        boleto(44),
+        Boleto { short: 50, ..boleto(6) },
+    ];
+    let retorno = bank::cobranca_retorno(&remessa, &answers);
+    let report = febraban_cnab::validate(retorno.as_slice(), ReadOptions::default());
+    assert!(report.is_valid(), "{:?}", report.problems.iter().map(ToString::to_string).collect::<Vec<_>>());
+    let import = import_and_process(&server, "cobranca.ret", "CNAB240", retorno).await;
+    let import_id = import["id"].as_i64().unwrap();
+    let records = outcomes(&server, import_id).await;
+    let statuses: Vec<&str> = records.iter().map(|(status, _, _)| status.as_str()).collect();
+    assert_eq!(
+        statuses,
+        ["MATCHED", "MATCHED", "MATCHED", "FAILED", "FAILED", "MISMATCHED", "UNMATCHED"],
+        "{records:?}"
+    );
+    assert!(records[1].1.ends_with("Entrada confirmada: entered; the payment stays PROCESSING"), "{}", records[1].1);
+    assert!(records[3].1.contains("PROCESSING -> CANCELLED"), "{}", records[3].1);
+    assert!(records[4].1.starts_with("44 Título pago com cheque devolvido: a reversal"), "{}", records[4].1);
+
+    let credit = get(&server, &format!("/payments/{}/confirm-credit", ids[0])).await;
+    assert_eq!(
+        (&credit["confirmed_amount"], &credit["interest"], &credit["notes"]),
+        (&json!(3_200), &json!(200), &json!("06 Liquidação")),
+        "{credit}"
+    );
+    let failed = get(&server, &format!("/payments/{}", ids[2])).await;
+    assert_eq!(failed["failure_reason"], "03 Entrada rejeitada (motivos A4)");
+    let reconciliation = get(&server, &format!("/files/imports/{import_id}/reconciliation")).await;
+    assert_eq!(reconciliation["mismatched"], json!({"count": 1, "amount": 2_955}), "{reconciliation}");
+
+    // A cobrança remessa this service wrote imports elsewhere with its external ids.
+    let target = Server::start().await;
+    let form = Form::new()
+        .part("file", Part::bytes(remessa).file_name("cobranca.rem"))
+        .text("file_type", "CNAB240")
+        .text("debtor_ispb", "12345678");
+    let response = target.request(Method::POST, "/api/v1/files/import").multipart(form).send().await.unwrap();
+    assert_eq!(response.status(), 201);
+    let imported: Value = response.json().await.unwrap();
+    target.request(Method::POST, &format!("/api/v1/files/imports/{}/process", imported["id"])).send().await.unwrap();
+    for _ in 0..200 {
+        if get(&target, &format!("/files/imports/{}", imported["id"])).await["status"] == "COMPLETED" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let page = get(&target, "/payments?limit=10").await;
+    let mut external: Vec<&str> =
+        page["data"].as_array().unwrap().iter().map(|p| p["external_id"].as_str().unwrap()).collect();
+    external.sort_unstable();
+    assert_eq!(external, ["BOL-0", "BOL-1", "BOL-2", "BOL-3", "BOL-4", "BOL-5"]);
+    target.stop().await;
+    server.stop().await;
+}

@@ -242,6 +242,108 @@ pub mod cnab240 {
     }
 }
 
+/// CNAB240 cobrança remessas (segments P and Q): each payment a boleto to register at the
+/// collecting bank (the creditor's), its debtor the pagador; one batch per collecting company.
+pub mod cnab240_cobranca {
+    use febraban_cnab::cnab240::{CobrancaBatchHeader, FileHeader, Record, SegmentP, SegmentQ};
+    use febraban_cnab::{CobrancaBatch, CobrancaFile, Date, LineEnding, Profile, WriteOptions, WriterOptions};
+
+    use crate::files::reference;
+    use crate::payment::Payment;
+
+    static OPTIONS: WriterOptions = WriterOptions {
+        line_ending: LineEnding::CrLf,
+        profile: Profile::FEBRABAN,
+        text: WriteOptions { truncate_text: true },
+    };
+
+    fn document(text: Option<&str>) -> (u64, u64) {
+        match text {
+            Some(document) if document.len() == 11 => (1, document.parse().unwrap_or(0)),
+            Some(document) => (2, document.parse().unwrap_or(0)),
+            None => (0, 0),
+        }
+    }
+
+    fn boleto(payment: &Payment) -> [Record; 2] {
+        let due = payment.scheduled_date.unwrap_or(payment.created_at);
+        let date = |at: time::OffsetDateTime| Date::new(at.year() as u16, u8::from(at.month()), at.day());
+        // Uso da empresa (196-220) comes back at T 106-130 in every retorno: the service's
+        // reference, the external id beside it when both fit its 25 characters; seu número
+        // (63-77, back at T 59-73) the external id when it fits, else the reference.
+        let document_number = match payment.external_id.as_deref() {
+            Some(id) if id.chars().count() <= 15 => id.to_owned(),
+            _ => reference::of(payment.id),
+        };
+        let (kind, number) = document(payment.debtor_document.as_deref());
+        [
+            Record::SegmentP(SegmentP {
+                wallet: 1,
+                document_type: "1".into(),
+                distribution: "2".into(),
+                document_number: document_number.as_str().into(),
+                due_date: date(due),
+                amount: u64::try_from(payment.amount).unwrap_or(0),
+                // 99: other kinds of title.
+                kind: Some(99),
+                accepted: "N".into(),
+                issued_on: date(payment.created_at),
+                company_reference: reference::with_external_id(payment.id, payment.external_id.as_deref(), 25)
+                    .as_str()
+                    .into(),
+                currency_code: Some(9),
+                ..Default::default()
+            }),
+            Record::SegmentQ(SegmentQ {
+                payer_document_type: kind,
+                payer_document: number,
+                payer_name: payment.debtor_name.clone().unwrap_or_default().into(),
+                ..Default::default()
+            }),
+        ]
+    }
+
+    /// The remessa of `payments` to the bank with `compe` code.
+    pub fn file(compe: u64, payments: &[Payment]) -> Result<Vec<u8>, febraban_cnab::WriteError> {
+        let mut batches: Vec<CobrancaBatch> = Vec::new();
+        let mut company: Option<(Option<&str>, Option<&str>)> = None;
+        for payment in payments {
+            let this = (payment.creditor_document.as_deref(), payment.creditor_name.as_deref());
+            if company != Some(this)
+                || batches.last().is_some_and(|b| b.details.len() >= 2 * super::cnab240::BATCH_PAYMENTS)
+            {
+                let (kind, number) = document(this.0);
+                batches.push(CobrancaBatch {
+                    header: CobrancaBatchHeader {
+                        operation: "R".into(),
+                        service: 1,
+                        layout_version: 60,
+                        company_document_type: kind,
+                        company_document: number,
+                        company_name: this.1.unwrap_or_default().into(),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                });
+                company = Some(this);
+            }
+            if let Some(batch) = batches.last_mut() {
+                batch.details.extend(boleto(payment));
+            }
+        }
+        let first = payments.first();
+        let (kind, number) = document(first.and_then(|p| p.creditor_document.as_deref()));
+        let header = FileHeader {
+            bank: compe,
+            company_document_type: kind,
+            company_document: number,
+            company_name: first.and_then(|p| p.creditor_name.clone()).unwrap_or_default().into(),
+            ..Default::default()
+        };
+        CobrancaFile { header, batches, ..Default::default() }.to_bytes(&OPTIONS)
+    }
+}
+
 /// CNAB400 exports: Bradesco cobrança remessas, a record at a time: each payment is a boleto
 /// to register, its debtor the pagador.
 pub mod cnab400 {

@@ -371,6 +371,15 @@ fn external_id(field: &str) -> Option<String> {
     }
 }
 
+/// The external id of a boleto this service wrote: its uso da empresa holds the service's
+/// reference, the external id beside it, else the seu número carries it (unless it holds the
+/// reference too). `None` when the boleto was written elsewhere.
+fn written_here(company_reference: &str, document_number: Option<&str>) -> Option<Option<String>> {
+    let (_, beside) = super::reference::split(company_reference)?;
+    let document = document_number.filter(|number| super::reference::split(number).is_none());
+    Some(beside.or(document).map(str::to_owned))
+}
+
 pub(crate) fn text(value: &str) -> Option<String> {
     let value = value.trim();
     (!value.is_empty()).then(|| value.to_owned())
@@ -563,7 +572,9 @@ pub fn cnab240(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
                 put("creditor_name", payer.name.clone());
                 // A remessa does not say where the pagador banks.
                 put("debtor_ispb", context.debtor_ispb.clone().or_else(|| file_bank_ispb.clone()));
-                put("external_id", text(&p.document_number).or_else(|| text(&p.our_number)));
+                let external = written_here(&p.company_reference, text(&p.document_number).as_deref())
+                    .unwrap_or_else(|| text(&p.document_number).or_else(|| text(&p.our_number)));
+                put("external_id", external);
                 put("description", text(&p.document_number).map(|number| format!("Boleto {number}")));
                 if let Some(date) = p.due_date {
                     put("scheduled_date", Some(format!("{date}T00:00:00Z")));
@@ -701,13 +712,9 @@ pub fn cnab400(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
         put("debtor_ispb", context.debtor_ispb.clone().or_else(|| company.0.clone()));
         put("debtor_document", payer_document.and_then(|number| document(payer_kind.unwrap_or(0), number)));
         put("debtor_name", payer_name);
-        // A remessa this service wrote carries its reference there, the external id beside it.
-        let external = match reference.as_deref().map(super::reference::split) {
-            Some(Some((_, beside))) => beside.map(str::to_owned),
-            _ => reference,
-        };
-        let document_external = document_number.clone().filter(|number| super::reference::split(number).is_none());
-        put("external_id", external.or(document_external));
+        let external = written_here(reference.as_deref().unwrap_or_default(), document_number.as_deref())
+            .unwrap_or_else(|| reference.or(document_number.clone()));
+        put("external_id", external);
         put("description", document_number.map(|number| format!("Boleto {number}")));
         if let Some(date) = due_date {
             put("scheduled_date", Some(format!("{date}T00:00:00Z")));

@@ -7,7 +7,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::FileType;
-use super::export::{cnab240::Cnab240Export, cnab400::Cnab400Export};
+use super::export::{cnab240::Cnab240Export, cnab240_cobranca, cnab400::Cnab400Export};
+use super::retorno::Layout;
 use crate::payment::Payment;
 use crate::time_format;
 
@@ -19,6 +20,11 @@ pub enum RemessaFormat {
         /// The debtor's bank.
         bank: u64,
     },
+    /// A CNAB240 cobrança remessa (segments P and Q) to the collecting bank with this COMPE code.
+    Cnab240Cobranca {
+        /// The creditor's bank.
+        bank: u64,
+    },
     /// A CNAB400 Bradesco cobrança remessa.
     Cnab400,
 }
@@ -27,15 +33,33 @@ impl RemessaFormat {
     /// The file type.
     pub fn file_type(self) -> FileType {
         match self {
-            RemessaFormat::Cnab240 { .. } => FileType::Cnab240,
+            RemessaFormat::Cnab240 { .. } | RemessaFormat::Cnab240Cobranca { .. } => FileType::Cnab240,
             RemessaFormat::Cnab400 => FileType::Cnab400,
+        }
+    }
+
+    /// The layout.
+    pub fn layout(self) -> Layout {
+        match self {
+            RemessaFormat::Cnab240 { .. } => Layout::Cnab240Payments,
+            RemessaFormat::Cnab240Cobranca { .. } => Layout::Cnab240Cobranca,
+            RemessaFormat::Cnab400 => Layout::Cnab400Cobranca,
+        }
+    }
+
+    /// The format a stored export was written in.
+    pub fn of(layout: Layout, bank: u64) -> Self {
+        match layout {
+            Layout::Cnab240Payments => RemessaFormat::Cnab240 { bank },
+            Layout::Cnab240Cobranca => RemessaFormat::Cnab240Cobranca { bank },
+            Layout::Cnab400Cobranca => RemessaFormat::Cnab400,
         }
     }
 
     /// The bank the file is for.
     pub fn bank(self) -> u64 {
         match self {
-            RemessaFormat::Cnab240 { bank } => bank,
+            RemessaFormat::Cnab240 { bank } | RemessaFormat::Cnab240Cobranca { bank } => bank,
             RemessaFormat::Cnab400 => febraban_cnab::cnab400::BRADESCO,
         }
     }
@@ -51,6 +75,7 @@ pub fn render(format: RemessaFormat, payments: &[Payment], at: OffsetDateTime) -
             bytes.extend(writer.finish().map_err(|e| e.to_string())?);
             Ok(bytes)
         }
+        RemessaFormat::Cnab240Cobranca { bank } => cnab240_cobranca::file(bank, payments).map_err(|e| e.to_string()),
         RemessaFormat::Cnab400 => {
             let mut writer = Cnab400Export::default();
             let mut bytes = writer.header(payments.first(), at)?;
@@ -70,10 +95,8 @@ pub fn hash(bytes: &[u8]) -> String {
 /// A remessa to record: what was written, for whom, and the payments in it, in file order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewExport<'a> {
-    /// CNAB240 or CNAB400.
-    pub file_type: FileType,
-    /// The bank (COMPE code).
-    pub bank: u64,
+    /// The layout and bank it was written for.
+    pub format: RemessaFormat,
     /// The file's name.
     pub filename: &'a str,
     /// Its size.
@@ -97,6 +120,8 @@ pub struct FileExport {
     pub unique_id: Uuid,
     /// `CNAB240` or `CNAB400`.
     pub format: FileType,
+    /// Its layout: `CNAB240_PAYMENTS` (Pix transfers), `CNAB240_COBRANCA` or `CNAB400_COBRANCA`.
+    pub layout: Layout,
     /// The bank it was written for (COMPE code).
     pub bank: u64,
     /// `SENT`.

@@ -75,8 +75,8 @@ pub struct Code {
     pub meaning: Option<Meaning>,
 }
 
-/// The layouts a retorno comes in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The bank file layouts a remessa is sent in and a retorno comes back in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Layout {
     /// CNAB240 pagamentos: segments A (transfers, Pix) and J (boletos and QR codes paid).
@@ -85,6 +85,24 @@ pub enum Layout {
     Cnab240Cobranca,
     /// CNAB400 cobrança: detail records.
     Cnab400Cobranca,
+}
+
+impl Layout {
+    /// The name the API and the database use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layout::Cnab240Payments => "CNAB240_PAYMENTS",
+            Layout::Cnab240Cobranca => "CNAB240_COBRANCA",
+            Layout::Cnab400Cobranca => "CNAB400_COBRANCA",
+        }
+    }
+
+    /// Reads the name.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Layout::Cnab240Payments, Layout::Cnab240Cobranca, Layout::Cnab400Cobranca]
+            .into_iter()
+            .find(|layout| layout.as_str() == name)
+    }
 }
 
 /// What a retorno says of one payment or boleto.

@@ -32,8 +32,7 @@ impl<S: Store> Settlement<S> {
             let hash = remessa::hash(&bytes);
             let sent: Vec<(i64, i64)> = payments.iter().map(|p| (p.id, p.amount)).collect();
             let export = NewExport {
-                file_type: format.file_type(),
-                bank: format.bank(),
+                format,
                 filename,
                 file_size: bytes.len() as u64,
                 file_hash: &hash,
@@ -69,10 +68,7 @@ impl<S: Store> Settlement<S> {
     pub async fn export_file(&self, id: i64) -> Result<(FileExport, Vec<u8>), CoreError> {
         let export = self.file_export(id).await?;
         let payments = self.store.export_payments(id).await?;
-        let format = match export.format {
-            crate::files::FileType::Cnab240 => RemessaFormat::Cnab240 { bank: export.bank },
-            _ => RemessaFormat::Cnab400,
-        };
+        let format = RemessaFormat::of(export.layout, export.bank);
         let bytes = remessa::render(format, &payments, export.created_at).map_err(CoreError::ExportUnwritable)?;
         if remessa::hash(&bytes) != export.file_hash {
             return Err(CoreError::ExportUnwritable(format!(

@@ -175,3 +175,66 @@ pub(crate) fn cnab400_retorno(remessa: &[u8], answers: &[Boleto]) -> Vec<u8> {
     line(trailer.to_line(&options).unwrap());
     out
 }
+
+/// The retorno a bank writes for a CNAB240 cobrança remessa (segments P and Q): a T and a U for
+/// each boleto, answered as `answers` says, in order, and one more whose references are
+/// nobody's.
+pub(crate) fn cobranca_retorno(remessa: &[u8], answers: &[Boleto]) -> Vec<u8> {
+    use febraban_cnab::cnab240::{SegmentT, SegmentU};
+    use febraban_cnab::{CobrancaBatch, CobrancaFile};
+    let mut file = CobrancaFile::default();
+    let mut answers = answers.iter();
+    let mut boleto: Option<(febraban_cnab::cnab240::SegmentP, Boleto)> = None;
+    for item in febraban_cnab::Reader::new(remessa) {
+        match item.unwrap().1 {
+            Record::FileHeader(mut header) => {
+                header.direction = 2;
+                file.header = header;
+            }
+            Record::CobrancaBatchHeader(mut header) => {
+                header.operation = "T".into();
+                file.batches.push(CobrancaBatch { header, ..Default::default() });
+            }
+            Record::SegmentP(p) => boleto = Some((p, *answers.next().expect("an answer for every boleto"))),
+            Record::SegmentQ(q) => {
+                let (p, answer) = boleto.take().expect("a P before its Q");
+                let batch = file.batches.last_mut().expect("a batch");
+                let number = batch.details.len() / 2 + 1;
+                let t = SegmentT {
+                    movement_code: answer.code,
+                    our_number: format!("{number:010}").as_str().into(),
+                    wallet: Some(p.wallet),
+                    document_number: p.document_number.clone(),
+                    due_date: p.due_date,
+                    amount: p.amount,
+                    company_reference: p.company_reference.clone(),
+                    payer_document_type: Some(q.payer_document_type),
+                    payer_document: Some(q.payer_document),
+                    payer_name: q.payer_name.clone(),
+                    reasons: answer.motives.into(),
+                    ..Default::default()
+                };
+                let paid = if answer.code == 6 { p.amount + answer.interest - answer.short } else { 0 };
+                let u = SegmentU {
+                    movement_code: answer.code,
+                    interest: answer.interest,
+                    paid,
+                    net: paid,
+                    occurred_on: Some(today()),
+                    credited_on: (paid > 0).then(today),
+                    ..Default::default()
+                };
+                batch.details.extend([Record::SegmentT(t), Record::SegmentU(u)]);
+            }
+            _ => {}
+        }
+    }
+    let batch = file.batches.last_mut().expect("a batch");
+    if let [Record::SegmentT(t), Record::SegmentU(u), ..] = batch.details.as_slice() {
+        let mut stranger = t.clone();
+        (stranger.company_reference, stranger.document_number) = ("NOT-OURS".into(), "999".into());
+        let u = u.clone();
+        batch.details.extend([Record::SegmentT(stranger), Record::SegmentU(u)]);
+    }
+    file.to_bytes(&WriterOptions::default()).unwrap()
+}

@@ -310,6 +310,8 @@ enum ExportFormat {
     Json,
     /// A Pix transfer file from the bank with this COMPE code.
     Cnab240(u64),
+    /// A cobrança remessa (P and Q) to the collecting bank with this COMPE code.
+    Cnab240Cobranca(u64),
     /// A Bradesco cobrança remessa.
     Cnab400,
 }
@@ -325,6 +327,7 @@ impl ExportFormat {
     fn remessa(self) -> Option<RemessaFormat> {
         match self {
             ExportFormat::Cnab240(bank) => Some(RemessaFormat::Cnab240 { bank }),
+            ExportFormat::Cnab240Cobranca(bank) => Some(RemessaFormat::Cnab240Cobranca { bank }),
             ExportFormat::Cnab400 => Some(RemessaFormat::Cnab400),
             ExportFormat::Csv | ExportFormat::Json => None,
         }
@@ -352,17 +355,27 @@ fn mark_sent(query: &HashMap<String, String>, format: ExportFormat) -> Result<Op
 
 fn export_filter(query: &HashMap<String, String>) -> Result<(ExportFormat, PaymentFilter, i64), ApiError> {
     let known = |key: &str| {
-        ["format", "from", "to", "max_records", "mark_sent"].contains(&key) || PAYMENT_FILTERS.contains(&key)
+        ["format", "service", "from", "to", "max_records", "mark_sent"].contains(&key) || PAYMENT_FILTERS.contains(&key)
     };
     if let Some(unknown) = query.keys().find(|key| !known(key)) {
         return Err(ApiError::validation(format!(
-            "unknown query parameter {unknown}; expected format, from, to, max_records, mark_sent, {}",
+            "unknown query parameter {unknown}; expected format, service, from, to, max_records, mark_sent, {}",
             PAYMENT_FILTERS.join(", ")
         )));
     }
     let format = match query.get("format").map(|f| f.to_ascii_lowercase()).as_deref() {
         None | Some("csv") => ExportFormat::Csv,
         Some("json") => ExportFormat::Json,
+        // A cobrança remessa is the collecting bank's: its boletos are all paid to one institution.
+        Some("cnab240") if query.get("service").map(String::as_str) == Some("cobranca") => {
+            let ispb = query.get("creditor_ispb").ok_or_else(|| {
+                ApiError::validation("format cnab240 with service cobranca needs creditor_ispb: the collecting bank's")
+            })?;
+            let compe = participants::compe_of(ispb).ok_or_else(|| {
+                ApiError::validation(format!("creditor_ispb {ispb} has no COMPE code in the participants table"))
+            })?;
+            ExportFormat::Cnab240Cobranca(compe)
+        }
         // A CNAB240 file is one bank's: its payments all leave from one institution.
         Some("cnab240") => {
             let ispb = query.get("debtor_ispb").ok_or_else(|| {
@@ -385,6 +398,15 @@ fn export_filter(query: &HashMap<String, String>) -> Result<(ExportFormat, Payme
         }
         Some(_) => return Err(ApiError::validation("format must be one of csv, json, cnab240, cnab400")),
     };
+    match (format, query.get("service").map(String::as_str)) {
+        (_, None)
+        | (ExportFormat::Cnab240(_), Some("pagamentos"))
+        | (ExportFormat::Cnab240Cobranca(_), Some("cobranca")) => {}
+        (ExportFormat::Cnab240(_), Some(other)) => {
+            return Err(ApiError::validation(format!("service must be pagamentos or cobranca, not {other:?}")));
+        }
+        _ => return Err(ApiError::validation("service applies to format cnab240 only")),
+    }
     let date = |name: &str| -> Result<Option<time::Date>, ApiError> {
         let format = time::macros::format_description!("[year]-[month]-[day]");
         query
@@ -415,6 +437,7 @@ fn export_filter(query: &HashMap<String, String>) -> Result<(ExportFormat, Payme
 #[utoipa::path(get, path = "/api/v1/files/export", tag = "files",
     params(
         ("format" = Option<String>, Query, description = "csv (default), json, cnab240 (a Pix transfer file; needs debtor_ispb), cnab400 (a Bradesco cobrança remessa; needs creditor_ispb 60746948)"),
+        ("service" = Option<String>, Query, description = "With format cnab240: pagamentos (default, Pix transfers, segments A and B) or cobranca (boletos, segments P and Q; needs creditor_ispb, the collecting bank)"),
         ("status" = Option<PaymentStatus>, Query, description = "Only this status"),
         ("from" = Option<String>, Query, description = "Created on or after this day (YYYY-MM-DD, UTC)"),
         ("to" = Option<String>, Query, description = "Created on or before this day (YYYY-MM-DD, UTC)"),
@@ -445,7 +468,9 @@ pub async fn export(
     let (extension, content_type) = match format {
         ExportFormat::Csv => ("csv", "text/csv; charset=utf-8"),
         ExportFormat::Json => ("json", "application/json"),
-        ExportFormat::Cnab240(_) | ExportFormat::Cnab400 => ("rem", "text/plain; charset=iso-8859-1"),
+        ExportFormat::Cnab240(_) | ExportFormat::Cnab240Cobranca(_) | ExportFormat::Cnab400 => {
+            ("rem", "text/plain; charset=iso-8859-1")
+        }
     };
     let filename = format!("export_{}.{extension}", now.format(stamp).unwrap_or_default());
     if let Some(remessa) = sending {
@@ -469,7 +494,7 @@ pub async fn export(
         let opening = match format {
             ExportFormat::Csv => export::csv_header(),
             ExportFormat::Json => "[".to_owned(),
-            ExportFormat::Cnab240(_) | ExportFormat::Cnab400 => String::new(),
+            ExportFormat::Cnab240(_) | ExportFormat::Cnab240Cobranca(_) | ExportFormat::Cnab400 => String::new(),
         };
         if sender.send(Ok(Bytes::from(opening))).await.is_err() {
             return;
@@ -481,6 +506,8 @@ pub async fn export(
         };
         let mut cnab: Option<export::cnab240::Cnab240Export> = None;
         let mut remessa = export::cnab400::Cnab400Export::default();
+        // A cobrança file is written whole at the end (its trailers count every boleto).
+        let mut boletos = Vec::new();
         let (mut after, mut left, mut first) = (0, max_records, true);
         while left > 0 {
             let limit = u32::try_from(left.min(i64::from(EXPORT_PAGE))).unwrap_or(EXPORT_PAGE);
@@ -522,6 +549,10 @@ pub async fn export(
                         }
                     }
                 }
+                ExportFormat::Cnab240Cobranca(_) => {
+                    boletos.extend(page);
+                    Vec::new()
+                }
                 ExportFormat::Cnab240(compe) => {
                     let writer = match cnab.take() {
                         Some(writer) => Ok(writer),
@@ -559,6 +590,9 @@ pub async fn export(
                     bytes.extend(remessa.trailer()?);
                     Ok(bytes)
                 })
+            }
+            ExportFormat::Cnab240Cobranca(compe) => {
+                export::cnab240_cobranca::file(compe, &boletos).map_err(|e| e.to_string())
             }
             ExportFormat::Csv => Ok(Vec::new()),
         };

@@ -11,11 +11,12 @@ use super::files::{Mark, count_processed, mark_records};
 use super::{PAYMENT_COLUMNS, Placeholders, SqlStore, is_unique_violation, payment_of, time_of};
 use crate::files::reconcile::{Change, Decision, Found};
 use crate::files::remessa::{ExportFilter, FileExport, NewExport};
+use crate::files::retorno::Layout;
 use crate::files::{FileType, RecordStatus};
 use crate::payment::Payment;
 use crate::store::{RemessaStore, StoreError, Tally};
 
-const EXPORT_COLUMNS: &str = "id, unique_id, format, bank, status, payment_count, total_amount, file_size, file_hash, \
+const EXPORT_COLUMNS: &str = "id, unique_id, format, layout, bank, status, payment_count, total_amount, file_size, file_hash, \
     filename, created_by, created_at, \
     (SELECT COUNT(*) FROM file_export_payments l WHERE l.file_export_id = file_exports.id AND l.answered_at IS NOT NULL) \
     AS answered_count";
@@ -30,10 +31,12 @@ fn export_of(row: &AnyRow) -> Result<FileExport, StoreError> {
     let corrupt = |what: &str, value: &str| StoreError::Corrupt(format!("{what} {value:?}"));
     let unique_id: String = row.try_get("unique_id")?;
     let format: String = row.try_get("format")?;
+    let layout: String = row.try_get("layout")?;
     Ok(FileExport {
         id: row.try_get("id")?,
         unique_id: Uuid::parse_str(&unique_id).map_err(|_| corrupt("unique_id", &unique_id))?,
         format: FileType::parse(&format).ok_or_else(|| corrupt("format", &format))?,
+        layout: Layout::parse(&layout).ok_or_else(|| corrupt("layout", &layout))?,
         bank: u64::try_from(row.try_get::<i64, _>("bank")?).unwrap_or(0),
         status: row.try_get("status")?,
         payment_count: row.try_get("payment_count")?,
@@ -194,13 +197,13 @@ impl RemessaStore for SqlStore {
         let total: i64 = export.payments.iter().map(|(_, amount)| amount).sum();
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
-            "INSERT INTO file_exports (unique_id, format, bank, status, payment_count, total_amount, file_size, \
-             file_hash, filename, created_by, changed_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, 'SENT', $4, $5, $6, $7, $8, $9, $9, $10, $10) RETURNING id",
+            "INSERT INTO file_exports (unique_id, format, layout, bank, status, payment_count, total_amount, \
+             file_size, file_hash, filename, created_by, changed_by, created_at, updated_at) \
+             VALUES ($1, $2, $11, $3, 'SENT', $4, $5, $6, $7, $8, $9, $9, $10, $10) RETURNING id",
         )
         .bind(Uuid::new_v4().to_string())
-        .bind(export.file_type.as_str())
-        .bind(i64::try_from(export.bank).unwrap_or(0))
+        .bind(export.format.file_type().as_str())
+        .bind(i64::try_from(export.format.bank()).unwrap_or(0))
         .bind(export.payments.len() as i64)
         .bind(total)
         .bind(i64::try_from(export.file_size).unwrap_or(i64::MAX))
@@ -208,6 +211,7 @@ impl RemessaStore for SqlStore {
         .bind(export.filename)
         .bind(export.created_by)
         .bind(at)
+        .bind(export.format.layout().as_str())
         .fetch_one(&mut *tx)
         .await?;
         let id: i64 = row.try_get("id")?;
