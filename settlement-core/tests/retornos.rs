@@ -46,7 +46,8 @@ const DISPUTED: [&str; 1] = [
     "IRREGULAR_santander-033_cnab240_cobranca_retorno_T-U-Y03_pix_file-trailer-lote7031_laravel-boleto_santander_pix_liquidacao_chave.ret",
 ];
 
-/// The corpus's retornos of payments and boletos: name, layout, whether a lenient reader takes it.
+/// The corpus's retornos (payments, boletos, statements): name, layout, whether a lenient reader
+/// takes it.
 fn corpus_retornos(dir: &std::path::Path) -> Vec<(String, FileType, bool)> {
     let expected: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
@@ -54,7 +55,7 @@ fn corpus_retornos(dir: &std::path::Path) -> Vec<(String, FileType, bool)> {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|file| file["kind"] == "retorno" && !file["service"].as_str().unwrap().starts_with("extrato"))
+        .filter(|file| file["kind"] == "retorno")
         .map(|file| {
             let layout = if file["layout"] == "CNAB400" { FileType::Cnab400 } else { FileType::Cnab240 };
             let name = file["file"].as_str().unwrap().to_owned();
@@ -190,5 +191,90 @@ async fn a_retorno_applies_each_occurrence_once_with_workers_racing() {
             trail.iter().map(|c| (c.to.as_str(), c.actor.as_str())).collect::<Vec<_>>(),
             [("SENT", export.created_by.as_str())]
         );
+    }
+}
+
+#[tokio::test]
+async fn a_bank_statement_confirms_the_credits_it_can_tell_apart() {
+    use settlement_core::payment::StatusUpdateRequest;
+    let holder = "11222333000181";
+    // The services' clock's day: the payments complete on it, the credits arrive on it.
+    let day = febraban_cnab::Date::new(2026, 1, 24).unwrap();
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        let mut ids = Vec::new();
+        // Payments to the statement's holder, completed; two of the same amount.
+        for (n, amount) in [5_000, 6_000, 7_000, 7_000].into_iter().enumerate() {
+            let mut request = common::request();
+            request.external_id = Some(format!("CREDIT-{n}"));
+            request.creditor_document = Some(holder.to_owned());
+            request.amount = Some(amount);
+            let payment = common::created(service.create_payment(request, "op", None).await);
+            for status in ["PROCESSING", "COMPLETED"] {
+                let update = StatusUpdateRequest { status: Some(status.to_owned()), end_to_end_id: None };
+                service.update_status(payment.id, update, "op").await.unwrap();
+            }
+            ids.push(payment.id);
+        }
+        let e2e = service.payment(ids[0]).await.unwrap().end_to_end_id.unwrap();
+        let entries: Vec<bank::Entry> = vec![
+            (5_000, "C", "PIX RECEBIDO", e2e.clone()),
+            (6_000, "C", "PIX RECEBIDO", String::new()),
+            (7_000, "C", "PIX RECEBIDO", String::new()),
+            (9_999, "C", "TED RECEBIDA", String::new()),
+            (1_234, "D", "TARIFA", String::new()),
+            (6_000, "C", "PIX RECEBIDO", String::new()),
+        ];
+        let file = bank::statement(341, holder.parse().unwrap(), day, &entries);
+        let report = febraban_cnab::validate(file.as_slice(), febraban_cnab::ReadOptions::default());
+        assert!(report.is_valid(), "{:?}", report.problems.iter().map(ToString::to_string).collect::<Vec<_>>());
+        let dir = tempfile::tempdir().unwrap();
+        let import =
+            service.import_file(&upload(dir.path(), "extrato.ret", FileType::Cnab240, &file), "op").await.unwrap();
+        assert_eq!((import.kind, import.total_records), (ImportKind::Retorno, 5), "{backend}: credits only");
+        service.start_processing(import.id, "op").await.unwrap();
+        while service.process_next_chunk().await.unwrap() > 0 {}
+        let (records, _) =
+            service.import_records(import.id, &RecordFilter { limit: 10, ..Default::default() }).await.unwrap();
+        let outcomes: Vec<(RecordStatus, Option<i64>)> =
+            records.iter().map(|r| (r.status, r.payment_request_id)).collect();
+        assert_eq!(
+            outcomes,
+            [
+                (RecordStatus::Matched, Some(ids[0])),
+                (RecordStatus::Matched, Some(ids[1])),
+                (RecordStatus::Unmatched, None),
+                (RecordStatus::Unmatched, None),
+                (RecordStatus::Unmatched, None),
+            ],
+            "{backend}: {records:?}"
+        );
+        assert!(
+            records[2].error.as_deref().unwrap().contains(&format!("fits payments {}, {}", ids[2], ids[3]))
+                || records[2].error.as_deref().unwrap().contains(&format!("fits payments {}, {}", ids[3], ids[2])),
+            "{:?}",
+            records[2].error
+        );
+        for id in &ids[..2] {
+            let credit = service.credit(*id).await.unwrap();
+            assert_eq!(credit.confirmed_by, format!("retorno:{}", import.id), "{backend}");
+        }
+        for id in &ids[2..] {
+            assert!(service.credit(*id).await.is_err(), "{backend}: a credit is never guessed");
+        }
+        // The next day's statement repeats the first credit: nothing changes, and it says so.
+        let again = bank::statement(341, holder.parse().unwrap(), day, &entries[1..2]);
+        let import =
+            service.import_file(&upload(dir.path(), "extrato2.ret", FileType::Cnab240, &again), "op").await.unwrap();
+        service.start_processing(import.id, "op").await.unwrap();
+        while service.process_next_chunk().await.unwrap() > 0 {}
+        let (records, _) =
+            service.import_records(import.id, &RecordFilter { limit: 10, ..Default::default() }).await.unwrap();
+        assert_eq!(
+            (records[0].status, records[0].payment_request_id),
+            (RecordStatus::Matched, Some(ids[1])),
+            "{backend}"
+        );
+        assert!(records[0].error.as_deref().unwrap().contains("confirmed already"));
     }
 }

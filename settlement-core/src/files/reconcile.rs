@@ -100,10 +100,12 @@ fn mismatch(occurrence: &Occurrence, payment: &Payment) -> Option<String> {
     {
         return Some(format!("amount: the bank says {}, the payment is {}", brl(amount), brl(payment.amount)));
     }
-    // A transfer's counterparty is its payee; a boleto's, its payer.
+    // A transfer's counterparty is its payee; a boleto's, its payer; a statement's credit, its
+    // holder, the payment's creditor.
     let (side, document) = match occurrence.layout {
         Layout::Cnab240Payments => ("creditor_document", payment.creditor_document.as_deref()),
         Layout::Cnab240Cobranca | Layout::Cnab400Cobranca => ("debtor_document", payment.debtor_document.as_deref()),
+        Layout::Cnab240Statement => return None,
     };
     if let (Some(theirs), Some(ours)) = (occurrence.counterparty_document.as_deref(), document)
         && !same_document(theirs, ours)
@@ -233,6 +235,90 @@ pub fn decide(
     }
     let note = format!("{said}: {} -> {target}", payment.status);
     decision(RecordStatus::Matched, note, id, Some(change))
+}
+
+/// Whether `payment` is one a statement's credit may confirm: completed, to the statement's
+/// holder, for the credit's amount, on the credit's day.
+pub fn expects(occurrence: &Occurrence, payment: &Payment) -> bool {
+    let day = |at: Option<OffsetDateTime>| at.map(|at| at.date().to_string());
+    payment.status == PaymentStatus::Completed
+        && occurrence.amount == Some(payment.amount)
+        && occurrence
+            .holder_document
+            .as_deref()
+            .zip(payment.creditor_document.as_deref())
+            .is_some_and(|(a, b)| same_document(a, b))
+        && [occurrence.paid_on.clone(), occurrence.credited_on.clone()].contains(&day(payment.processed_at))
+}
+
+/// Decides what a statement's credit (record `record_id`) confirms. `by_id` is the payment its
+/// end-to-end id names, if any; else `candidates` are the payments it may be (by
+/// [`expects`]): exactly one not yet confirmed is confirmed; none but one confirmed already
+/// is a repeat; several, or none, confirm nothing (a credit is never guessed).
+pub fn decide_credit(
+    record_id: i64,
+    occurrence: &Occurrence,
+    by_id: Option<&Found>,
+    candidates: &[&Found],
+) -> Decision {
+    let decision = |status, note: String, payment_id, change| Decision { record_id, status, note, payment_id, change };
+    let amount = brl(occurrence.amount.unwrap_or(0));
+    let day = occurrence.paid_on.as_deref().unwrap_or("its day");
+    let found = match by_id {
+        Some(found) => found,
+        None => {
+            let open: Vec<&&Found> = candidates.iter().filter(|found| !found.credited).collect();
+            match (open.as_slice(), candidates) {
+                ([one], _) => **one,
+                ([], [one]) => *one,
+                ([], _) => {
+                    let note = format!("a credit of {amount} on {day}: no COMPLETED payment to the holder awaits it");
+                    return decision(RecordStatus::Unmatched, note, None, None);
+                }
+                (several, _) => {
+                    let ids: Vec<String> = several.iter().map(|f| f.payment.id.to_string()).collect();
+                    let note =
+                        format!("a credit of {amount} on {day} fits payments {}: none confirmed", ids.join(", "));
+                    return decision(RecordStatus::Unmatched, note, None, None);
+                }
+            }
+        }
+    };
+    let payment = &found.payment;
+    let id = Some(payment.id);
+    if occurrence.amount != Some(payment.amount) {
+        let note = format!("a credit of {amount} for payment {} of {}", payment.id, brl(payment.amount));
+        return decision(RecordStatus::Mismatched, note, id, None);
+    }
+    if found.credited {
+        return decision(
+            RecordStatus::Matched,
+            "its credit is confirmed already; nothing changed".to_owned(),
+            id,
+            None,
+        );
+    }
+    if payment.status != PaymentStatus::Completed {
+        let note = format!("the payment is {}: a credit is confirmed once it is COMPLETED", payment.status);
+        return decision(RecordStatus::Failed, note, id, None);
+    }
+    let said = occurrence.describe();
+    let change = Change {
+        payment_id: payment.id,
+        from: PaymentStatus::Completed,
+        to: PaymentStatus::Completed,
+        processed_at: None,
+        end_to_end_id: None,
+        failure_reason: None,
+        credit: Some(Credit {
+            amount: payment.amount,
+            interest: None,
+            fine: None,
+            discount: None,
+            notes: said.clone(),
+        }),
+    };
+    decision(RecordStatus::Matched, format!("{said}: credit confirmed"), id, Some(change))
 }
 
 /// The payment as `change` leaves it, for the retorno's later records.

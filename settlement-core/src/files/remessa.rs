@@ -47,12 +47,14 @@ impl RemessaFormat {
         }
     }
 
-    /// The format a stored export was written in.
-    pub fn of(layout: Layout, bank: u64) -> Self {
+    /// The format a stored export was written in; `None` for a layout only banks write (a
+    /// statement).
+    pub fn of(layout: Layout, bank: u64) -> Option<Self> {
         match layout {
-            Layout::Cnab240Payments => RemessaFormat::Cnab240 { bank },
-            Layout::Cnab240Cobranca => RemessaFormat::Cnab240Cobranca { bank },
-            Layout::Cnab400Cobranca => RemessaFormat::Cnab400,
+            Layout::Cnab240Payments => Some(RemessaFormat::Cnab240 { bank }),
+            Layout::Cnab240Cobranca => Some(RemessaFormat::Cnab240Cobranca { bank }),
+            Layout::Cnab400Cobranca => Some(RemessaFormat::Cnab400),
+            Layout::Cnab240Statement => None,
         }
     }
 

@@ -85,6 +85,8 @@ pub enum Layout {
     Cnab240Cobranca,
     /// CNAB400 cobrança: detail records.
     Cnab400Cobranca,
+    /// CNAB240 extrato para conciliação bancária: segment E entries (credits only).
+    Cnab240Statement,
 }
 
 impl Layout {
@@ -94,12 +96,13 @@ impl Layout {
             Layout::Cnab240Payments => "CNAB240_PAYMENTS",
             Layout::Cnab240Cobranca => "CNAB240_COBRANCA",
             Layout::Cnab400Cobranca => "CNAB400_COBRANCA",
+            Layout::Cnab240Statement => "CNAB240_STATEMENT",
         }
     }
 
     /// Reads the name.
     pub fn parse(name: &str) -> Option<Self> {
-        [Layout::Cnab240Payments, Layout::Cnab240Cobranca, Layout::Cnab400Cobranca]
+        [Layout::Cnab240Payments, Layout::Cnab240Cobranca, Layout::Cnab400Cobranca, Layout::Cnab240Statement]
             .into_iter()
             .find(|layout| layout.as_str() == name)
     }
@@ -150,6 +153,9 @@ pub struct Occurrence {
     /// The other party's CPF or CNPJ (the payee of a transfer, the payer of a boleto).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub counterparty_document: Option<String>,
+    /// A statement's account holder's CPF or CNPJ: the company the credit is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder_document: Option<String>,
 }
 
 impl Occurrence {
@@ -170,6 +176,7 @@ impl Occurrence {
             credited_on: None,
             end_to_end_id: None,
             counterparty_document: None,
+            holder_document: None,
         }
     }
 
@@ -222,7 +229,7 @@ fn lenient() -> febraban_cnab::ReadOptions {
 }
 
 /// Reads a CNAB240 retorno: pagamentos (A with its B and Z, J with its J-52, O and N with
-/// their Z) and cobrança (T with its U). The file must validate leniently first.
+/// their Z), cobrança (T with its U), and the bank statement's credits (segment E, `C`). The file must validate leniently first.
 pub fn cnab240(path: &std::path::Path, sink: &mut Sink<'_>) -> Result<u64, ParseError> {
     use febraban_cnab::cnab240::Record;
     let report = febraban_cnab::validate(open_cnab(path)?, lenient());
@@ -366,13 +373,37 @@ pub fn cnab240(path: &std::path::Path, sink: &mut Sink<'_>) -> Result<u64, Parse
                 o.credited_on = day(u.credited_on);
             }),
             Record::SegmentY(_) => attach(&mut pending, &|_| {}),
+            // A statement's credit: what the company received, to match to a payment it
+            // expects. Debits are the company's own payments: not read.
+            Record::SegmentE(e) if e.sign.trim() == "C" => {
+                emit(&mut pending, &mut count, sink)?;
+                let mut occurrence = Occurrence::new(Layout::Cnab240Statement, bank);
+                occurrence.add_reference(&e.document);
+                let history = e.history.trim();
+                occurrence.codes.push(Code {
+                    code: e.category.map_or_else(|| e.history_code.trim().to_owned(), |c| format!("{c:03}")),
+                    text: if history.is_empty() { "Crédito".to_owned() } else { history.to_owned() },
+                    meaning: Some(Meaning::Settled),
+                });
+                occurrence.amount = money(e.amount);
+                occurrence.paid_on = day(e.entry_date.or(e.booked_on));
+                occurrence.credited_on = day(e.booked_on);
+                occurrence.holder_document = document(e.company_document_type, e.company_document);
+                // A Pix credit names its end-to-end id in the entry's text, where the bank writes it.
+                occurrence.end_to_end_id = [e.history.as_str(), e.document.as_str(), e.complement.as_str()]
+                    .iter()
+                    .flat_map(|text| text.split(|c: char| !c.is_ascii_alphanumeric()))
+                    .find(|token| token.len() == 32 && crate::types::EndToEndId::parse(token).is_ok())
+                    .map(str::to_owned);
+                pending = Some((line, raw_line(), occurrence));
+            }
             _ => emit(&mut pending, &mut count, sink)?,
         }
     }
     emit(&mut pending, &mut count, sink)?;
     if count == 0 {
         return Err(ParseError::file(
-            "the retorno holds no occurrence (segments A, J, N, O or T); a bank statement (segment E) is not reconciled by this service yet",
+            "the retorno holds no occurrence: no segment A, J, N, O or T, and no credit entry (segment E)",
         ));
     }
     Ok(count)

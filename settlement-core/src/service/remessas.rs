@@ -68,7 +68,12 @@ impl<S: Store> Settlement<S> {
     pub async fn export_file(&self, id: i64) -> Result<(FileExport, Vec<u8>), CoreError> {
         let export = self.file_export(id).await?;
         let payments = self.store.export_payments(id).await?;
-        let format = RemessaFormat::of(export.layout, export.bank);
+        let format = RemessaFormat::of(export.layout, export.bank).ok_or_else(|| {
+            CoreError::ExportUnwritable(format!(
+                "export {id} has layout {}, which no remessa has",
+                export.layout.as_str()
+            ))
+        })?;
         let bytes = remessa::render(format, &payments, export.created_at).map_err(CoreError::ExportUnwritable)?;
         if remessa::hash(&bytes) != export.file_hash {
             return Err(CoreError::ExportUnwritable(format!(

@@ -7,7 +7,7 @@ use super::Settlement;
 use super::files::PROCESS_CHUNK;
 use crate::error::CoreError;
 use crate::files::reconcile::{self, Decision, Found, Reconciliation};
-use crate::files::retorno::Occurrence;
+use crate::files::retorno::{Layout, Occurrence};
 use crate::files::{ImportKind, RecordFilter, RecordStatus};
 use crate::store::{Store, Tally};
 
@@ -29,16 +29,34 @@ impl<S: Store> Settlement<S> {
                     (*id, serde_json::from_str(fields).map_err(|e| format!("unreadable occurrence: {e}")))
                 })
                 .collect();
-            let mut ids: Vec<i64> =
-                occurrences.iter().filter_map(|(_, o)| o.as_ref().ok().and_then(reconcile::payment_id)).collect();
+            let readable = || occurrences.iter().filter_map(|(_, o)| o.as_ref().ok());
+            let e2e: Vec<String> = readable().filter_map(|o| o.end_to_end_id.clone()).collect();
+            let holders = if e2e.is_empty() { HashMap::new() } else { self.store.end_to_end_holders(&e2e).await? };
+            // The payments named: by reference, and (a statement's credits) by end-to-end id.
+            let mut ids: Vec<i64> = readable()
+                .filter_map(|o| match o.layout {
+                    Layout::Cnab240Statement => o.end_to_end_id.as_ref().and_then(|id| holders.get(id)).copied(),
+                    _ => reconcile::payment_id(o),
+                })
+                .collect();
             ids.sort_unstable();
             ids.dedup();
             let mut found: HashMap<i64, Found> =
                 self.store.payments_found(&ids).await?.into_iter().map(|f| (f.payment.id, f)).collect();
-            let e2e: Vec<String> =
-                occurrences.iter().filter_map(|(_, o)| o.as_ref().ok()?.end_to_end_id.clone()).collect();
-            let holders = if e2e.is_empty() { HashMap::new() } else { self.store.end_to_end_holders(&e2e).await? };
+            // The payments a statement's other credits may be, by holder and amount.
+            let mut expected: HashMap<&str, Vec<i64>> = HashMap::new();
+            for o in readable().filter(|o| o.layout == Layout::Cnab240Statement && o.end_to_end_id.is_none()) {
+                if let (Some(holder), Some(amount)) = (o.holder_document.as_deref(), o.amount) {
+                    expected.entry(holder).or_default().push(amount);
+                }
+            }
+            for (holder, amounts) in expected {
+                for candidate in self.store.credits_expected(holder, &amounts).await? {
+                    found.entry(candidate.payment.id).or_insert(candidate);
+                }
+            }
             let now = self.clock.now();
+            let mut credited_here = std::collections::HashSet::new();
             let decisions: Vec<Decision> = occurrences
                 .iter()
                 .map(|(record_id, occurrence)| match occurrence {
@@ -49,6 +67,27 @@ impl<S: Store> Settlement<S> {
                         payment_id: None,
                         change: None,
                     },
+                    Ok(occurrence) if occurrence.layout == Layout::Cnab240Statement => {
+                        let named = occurrence.end_to_end_id.as_ref().and_then(|id| holders.get(id));
+                        let decision = {
+                            let by_id = named.and_then(|id| found.get(id));
+                            // A payment this file credited already is not what a second
+                            // credit of its amount is: that is another credit.
+                            let candidates: Vec<&Found> = found
+                                .values()
+                                .filter(|f| !credited_here.contains(&f.payment.id))
+                                .filter(|f| reconcile::expects(occurrence, &f.payment))
+                                .collect();
+                            reconcile::decide_credit(*record_id, occurrence, by_id, &candidates)
+                        };
+                        if let Some(change) = &decision.change
+                            && let Some(payment) = found.get_mut(&change.payment_id)
+                        {
+                            reconcile::apply(payment, change);
+                            credited_here.insert(change.payment_id);
+                        }
+                        decision
+                    }
                     Ok(occurrence) => {
                         let payment = reconcile::payment_id(occurrence).and_then(|id| found.get_mut(&id));
                         let holder = occurrence.end_to_end_id.as_ref().and_then(|id| holders.get(id)).copied();

@@ -313,6 +313,14 @@ pub trait RemessaStore {
     /// The payments with these ids, each with whether its credit is confirmed.
     fn payments_found(&self, ids: &[i64]) -> impl Future<Output = Result<Vec<Found>, StoreError>> + Send;
 
+    /// The `COMPLETED` payments to the holder of this CPF or CNPJ for any of these amounts: the
+    /// payments a statement's credits may confirm.
+    fn credits_expected(
+        &self,
+        holder: &str,
+        amounts: &[i64],
+    ) -> impl Future<Output = Result<Vec<Found>, StoreError>> + Send;
+
     /// The payments that have these end-to-end ids: id by end-to-end id.
     fn end_to_end_holders(
         &self,

@@ -238,3 +238,88 @@ pub(crate) fn cobranca_retorno(remessa: &[u8], answers: &[Boleto]) -> Vec<u8> {
     }
     file.to_bytes(&WriterOptions::default()).unwrap()
 }
+
+/// One entry of a bank statement: amount, `C` or `D`, the bank's text, the document field.
+pub(crate) type Entry = (u64, &'static str, &'static str, String);
+
+/// The bank statement (extrato, segment E) of the account of `holder` (a CNPJ) at `bank`, with
+/// `entries` on day `on`: the opening balance zero, the closing one and the trailer's sums
+/// computed.
+pub(crate) fn statement(bank: u64, holder: u64, on: Date, entries: &[Entry]) -> Vec<u8> {
+    use febraban_cnab::Profile;
+    use febraban_cnab::cnab240::{FileHeader, FileTrailer, SegmentE, StatementBatchHeader, StatementBatchTrailer};
+    let options = WriteOptions::default();
+    let mut out = Vec::new();
+    let mut line = |record: Record| {
+        out.extend_from_slice(&record.to_line(Profile::FEBRABAN, &options).unwrap());
+        out.extend_from_slice(b"\r\n");
+    };
+    let company = (2, holder);
+    line(Record::FileHeader(FileHeader {
+        bank,
+        company_document_type: company.0,
+        company_document: company.1,
+        direction: 2,
+        file_number: 1,
+        ..Default::default()
+    }));
+    line(Record::StatementBatchHeader(StatementBatchHeader {
+        bank,
+        batch: 1,
+        service: 4,
+        entry_form: 40,
+        layout_version: 33,
+        company_document_type: company.0,
+        company_document: company.1,
+        opening_date: Some(on),
+        opening_sign: "C".into(),
+        opening_status: "F".into(),
+        currency: "BRL".into(),
+        ..Default::default()
+    }));
+    let (mut credits, mut debits) = (0, 0);
+    for (n, (amount, sign, history, document)) in entries.iter().enumerate() {
+        if *sign == "C" {
+            credits += amount
+        } else {
+            debits += amount
+        }
+        line(Record::SegmentE(SegmentE {
+            bank,
+            batch: 1,
+            sequence: n as u64 + 1,
+            company_document_type: company.0,
+            company_document: company.1,
+            nature: "DPV".into(),
+            booked_on: Some(on),
+            entry_date: Some(on),
+            amount: *amount,
+            sign: (*sign).into(),
+            category: Some(if *sign == "C" { 209 } else { 105 }),
+            history: (*history).into(),
+            document: document.as_str().into(),
+            ..Default::default()
+        }));
+    }
+    line(Record::StatementBatchTrailer(StatementBatchTrailer {
+        bank,
+        batch: 1,
+        company_document_type: company.0,
+        company_document: company.1,
+        closing_date: Some(on),
+        closing_balance: credits - debits,
+        closing_sign: "C".into(),
+        closing_status: "F".into(),
+        record_count: entries.len() as u64 + 2,
+        debits,
+        credits,
+        ..Default::default()
+    }));
+    line(Record::FileTrailer(FileTrailer {
+        bank,
+        batch_count: 1,
+        record_count: entries.len() as u64 + 4,
+        ..Default::default()
+    }));
+    out
+}

@@ -27,6 +27,15 @@ const ROWS_PER_STATEMENT: usize = 500;
 /// The longest note a confirmation keeps (the API's limit for notes).
 const MAX_NOTES: usize = crate::credit::MAX_NOTES;
 
+/// Whether a payment row's credit is confirmed, as a column `credits`.
+const CREDITS: &str =
+    "(SELECT COUNT(*) FROM credit_confirmations c WHERE c.payment_request_id = payments.id) AS credits";
+
+fn found_of(row: &AnyRow) -> Result<Found, StoreError> {
+    let credits: i64 = row.try_get("credits")?;
+    Ok(Found { payment: payment_of(row)?, credited: credits > 0 })
+}
+
 fn export_of(row: &AnyRow) -> Result<FileExport, StoreError> {
     let corrupt = |what: &str, value: &str| StoreError::Corrupt(format!("{what} {value:?}"));
     let unique_id: String = row.try_get("unique_id")?;
@@ -323,17 +332,34 @@ impl RemessaStore for SqlStore {
         for chunk in ids.chunks(ROWS_PER_STATEMENT) {
             let mut placeholders = Placeholders::new(self.backend);
             let list = placeholders.list(chunk.len());
-            let sql = format!(
-                "SELECT {PAYMENT_COLUMNS}, (SELECT COUNT(*) FROM credit_confirmations c \
-                 WHERE c.payment_request_id = payments.id) AS credits FROM payments WHERE id IN ({list})"
-            );
+            let sql = format!("SELECT {PAYMENT_COLUMNS}, {CREDITS} FROM payments WHERE id IN ({list})");
             let mut query = sqlx::query(&sql);
             for id in chunk {
                 query = query.bind(*id);
             }
             for row in query.fetch_all(&self.pool).await? {
-                let credits: i64 = row.try_get("credits")?;
-                found.push(Found { payment: payment_of(&row)?, credited: credits > 0 });
+                found.push(found_of(&row)?);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn credits_expected(&self, holder: &str, amounts: &[i64]) -> Result<Vec<Found>, StoreError> {
+        let mut found = Vec::new();
+        for chunk in amounts.chunks(ROWS_PER_STATEMENT) {
+            let mut placeholders = Placeholders::new(self.backend);
+            let document = placeholders.next();
+            let list = placeholders.list(chunk.len());
+            let sql = format!(
+                "SELECT {PAYMENT_COLUMNS}, {CREDITS} FROM payments WHERE status = 'COMPLETED' \
+                 AND creditor_document = {document} AND amount IN ({list})"
+            );
+            let mut query = sqlx::query(&sql).bind(holder);
+            for amount in chunk {
+                query = query.bind(*amount);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                found.push(found_of(&row)?);
             }
         }
         Ok(found)
