@@ -74,13 +74,19 @@ async fn send(server: &Server, query: &str) -> (Vec<u8>, i64) {
 
 const E2E: &str = "E6074694820261201120000000000001";
 
+/// The document's payment number `n`, `external_id` `{prefix}-{n}`, of `base + n` centavos,
+/// with Bradesco on the side `bank_side` names.
+fn payment(prefix: &str, bank_side: &str, base: i64, n: i64) -> Value {
+    let mut body = common::payment_body();
+    body["external_id"] = json!(format!("{prefix}-{n}"));
+    body[bank_side] = json!("60746948");
+    body["amount"] = json!(base + n);
+    body
+}
+
 /// A payment to send from Bradesco's customer, by Pix.
 fn transfer(n: i64) -> Value {
-    let mut body = common::payment_body();
-    body["external_id"] = json!(format!("LOOP-{n}"));
-    body["debtor_ispb"] = json!("60746948");
-    body["amount"] = json!(10_000 + n);
-    body
+    payment("LOOP", "debtor_ispb", 10_000, n)
 }
 
 #[tokio::test]
@@ -241,11 +247,7 @@ async fn a_cnab240_remessa_sent_and_its_retorno_close_the_loop() {
 
 /// A boleto Bradesco collects for its customer, from the document's payer.
 fn boleto_payment(n: i64) -> Value {
-    let mut body = common::payment_body();
-    body["external_id"] = json!(format!("BOL-{n}"));
-    body["creditor_ispb"] = json!("60746948");
-    body["amount"] = json!(3_000 + n);
-    body
+    payment("BOL", "creditor_ispb", 3_000, n)
 }
 
 #[tokio::test]

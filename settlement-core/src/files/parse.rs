@@ -36,6 +36,16 @@ impl ParseError {
     pub(crate) fn file(message: impl Into<String>) -> Self {
         ParseError { line: None, message: message.into() }
     }
+
+    /// A CNAB reader's error, at its line.
+    pub(crate) fn of_read(error: febraban_cnab::ReadError) -> Self {
+        ParseError::at(error.line as u64, error.kind.to_string())
+    }
+}
+
+/// A line as text: CNAB files are single-byte (Latin-1), each byte one character.
+pub(crate) fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| char::from(b)).collect()
 }
 
 /// What the consumer of records answers: go on, or stop (it failed; its own error says why).
@@ -417,18 +427,14 @@ pub fn cnab240(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
     // How the bank lays out what the FEBRABAN layout leaves open (Itaú's J-52 TXID).
     let mut profile = febraban_cnab::Profile::FEBRABAN;
     for item in febraban_cnab::Reader::new(open()?) {
-        let (line, record) = item.map_err(|e| ParseError::at(e.line as u64, e.kind.to_string()))?;
+        let (line, record) = item.map_err(ParseError::of_read)?;
         let line = line as u64;
         // A strictly valid line writes back to the same bytes (the codec's round-trip tests).
         if let Record::FileHeader(header) = &record {
             profile = febraban_cnab::Profile::for_header(header.bank, header.layout_version);
         }
-        let raw_line = || {
-            record
-                .to_line(profile, &write_options)
-                .map(|bytes| bytes.iter().map(|&b| char::from(b)).collect::<String>())
-                .unwrap_or_default()
-        };
+        let raw_line =
+            || record.to_line(profile, &write_options).map_or_else(|_| String::new(), |bytes| latin1(&bytes));
         match &record {
             Record::FileHeader(header) => {
                 file_bank_ispb = participants::ispb_of(header.bank).map(str::to_owned);
@@ -642,14 +648,9 @@ pub fn cnab400(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
     let mut emit = |pending: &mut Option<Pending>, count: &mut u64| emit_pending(pending, count, sink);
     let reader = febraban_cnab::Reader::with_format(open()?, febraban_cnab::ReadOptions::default(), Cnab400::default());
     for item in reader {
-        let (line, record) = item.map_err(|e| ParseError::at(e.line as u64, e.kind.to_string()))?;
+        let (line, record) = item.map_err(ParseError::of_read)?;
         let line = line as u64;
-        let raw_line = || {
-            record
-                .to_line(&write_options)
-                .map(|bytes| bytes.iter().map(|&b| char::from(b)).collect::<String>())
-                .unwrap_or_default()
-        };
+        let raw_line = || record.to_line(&write_options).map_or_else(|_| String::new(), |bytes| latin1(&bytes));
         // (amount, due date, document number, company reference, payer document type, payer document, payer name)
         let detail = match &record {
             Record::Header(header) => {

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::parse::{ParseError, Sink, document, open_cnab, refuse_invalid, text};
+use super::parse::{ParseError, Sink, document, latin1, open_cnab, refuse_invalid, text};
 use super::{ParsedRecord, RecordKind};
 
 /// What an occurrence means for its payment (the codec's meaning, in the API's names).
@@ -239,14 +239,10 @@ pub fn cnab240(path: &std::path::Path, sink: &mut Sink<'_>) -> Result<u64, Parse
     let mut profile = febraban_cnab::Profile::FEBRABAN;
     let write_options = febraban_cnab::WriteOptions::default();
     for item in febraban_cnab::Reader::with_options(open_cnab(path)?, lenient()) {
-        let (line, record) = item.map_err(|e| ParseError::at(e.line as u64, e.kind.to_string()))?;
+        let (line, record) = item.map_err(ParseError::of_read)?;
         let line = line as u64;
-        let raw_line = || {
-            record
-                .to_line(profile, &write_options)
-                .map(|bytes| bytes.iter().map(|&b| char::from(b)).collect::<String>())
-                .unwrap_or_default()
-        };
+        let raw_line =
+            || record.to_line(profile, &write_options).map_or_else(|_| String::new(), |bytes| latin1(&bytes));
         let payment_codes = |field: &str| -> Vec<Code> {
             febraban_cnab::occurrences(field)
                 .map(|occurrence| Code {
@@ -420,14 +416,9 @@ pub fn cnab400(path: &std::path::Path, sink: &mut Sink<'_>) -> Result<u64, Parse
     let write_options = febraban_cnab::WriteOptions::default();
     let reader = febraban_cnab::Reader::with_format(open_cnab(path)?, lenient(), Cnab400::default());
     for item in reader {
-        let (line, record) = item.map_err(|e| ParseError::at(e.line as u64, e.kind.to_string()))?;
+        let (line, record) = item.map_err(ParseError::of_read)?;
         let line = line as u64;
-        let raw_line = || {
-            record
-                .to_line(&write_options)
-                .map(|bytes| bytes.iter().map(|&b| char::from(b)).collect::<String>())
-                .unwrap_or_default()
-        };
+        let raw_line = || record.to_line(&write_options).map_or_else(|_| String::new(), |bytes| latin1(&bytes));
         match &record {
             Record::Header(header) => {
                 emit(&mut pending, &mut count, sink)?;
