@@ -115,7 +115,8 @@ pub mod cnab240 {
         (number.trim().parse().ok(), digit.trim().chars().take(1).collect())
     }
 
-    fn document(text: Option<&str>) -> (u64, u64) {
+    /// A CPF (type 1) or CNPJ (type 2) as CNAB writes them; (0, 0) when there is none.
+    pub(super) fn document(text: Option<&str>) -> (u64, u64) {
         match text {
             Some(document) if document.len() == 11 => (1, document.parse().unwrap_or(0)),
             Some(document) => (2, document.parse().unwrap_or(0)),
@@ -248,6 +249,7 @@ pub mod cnab240_cobranca {
     use febraban_cnab::cnab240::{CobrancaBatchHeader, FileHeader, Record, SegmentP, SegmentQ};
     use febraban_cnab::{CobrancaBatch, CobrancaFile, Date, LineEnding, Profile, WriteOptions, WriterOptions};
 
+    use super::cnab240::document;
     use crate::files::reference;
     use crate::payment::Payment;
 
@@ -257,24 +259,13 @@ pub mod cnab240_cobranca {
         text: WriteOptions { truncate_text: true },
     };
 
-    fn document(text: Option<&str>) -> (u64, u64) {
-        match text {
-            Some(document) if document.len() == 11 => (1, document.parse().unwrap_or(0)),
-            Some(document) => (2, document.parse().unwrap_or(0)),
-            None => (0, 0),
-        }
-    }
-
     fn boleto(payment: &Payment) -> [Record; 2] {
         let due = payment.scheduled_date.unwrap_or(payment.created_at);
         let date = |at: time::OffsetDateTime| Date::new(at.year() as u16, u8::from(at.month()), at.day());
         // Uso da empresa (196-220) comes back at T 106-130 in every retorno: the service's
         // reference, the external id beside it when both fit its 25 characters; seu número
         // (63-77, back at T 59-73) the external id when it fits, else the reference.
-        let document_number = match payment.external_id.as_deref() {
-            Some(id) if id.chars().count() <= 15 => id.to_owned(),
-            _ => reference::of(payment.id),
-        };
+        let document_number = reference::external_id_or_reference(payment.id, payment.external_id.as_deref(), 15);
         let (kind, number) = document(payment.debtor_document.as_deref());
         [
             Record::SegmentP(SegmentP {
@@ -303,44 +294,67 @@ pub mod cnab240_cobranca {
         ]
     }
 
-    /// The remessa of `payments` to the bank with `compe` code.
-    pub fn file(compe: u64, payments: &[Payment]) -> Result<Vec<u8>, febraban_cnab::WriteError> {
-        let mut batches: Vec<CobrancaBatch> = Vec::new();
-        let mut company: Option<(Option<&str>, Option<&str>)> = None;
-        for payment in payments {
-            let this = (payment.creditor_document.as_deref(), payment.creditor_name.as_deref());
-            if company != Some(this)
-                || batches.last().is_some_and(|b| b.details.len() >= 2 * super::cnab240::BATCH_PAYMENTS)
-            {
-                let (kind, number) = document(this.0);
-                batches.push(CobrancaBatch {
-                    header: CobrancaBatchHeader {
-                        operation: "R".into(),
-                        service: 1,
-                        layout_version: 60,
+    /// A cobrança remessa being written to the bank with `compe` code: a cobrança file's
+    /// trailers count every boleto, so it is written whole when finished.
+    pub struct CobrancaExport {
+        compe: u64,
+        header: Option<FileHeader>,
+        batches: Vec<CobrancaBatch>,
+    }
+
+    impl CobrancaExport {
+        /// A remessa to the bank with `compe` code.
+        pub fn new(compe: u64) -> Self {
+            CobrancaExport { compe, header: None, batches: Vec::new() }
+        }
+
+        /// Adds boletos: those of one collecting company (its document and name) share a batch;
+        /// the file header names the first one's.
+        pub fn add(&mut self, payments: &[Payment]) {
+            let mut current = self.batches.last().map(|batch| {
+                let header = &batch.header;
+                (header.company_document_type, header.company_document, header.company_name.to_string())
+            });
+            for payment in payments {
+                let (kind, number) = document(payment.creditor_document.as_deref());
+                let name = payment.creditor_name.clone().unwrap_or_default();
+                if self.header.is_none() {
+                    self.header = Some(FileHeader {
+                        bank: self.compe,
                         company_document_type: kind,
                         company_document: number,
-                        company_name: this.1.unwrap_or_default().into(),
+                        company_name: name.as_str().into(),
                         ..Default::default()
-                    },
-                    ..Default::default()
-                });
-                company = Some(this);
-            }
-            if let Some(batch) = batches.last_mut() {
-                batch.details.extend(boleto(payment));
+                    });
+                }
+                let this = (kind, number, name);
+                let full = self.batches.last().is_some_and(|b| b.details.len() >= 2 * super::cnab240::BATCH_PAYMENTS);
+                if current.as_ref() != Some(&this) || full {
+                    self.batches.push(CobrancaBatch {
+                        header: CobrancaBatchHeader {
+                            operation: "R".into(),
+                            service: 1,
+                            layout_version: 60,
+                            company_document_type: kind,
+                            company_document: number,
+                            company_name: this.2.as_str().into(),
+                            ..Default::default()
+                        },
+                        ..Default::default()
+                    });
+                    current = Some(this);
+                }
+                if let Some(batch) = self.batches.last_mut() {
+                    batch.details.extend(boleto(payment));
+                }
             }
         }
-        let first = payments.first();
-        let (kind, number) = document(first.and_then(|p| p.creditor_document.as_deref()));
-        let header = FileHeader {
-            bank: compe,
-            company_document_type: kind,
-            company_document: number,
-            company_name: first.and_then(|p| p.creditor_name.clone()).unwrap_or_default().into(),
-            ..Default::default()
-        };
-        CobrancaFile { header, batches, ..Default::default() }.to_bytes(&OPTIONS)
+
+        /// The whole file.
+        pub fn finish(self) -> Result<Vec<u8>, febraban_cnab::WriteError> {
+            let header = self.header.unwrap_or(FileHeader { bank: self.compe, ..Default::default() });
+            CobrancaFile { header, batches: self.batches, ..Default::default() }.to_bytes(&OPTIONS)
+        }
     }
 }
 
@@ -404,10 +418,8 @@ pub mod cnab400 {
                 // and the external id beside it when both fit its 25 characters; seu número
                 // (117-126) keeps the external id when it fits, else the reference too.
                 let reference = reference::with_external_id(payment.id, payment.external_id.as_deref(), 25);
-                let document_number = match payment.external_id.as_deref() {
-                    Some(id) if id.chars().count() <= 10 => id.to_owned(),
-                    _ => reference::of(payment.id),
-                };
+                let document_number =
+                    reference::external_id_or_reference(payment.id, payment.external_id.as_deref(), 10);
                 let mut detail = Detail::new(bradesco(), false);
                 detail.company_reference = reference.as_str().into();
                 detail.occurrence_code = Some(1);

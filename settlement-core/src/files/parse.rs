@@ -399,7 +399,7 @@ pub(crate) fn text(value: &str) -> Option<String> {
 /// then each payment becomes a record. A segment A with its B (a transfer, Pix included) and a
 /// segment J with its J-52 (a boleto or Pix QR code paid) are payments from the batch's company;
 /// a segment P with its Q and R (cobrança) is a payment to collect from the pagador to the
-/// company. A retorno (T and U) is refused.
+/// company. A retorno (the file header says so) is read as one ([`super::retorno::cnab240`]).
 pub fn cnab240(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_>) -> Result<u64, ParseError> {
     use febraban_cnab::cnab240::Record;
     let open = || open_cnab(path);
@@ -626,7 +626,8 @@ pub fn cnab240(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
 /// each detail (type 1) becomes a payment to collect, from its pagador to the company, with the
 /// Pix key and TXID of the Pix record that follows it (Itaú type 3, Santander type 8) when there
 /// is one. The pagador's institution is not in a remessa: the record carries the upload's
-/// `debtor_ispb` when given, else the collecting bank's.
+/// `debtor_ispb` when given, else the collecting bank's. A retorno is read as one
+/// ([`super::retorno::cnab400`]).
 pub fn cnab400(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_>) -> Result<u64, ParseError> {
     use febraban_cnab::cnab400::{Cnab400, Record};
     let open = || open_cnab(path);

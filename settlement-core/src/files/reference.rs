@@ -49,6 +49,15 @@ pub fn with_external_id(id: i64, external_id: Option<&str>, width: usize) -> Str
     }
 }
 
+/// The `external_id` when it fits `width` characters, else the reference: for a second echoed
+/// field (a seu número) beside the one that carries the reference.
+pub fn external_id_or_reference(id: i64, external_id: Option<&str>, width: usize) -> String {
+    match external_id {
+        Some(external) if external.chars().count() <= width => external.to_owned(),
+        _ => of(id),
+    }
+}
+
 /// The payment id of a field that starts with a reference, and what follows it (the
 /// `external_id`, when one was written beside it); `None` when the field holds no reference.
 pub fn split(field: &str) -> Option<(i64, Option<&str>)> {

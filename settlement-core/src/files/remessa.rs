@@ -1,5 +1,7 @@
-//! Remessas sent: an export marked sent is stored, with the payments it carries, in the
-//! transaction that moves them `PENDING -> PROCESSING`; a retorno later answers them.
+//! Remessas: the bank files an export writes ([`RemessaWriter`]), and the remessas sent: an
+//! export marked sent is stored, with the payments it carries, in the transaction that moves
+//! them `PENDING -> PROCESSING`; a retorno later answers them. The same payments and time write
+//! the same bytes, so a stored remessa can be written again and checked against its hash.
 
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -7,7 +9,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::FileType;
-use super::export::{cnab240::Cnab240Export, cnab240_cobranca, cnab400::Cnab400Export};
+use super::export::{cnab240::Cnab240Export, cnab240_cobranca::CobrancaExport, cnab400::Cnab400Export};
 use super::retorno::Layout;
 use crate::payment::Payment;
 use crate::time_format;
@@ -67,23 +69,83 @@ impl RemessaFormat {
     }
 }
 
-/// The whole file of `payments`, as it is sent: the same payments and time write the same
-/// bytes, so a stored remessa can be written again and checked against its hash.
-pub fn render(format: RemessaFormat, payments: &[Payment], at: OffsetDateTime) -> Result<Vec<u8>, String> {
-    match format {
-        RemessaFormat::Cnab240 { bank } => {
-            let mut writer = Cnab240Export::new(bank, payments.first()).map_err(|e| e.to_string())?;
-            let mut bytes = writer.add(payments).map_err(|e| e.to_string())?;
-            bytes.extend(writer.finish().map_err(|e| e.to_string())?);
-            Ok(bytes)
+/// A remessa being written, a page of payments at a time: each page's bytes come out as soon
+/// as they are whole (a cobrança file's trailers count every boleto: it comes out at the end).
+pub enum RemessaWriter {
+    /// Pix transfers; the file header is written with the first payment.
+    Cnab240 {
+        /// The debtor's bank.
+        bank: u64,
+        /// The file, once started (boxed: it holds a batch being written).
+        writer: Option<Box<Cnab240Export>>,
+    },
+    /// Boletos, CNAB240 (boxed: it holds the file header and every batch until the end).
+    Cnab240Cobranca(Box<CobrancaExport>),
+    /// Boletos, CNAB400; the header is written with the first payment.
+    Cnab400 {
+        /// The file.
+        writer: Cnab400Export,
+        /// When it is written (its header's date).
+        at: OffsetDateTime,
+        /// Whether the header is written.
+        started: bool,
+    },
+}
+
+impl RemessaWriter {
+    /// A remessa in `format`, written at `at`.
+    pub fn new(format: RemessaFormat, at: OffsetDateTime) -> Self {
+        match format {
+            RemessaFormat::Cnab240 { bank } => RemessaWriter::Cnab240 { bank, writer: None },
+            RemessaFormat::Cnab240Cobranca { bank } => {
+                RemessaWriter::Cnab240Cobranca(Box::new(CobrancaExport::new(bank)))
+            }
+            RemessaFormat::Cnab400 => RemessaWriter::Cnab400 { writer: Cnab400Export::default(), at, started: false },
         }
-        RemessaFormat::Cnab240Cobranca { bank } => cnab240_cobranca::file(bank, payments).map_err(|e| e.to_string()),
-        RemessaFormat::Cnab400 => {
-            let mut writer = Cnab400Export::default();
-            let mut bytes = writer.header(payments.first(), at)?;
-            bytes.extend(writer.details(payments)?);
-            bytes.extend(writer.trailer()?);
-            Ok(bytes)
+    }
+
+    /// Adds payments; the bytes written so far.
+    pub fn add(&mut self, payments: &[Payment]) -> Result<Vec<u8>, String> {
+        match self {
+            RemessaWriter::Cnab240 { bank, writer } => {
+                let writer = match writer {
+                    Some(writer) => writer,
+                    None => {
+                        writer.insert(Box::new(Cnab240Export::new(*bank, payments.first()).map_err(|e| e.to_string())?))
+                    }
+                };
+                writer.add(payments).map_err(|e| e.to_string())
+            }
+            RemessaWriter::Cnab240Cobranca(writer) => {
+                writer.add(payments);
+                Ok(Vec::new())
+            }
+            RemessaWriter::Cnab400 { writer, at, started } => {
+                let mut bytes =
+                    if *started || payments.is_empty() { Vec::new() } else { writer.header(payments.first(), *at)? };
+                *started |= !payments.is_empty();
+                bytes.extend(writer.details(payments)?);
+                Ok(bytes)
+            }
+        }
+    }
+
+    /// The rest of the file: a file with no payment is still a file (header and trailer).
+    pub fn finish(self) -> Result<Vec<u8>, String> {
+        match self {
+            RemessaWriter::Cnab240 { bank, writer } => {
+                let writer = match writer {
+                    Some(writer) => *writer,
+                    None => Cnab240Export::new(bank, None).map_err(|e| e.to_string())?,
+                };
+                writer.finish().map_err(|e| e.to_string())
+            }
+            RemessaWriter::Cnab240Cobranca(writer) => writer.finish().map_err(|e| e.to_string()),
+            RemessaWriter::Cnab400 { mut writer, at, started } => {
+                let mut bytes = if started { Vec::new() } else { writer.header(None, at)? };
+                bytes.extend(writer.trailer()?);
+                Ok(bytes)
+            }
         }
     }
 }

@@ -171,8 +171,8 @@ impl<S: Store> Settlement<S> {
 
     /// Processes the next chunk of the oldest import being processed: its payments (a retorno's:
     /// its payment changes and confirmations) and record statuses commit together, so a crash
-    /// loses nothing and repeats nothing. Returns how
-    /// many records it processed; 0 when there is nothing to do.
+    /// loses nothing and repeats nothing. Returns how many records it processed; 0 when there
+    /// is nothing to do.
     pub async fn process_next_chunk(&self) -> Result<usize, CoreError> {
         let Some((import_id, created_by)) = self.store.imports_processing().await?.into_iter().next() else {
             return Ok(0);

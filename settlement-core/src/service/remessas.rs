@@ -2,12 +2,15 @@
 
 use super::Settlement;
 use crate::error::CoreError;
-use crate::files::remessa::{self, ExportFilter, FileExport, NewExport, RemessaFormat};
+use crate::files::remessa::{self, ExportFilter, FileExport, NewExport, RemessaFormat, RemessaWriter};
 use crate::payment::{PaymentFilter, PaymentStatus};
 use crate::store::Store;
 
 /// Times a remessa is written again when its payments changed while it was recorded.
 const ATTEMPTS: usize = 3;
+
+/// Payments read at a time while a remessa is written.
+const PAGE: u32 = 1000;
 
 impl<S: Store> Settlement<S> {
     /// Sends up to `max` `PENDING` payments matching `filter` in a remessa: writes the file,
@@ -23,14 +26,24 @@ impl<S: Store> Settlement<S> {
     ) -> Result<(FileExport, Vec<u8>), CoreError> {
         let filter = PaymentFilter { status: Some(PaymentStatus::Pending), ..filter.clone() };
         for _ in 0..ATTEMPTS {
-            let payments = self.store.payments_after(&filter, 0, max).await?;
-            if payments.is_empty() {
+            let at = self.clock.now();
+            let mut writer = RemessaWriter::new(format, at);
+            let (mut bytes, mut sent) = (Vec::new(), Vec::new());
+            // A page at a time: what stays in memory is the file and the ids.
+            let mut after = 0;
+            while sent.len() < max as usize {
+                let limit = PAGE.min(max - sent.len() as u32);
+                let page = self.store.payments_after(&filter, after, limit).await?;
+                let Some(last) = page.last() else { break };
+                after = last.id;
+                bytes.extend(writer.add(&page).map_err(CoreError::ExportUnwritable)?);
+                sent.extend(page.iter().map(|p| (p.id, p.amount)));
+            }
+            if sent.is_empty() {
                 return Err(CoreError::NothingToSend);
             }
-            let at = self.clock.now();
-            let bytes = remessa::render(format, &payments, at).map_err(CoreError::ExportUnwritable)?;
+            bytes.extend(writer.finish().map_err(CoreError::ExportUnwritable)?);
             let hash = remessa::hash(&bytes);
-            let sent: Vec<(i64, i64)> = payments.iter().map(|p| (p.id, p.amount)).collect();
             let export = NewExport {
                 format,
                 filename,
@@ -67,14 +80,21 @@ impl<S: Store> Settlement<S> {
     /// hash is checked).
     pub async fn export_file(&self, id: i64) -> Result<(FileExport, Vec<u8>), CoreError> {
         let export = self.file_export(id).await?;
-        let payments = self.store.export_payments(id).await?;
         let format = RemessaFormat::of(export.layout, export.bank).ok_or_else(|| {
             CoreError::ExportUnwritable(format!(
                 "export {id} has layout {}, which no remessa has",
                 export.layout.as_str()
             ))
         })?;
-        let bytes = remessa::render(format, &payments, export.created_at).map_err(CoreError::ExportUnwritable)?;
+        let mut writer = RemessaWriter::new(format, export.created_at);
+        let (mut bytes, mut after) = (Vec::new(), 0);
+        loop {
+            let page = self.store.export_payments(id, after, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            bytes.extend(writer.add(&page).map_err(CoreError::ExportUnwritable)?);
+        }
+        bytes.extend(writer.finish().map_err(CoreError::ExportUnwritable)?);
         if remessa::hash(&bytes) != export.file_hash {
             return Err(CoreError::ExportUnwritable(format!(
                 "export {id} no longer writes the bytes it was sent with (SHA-256 differs)"

@@ -307,8 +307,14 @@ pub trait RemessaStore {
         filter: &ExportFilter,
     ) -> impl Future<Output = Result<(Vec<FileExport>, u64), StoreError>> + Send;
 
-    /// An export's payments, in file order.
-    fn export_payments(&self, id: i64) -> impl Future<Output = Result<Vec<Payment>, StoreError>> + Send;
+    /// Up to `limit` of an export's payments after payment `after_id`, in file order (which is
+    /// id order).
+    fn export_payments(
+        &self,
+        id: i64,
+        after_id: i64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Payment>, StoreError>> + Send;
 
     /// The payments with these ids, each with whether its credit is confirmed.
     fn payments_found(&self, ids: &[i64]) -> impl Future<Output = Result<Vec<Found>, StoreError>> + Send;

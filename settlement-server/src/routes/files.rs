@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use settlement_core::files::parse::CnabContext;
 use settlement_core::files::reconcile::Reconciliation;
-use settlement_core::files::remessa::RemessaFormat;
+use settlement_core::files::remessa::{RemessaFormat, RemessaWriter};
 use settlement_core::files::{
     FileImport, FileType, ImportFilter, ImportRecord, ImportStatus, MAX_FILE_SIZE, RecordFilter, RecordStatus,
 };
@@ -504,10 +504,7 @@ pub async fn export(
             tracing::error!(%error, "an export failed midway");
             Err(std::io::Error::other(error))
         };
-        let mut cnab: Option<export::cnab240::Cnab240Export> = None;
-        let mut remessa = export::cnab400::Cnab400Export::default();
-        // A cobrança file is written whole at the end (its trailers count every boleto).
-        let mut boletos = Vec::new();
+        let mut remessa = format.remessa().map(|format| RemessaWriter::new(format, now));
         let (mut after, mut left, mut first) = (0, max_records, true);
         while left > 0 {
             let limit = u32::try_from(left.min(i64::from(EXPORT_PAGE))).unwrap_or(EXPORT_PAGE);
@@ -521,9 +518,15 @@ pub async fn export(
             let Some(last) = page.last() else { break };
             after = last.id;
             left -= page.len() as i64;
-            let chunk = match format {
-                ExportFormat::Csv => export::csv_rows(&page).unwrap_or_default(),
-                ExportFormat::Json => {
+            let chunk = match (&mut remessa, format) {
+                (Some(writer), _) => match writer.add(&page) {
+                    Ok(bytes) => bytes,
+                    Err(error) => {
+                        let _ = sender.send(fail(error)).await;
+                        return;
+                    }
+                },
+                (None, ExportFormat::Json) => {
                     let mut text = String::new();
                     for payment in &page {
                         if !first {
@@ -534,67 +537,16 @@ pub async fn export(
                     }
                     text.into_bytes()
                 }
-                ExportFormat::Cnab400 => {
-                    // The header names the company, known from the first payment.
-                    let header = if first { remessa.header(page.first(), now) } else { Ok(Vec::new()) };
-                    first = false;
-                    match header.and_then(|mut bytes| {
-                        bytes.extend(remessa.details(&page)?);
-                        Ok(bytes)
-                    }) {
-                        Ok(bytes) => bytes,
-                        Err(error) => {
-                            let _ = sender.send(fail(error)).await;
-                            return;
-                        }
-                    }
-                }
-                ExportFormat::Cnab240Cobranca(_) => {
-                    boletos.extend(page);
-                    Vec::new()
-                }
-                ExportFormat::Cnab240(compe) => {
-                    let writer = match cnab.take() {
-                        Some(writer) => Ok(writer),
-                        None => export::cnab240::Cnab240Export::new(compe, page.first()),
-                    };
-                    match writer.and_then(|mut writer| writer.add(&page).map(|bytes| (writer, bytes))) {
-                        Ok((writer, bytes)) => {
-                            cnab = Some(writer);
-                            bytes
-                        }
-                        Err(error) => {
-                            let _ = sender.send(fail(error.to_string())).await;
-                            return;
-                        }
-                    }
-                }
+                (None, _) => export::csv_rows(&page).unwrap_or_default(),
             };
             if sender.send(Ok(Bytes::from(chunk))).await.is_err() {
                 return;
             }
         }
-        let closing = match format {
-            ExportFormat::Json => Ok(b"]".to_vec()),
-            ExportFormat::Cnab240(compe) => {
-                // A file with no payment is still a file: header and trailer.
-                let writer = match cnab {
-                    Some(writer) => Ok(writer),
-                    None => export::cnab240::Cnab240Export::new(compe, None),
-                };
-                writer.and_then(export::cnab240::Cnab240Export::finish).map_err(|e| e.to_string())
-            }
-            ExportFormat::Cnab400 => {
-                let header = if first { remessa.header(None, now) } else { Ok(Vec::new()) };
-                header.and_then(|mut bytes| {
-                    bytes.extend(remessa.trailer()?);
-                    Ok(bytes)
-                })
-            }
-            ExportFormat::Cnab240Cobranca(compe) => {
-                export::cnab240_cobranca::file(compe, &boletos).map_err(|e| e.to_string())
-            }
-            ExportFormat::Csv => Ok(Vec::new()),
+        let closing = match (remessa, format) {
+            (Some(writer), _) => writer.finish(),
+            (None, ExportFormat::Json) => Ok(b"]".to_vec()),
+            (None, _) => Ok(Vec::new()),
         };
         let _ = match closing {
             Ok(bytes) => sender.send(Ok(Bytes::from(bytes))).await,

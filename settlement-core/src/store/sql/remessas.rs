@@ -316,12 +316,13 @@ impl RemessaStore for SqlStore {
         Ok((rows.iter().map(export_of).collect::<Result<_, _>>()?, total.max(0) as u64))
     }
 
-    async fn export_payments(&self, id: i64) -> Result<Vec<Payment>, StoreError> {
+    async fn export_payments(&self, id: i64, after_id: i64, limit: u32) -> Result<Vec<Payment>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {PAYMENT_COLUMNS} FROM payments JOIN file_export_payments l ON l.payment_request_id = payments.id \
-             WHERE l.file_export_id = $1 ORDER BY l.position"
+             WHERE l.file_export_id = $1 AND payments.id > $2 ORDER BY payments.id LIMIT {limit}"
         ))
         .bind(id)
+        .bind(after_id)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(payment_of).collect()
