@@ -31,6 +31,11 @@ CREATE TABLE file_export_payments (
 CREATE INDEX file_export_payments_by_export ON file_export_payments (file_export_id, position);
 CREATE INDEX file_export_payments_unanswered ON file_export_payments (sent_at) WHERE answered_at IS NULL;
 
+-- A remessa (and any export by status) reads the payments of a status a page at a time, in id
+-- order: without this index each page sorted every payment of the status (17 s, not 5 s, to
+-- send 100,000 of 300,000 PENDING payments).
+CREATE INDEX payments_by_status ON payments (status, id);
+
 -- What a retorno said when it failed a payment: the bank's code and text.
 ALTER TABLE payments ADD COLUMN failure_reason TEXT;
 -- PAYMENTS (records become payments) or RETORNO (records report on payments sent).
