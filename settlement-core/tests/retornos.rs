@@ -278,3 +278,41 @@ async fn a_bank_statement_confirms_the_credits_it_can_tell_apart() {
         assert!(records[0].error.as_deref().unwrap().contains("confirmed already"));
     }
 }
+
+#[tokio::test]
+async fn every_cnab400_bank_profiles_retorno_finds_its_payments() {
+    for (backend, store, _keep) in stores().await {
+        let (service, _) = services(store);
+        let dir = tempfile::tempdir().unwrap();
+        for profile in febraban_cnab::cnab400::BankProfile::all() {
+            let mut request = common::request();
+            request.external_id = Some(format!("P{}", profile.bank));
+            request.creditor_ispb = Some("60746948".to_owned());
+            let payment = common::created(service.create_payment(request, "op", None).await);
+            let filter = PaymentFilter { creditor_ispb: Some("60746948".to_owned()), ..Default::default() };
+            let name = format!("{}.rem", profile.bank);
+            let (_, remessa) = service.send_remessa(RemessaFormat::Cnab400, &filter, 10, &name, "op").await.unwrap();
+            // The bank's code for an entry confirmed (Caixa's is 01: its 02 is a baixa).
+            let entered = (0..100)
+                .find(|&code| profile.occurrence(code).is_some_and(|m| m.meaning == febraban_cnab::Meaning::Entered))
+                .unwrap();
+            let retorno = bank::cnab400_retorno_of(u64::from(profile.bank), &remessa, &[bank::boleto(entered)]);
+            let imported = service
+                .import_file(&upload(dir.path(), &format!("{name}.ret"), FileType::Cnab400, &retorno), "op")
+                .await;
+            let import = imported.unwrap_or_else(|e| panic!("{backend} {}: {e}", profile.name));
+            service.start_processing(import.id, "op").await.unwrap();
+            while service.process_next_chunk().await.unwrap() > 0 {}
+            let (records, _) =
+                service.import_records(import.id, &RecordFilter { limit: 10, ..Default::default() }).await.unwrap();
+            let first = &records[0];
+            assert_eq!(
+                (first.status, first.payment_request_id),
+                (RecordStatus::Matched, Some(payment.id)),
+                "{backend} {}: {first:?}",
+                profile.name
+            );
+            assert_eq!(records[1].status, RecordStatus::Unmatched, "{backend} {}", profile.name);
+        }
+    }
+}

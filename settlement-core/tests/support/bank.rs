@@ -114,16 +114,26 @@ pub(crate) const fn boleto(code: u64) -> Boleto {
 /// `answers` says, in order, one more whose references are nobody's, and a trailer with the
 /// profile's counts and sums by occurrence.
 pub(crate) fn cnab400_retorno(remessa: &[u8], answers: &[Boleto]) -> Vec<u8> {
-    let profile = BankProfile::for_bank(237).unwrap();
-    let options = WriteOptions::default();
+    cnab400_retorno_of(237, remessa, answers)
+}
+
+/// The retorno the bank with `bank` code would write for a CNAB400 cobrança remessa, by its
+/// profile: where its layout has no uso da empresa, the reference comes back in the seu número.
+pub(crate) fn cnab400_retorno_of(bank: u64, remessa: &[u8], answers: &[Boleto]) -> Vec<u8> {
+    let profile = BankProfile::for_bank(bank).unwrap();
+    let options = WriteOptions { truncate_text: true };
     let mut out = Vec::new();
     let mut line = |bytes: [u8; 400]| {
         out.extend_from_slice(&bytes);
         out.extend_from_slice(b"\r\n");
     };
     let mut header = Header::new(profile, true);
-    (header.company_name, header.bank_name, header.written_on, header.sequence) =
-        ("PADARIA".into(), "BRADESCO".into(), Some(today()), 1);
+    (header.company_name, header.bank_name, header.written_on, header.sequence) = (
+        "PADARIA".into(),
+        profile.name.to_uppercase().chars().take(15).collect::<String>().as_str().into(),
+        Some(today()),
+        1,
+    );
     line(header.to_line(&options).unwrap());
     let mut details = Vec::new();
     let reader = febraban_cnab::Reader::with_format(remessa, ReadOptions::default(), Cnab400::default());
@@ -137,7 +147,11 @@ pub(crate) fn cnab400_retorno(remessa: &[u8], answers: &[Boleto]) -> Vec<u8> {
         let mut detail = Detail::new(profile, true);
         detail.company_reference = sent.company_reference.clone();
         detail.document_number = sent.document_number.clone();
-        detail.our_number = format!("{:012}", details.len() + 1).as_str().into();
+        if !detail.columns().any(|column| column.field == febraban_cnab::cnab400::Field::CompanyReference) {
+            let reference = sent.company_reference.split(' ').next().unwrap_or_default();
+            detail.document_number = reference.into();
+        }
+        detail.our_number = format!("{:07}", details.len() + 1).as_str().into();
         (detail.occurrence_code, detail.occurred_on, detail.due_date) =
             (Some(answer.code), Some(today()), sent.due_date);
         detail.face_value = sent.face_value;
