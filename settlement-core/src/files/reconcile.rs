@@ -359,3 +359,134 @@ pub struct Reconciliation {
     /// The first mismatched records, in file order (at most `limit`).
     pub mismatched_records: Vec<super::ImportRecord>,
 }
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::files::retorno::Code;
+
+    const NOW: OffsetDateTime = datetime!(2026-12-01 12:00 UTC);
+
+    fn payment(status: PaymentStatus) -> Found {
+        let at = datetime!(2026-11-30 10:00 UTC);
+        let payment = Payment {
+            id: 7,
+            unique_id: uuid::Uuid::nil(),
+            external_id: None,
+            status,
+            amount: 10_000,
+            currency: "BRL".to_owned(),
+            debtor_ispb: "60746948".to_owned(),
+            debtor_document: Some("11222333000181".to_owned()),
+            debtor_name: None,
+            debtor_account_no: None,
+            debtor_account_type: None,
+            debtor_branch: None,
+            creditor_ispb: "60701190".to_owned(),
+            creditor_document: Some("12345678909".to_owned()),
+            creditor_name: None,
+            creditor_account_no: None,
+            creditor_account_type: None,
+            creditor_branch: None,
+            description: None,
+            qr_code_data: None,
+            tx_id: None,
+            scheduled_date: None,
+            discounts: Vec::new(),
+            additional_info: Vec::new(),
+            end_to_end_id: None,
+            processed_at: None,
+            failure_reason: None,
+            created_by: "op".to_owned(),
+            created_at: at,
+            updated_at: at,
+        };
+        Found { payment, credited: false }
+    }
+
+    fn occurrence(codes: &[(&str, Option<Meaning>)]) -> Occurrence {
+        let mut occurrence: Occurrence = serde_json::from_value(serde_json::json!({
+            "layout": "CNAB240_PAYMENTS", "bank": 237, "references": [reference::of(7)], "codes": [],
+            "amount": 10_000, "paid_on": "2026-11-30"
+        }))
+        .unwrap();
+        occurrence.codes = codes
+            .iter()
+            .map(|(code, meaning)| Code { code: (*code).to_owned(), text: format!("text {code}"), meaning: *meaning })
+            .collect();
+        occurrence
+    }
+
+    #[test]
+    fn the_deciding_code_is_paid_over_cancelled_over_rejected_over_entered() {
+        let both = occurrence(&[("BD", Some(Meaning::Entered)), ("00", Some(Meaning::Settled))]);
+        assert_eq!(both.meaning(), Some(Meaning::Settled));
+        let decision = decide(1, &both, Some(&payment(PaymentStatus::Processing)), None, NOW);
+        let change = decision.change.unwrap();
+        assert_eq!((change.from, change.to), (PaymentStatus::Processing, PaymentStatus::Completed));
+        assert_eq!(change.processed_at, Some(datetime!(2026-11-30 0:00 UTC)), "the bank's day");
+        assert_eq!(change.credit.unwrap().notes, "BD text BD; 00 text 00");
+        let rejected = occurrence(&[("ZA", Some(Meaning::Other)), ("AR", Some(Meaning::Rejected))]);
+        assert_eq!(rejected.meaning(), Some(Meaning::Rejected));
+    }
+
+    #[test]
+    fn an_unknown_code_is_never_taken_for_paid() {
+        let unknown = occurrence(&[("X9", None)]);
+        let decision = decide(1, &unknown, Some(&payment(PaymentStatus::Processing)), None, NOW);
+        assert_eq!((decision.status, decision.change), (RecordStatus::Matched, None));
+        assert!(decision.note.contains("not in the bank's list"), "{}", decision.note);
+    }
+
+    #[test]
+    fn what_the_table_refuses_is_a_failed_record_naming_the_transition() {
+        let paid = occurrence(&[("00", Some(Meaning::Settled))]);
+        let decision = decide(1, &paid, Some(&payment(PaymentStatus::Pending)), None, NOW);
+        assert_eq!((decision.status, decision.change), (RecordStatus::Failed, None));
+        assert!(decision.note.contains("PENDING -> COMPLETED"), "{}", decision.note);
+        let again = decide(1, &paid, Some(&payment(PaymentStatus::Completed)), None, NOW);
+        assert_eq!((again.status, again.change), (RecordStatus::Matched, None), "a repeat");
+        // An entry only moves a payment that was not sent yet.
+        let entered = occurrence(&[("BD", Some(Meaning::Entered))]);
+        let decision = decide(1, &entered, Some(&payment(PaymentStatus::Pending)), None, NOW);
+        assert_eq!(decision.change.map(|c| c.to), Some(PaymentStatus::Processing));
+    }
+
+    #[test]
+    fn amounts_parties_and_end_to_end_ids_that_differ_change_nothing() {
+        let found = payment(PaymentStatus::Processing);
+        let mut paid = occurrence(&[("00", Some(Meaning::Settled))]);
+        paid.paid_amount = Some(10_150);
+        paid.interest = Some(100);
+        let short = decide(1, &paid, Some(&found), None, NOW);
+        assert_eq!((short.status, short.change), (RecordStatus::Mismatched, None));
+        assert!(short.note.starts_with("paid R$ 101,50"), "{}", short.note);
+        paid.interest = Some(150);
+        let credit = decide(1, &paid, Some(&found), None, NOW).change.unwrap().credit.unwrap();
+        assert_eq!((credit.amount, credit.interest), (10_150, Some(150)));
+
+        let mut other = occurrence(&[("00", Some(Meaning::Settled))]);
+        other.counterparty_document = Some("98765432100".to_owned());
+        let decision = decide(1, &other, Some(&found), None, NOW);
+        assert!(decision.note.starts_with("creditor_document"), "{}", decision.note);
+        // The same document with CNAB's zero padding is the same party.
+        other.counterparty_document = Some("00012345678909".to_owned());
+        assert_eq!(decide(1, &other, Some(&found), None, NOW).status, RecordStatus::Matched);
+
+        let mut pix = occurrence(&[("00", Some(Meaning::Settled))]);
+        pix.end_to_end_id = Some("E6074694820261130100000000000001".to_owned());
+        assert_eq!(decide(1, &pix, Some(&found), Some(8), NOW).status, RecordStatus::Mismatched);
+        let change = decide(1, &pix, Some(&found), None, NOW).change.unwrap();
+        assert_eq!(change.end_to_end_id, pix.end_to_end_id);
+    }
+
+    #[test]
+    fn a_reference_that_names_no_payment_is_unmatched() {
+        let stranger = occurrence(&[("00", Some(Meaning::Settled))]);
+        let decision = decide(1, &stranger, None, None, NOW);
+        assert_eq!((decision.status, decision.payment_id), (RecordStatus::Unmatched, None));
+        assert_eq!(decision.note, "no payment 7: the reference PX7E names none");
+    }
+}
