@@ -8,6 +8,7 @@ CREATE TABLE file_exports (
     format        TEXT    NOT NULL,
     layout        TEXT    NOT NULL,
     bank          BIGINT  NOT NULL,
+    file_number   BIGINT  NOT NULL,
     status        TEXT    NOT NULL,
     payment_count BIGINT  NOT NULL,
     total_amount  BIGINT  NOT NULL,
@@ -19,6 +20,9 @@ CREATE TABLE file_exports (
     created_at    BIGINT  NOT NULL,
     updated_at    BIGINT  NOT NULL
 );
+-- A bank keys a remessa by its sequence number (NSA, header 158-163) and refuses one it has
+-- seen: each layout's remessas to a bank are numbered 1, 2, 3...
+CREATE UNIQUE INDEX file_exports_numbered ON file_exports (bank, layout, file_number);
 
 CREATE TABLE file_export_payments (
     payment_request_id BIGINT NOT NULL PRIMARY KEY REFERENCES payments (id),

@@ -284,14 +284,18 @@ async fn every_cnab400_bank_profiles_retorno_finds_its_payments() {
     for (backend, store, _keep) in stores().await {
         let (service, _) = services(store);
         let dir = tempfile::tempdir().unwrap();
-        for profile in febraban_cnab::cnab400::BankProfile::all() {
+        for (sent, profile) in febraban_cnab::cnab400::BankProfile::all().iter().enumerate() {
             let mut request = common::request();
             request.external_id = Some(format!("P{}", profile.bank));
             request.creditor_ispb = Some("60746948".to_owned());
             let payment = common::created(service.create_payment(request, "op", None).await);
             let filter = PaymentFilter { creditor_ispb: Some("60746948".to_owned()), ..Default::default() };
             let name = format!("{}.rem", profile.bank);
-            let (_, remessa) = service.send_remessa(RemessaFormat::Cnab400, &filter, 10, &name, "op").await.unwrap();
+            let (export, remessa) =
+                service.send_remessa(RemessaFormat::Cnab400, &filter, 10, &name, "op").await.unwrap();
+            // Each remessa to Bradesco is numbered after the one before (its NSA, header 111-117).
+            assert_eq!(export.file_number, sent as u64 + 1, "{backend}");
+            assert_eq!(&remessa[110..117], format!("{:07}", sent + 1).as_bytes(), "{backend}");
             // The bank's code for an entry confirmed (Caixa's is 01: its 02 is a baixa).
             let entered = (0..100)
                 .find(|&code| profile.occurrence(code).is_some_and(|m| m.meaning == febraban_cnab::Meaning::Entered))

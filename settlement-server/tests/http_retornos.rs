@@ -141,6 +141,8 @@ async fn a_cnab240_remessa_sent_and_its_retorno_close_the_loop() {
         "{export}"
     );
     assert_eq!(export["payment_ids"], json!(ids));
+    // The bank's first remessa of this layout: NSA 1, in the file header (158-163).
+    assert_eq!((export["file_number"].as_i64(), &text[157..163]), (Some(1), "000001"));
     let list = get(&server, "/files/exports?format=CNAB240").await;
     assert_eq!(list["pagination"]["total"], 1);
     // The file can be fetched again, the same bytes.

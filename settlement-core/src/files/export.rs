@@ -196,11 +196,13 @@ pub mod cnab240 {
     }
 
     impl Cnab240Export {
-        /// Starts the file: its header, for the bank with `compe` code.
-        pub fn new(compe: u64, first: Option<&Payment>) -> Result<Self, WriteError> {
+        /// Starts the file: its header, for the bank with `compe` code, numbered `file_number`
+        /// (NSA, 158-163; 0 for an export that is not sent).
+        pub fn new(compe: u64, first: Option<&Payment>, file_number: u64) -> Result<Self, WriteError> {
             let (kind, number) = document(first.and_then(|p| p.debtor_document.as_deref()));
             let header = FileHeader {
                 bank: compe,
+                file_number,
                 company_document_type: kind,
                 company_document: number,
                 company_name: first.and_then(|p| p.debtor_name.clone()).unwrap_or_default().into(),
@@ -298,14 +300,16 @@ pub mod cnab240_cobranca {
     /// trailers count every boleto, so it is written whole when finished.
     pub struct CobrancaExport {
         compe: u64,
+        file_number: u64,
         header: Option<FileHeader>,
         batches: Vec<CobrancaBatch>,
     }
 
     impl CobrancaExport {
-        /// A remessa to the bank with `compe` code.
-        pub fn new(compe: u64) -> Self {
-            CobrancaExport { compe, header: None, batches: Vec::new() }
+        /// A remessa to the bank with `compe` code, numbered `file_number` (NSA, file header
+        /// 158-163 and batch header 184-191; 0 for an export that is not sent).
+        pub fn new(compe: u64, file_number: u64) -> Self {
+            CobrancaExport { compe, file_number, header: None, batches: Vec::new() }
         }
 
         /// Adds boletos: those of one collecting company (its document and name) share a batch;
@@ -321,6 +325,7 @@ pub mod cnab240_cobranca {
                 if self.header.is_none() {
                     self.header = Some(FileHeader {
                         bank: self.compe,
+                        file_number: self.file_number,
                         company_document_type: kind,
                         company_document: number,
                         company_name: name.as_str().into(),
@@ -338,6 +343,7 @@ pub mod cnab240_cobranca {
                             company_document_type: kind,
                             company_document: number,
                             company_name: this.2.as_str().into(),
+                            file_number: self.file_number,
                             ..Default::default()
                         },
                         ..Default::default()
@@ -352,7 +358,11 @@ pub mod cnab240_cobranca {
 
         /// The whole file.
         pub fn finish(self) -> Result<Vec<u8>, febraban_cnab::WriteError> {
-            let header = self.header.unwrap_or(FileHeader { bank: self.compe, ..Default::default() });
+            let header = self.header.unwrap_or(FileHeader {
+                bank: self.compe,
+                file_number: self.file_number,
+                ..Default::default()
+            });
             CobrancaFile { header, batches: self.batches, ..Default::default() }.to_bytes(&OPTIONS)
         }
     }
@@ -389,6 +399,8 @@ pub mod cnab400 {
     #[derive(Debug, Default)]
     pub struct Cnab400Export {
         sequence: u64,
+        /// The remessa's sequence number (header 111-117); 0 for an export that is not sent.
+        pub file_number: u64,
     }
 
     impl Cnab400Export {
@@ -400,6 +412,7 @@ pub mod cnab400 {
             header.bank_name = "BRADESCO".into();
             header.written_on = date(now);
             header.system = "MX".into();
+            header.file_number = (self.file_number > 0).then_some(self.file_number);
             header.sequence = self.sequence;
             line(header.to_line(&OPTIONS))
         }

@@ -76,6 +76,8 @@ pub enum RemessaWriter {
     Cnab240 {
         /// The debtor's bank.
         bank: u64,
+        /// The NSA.
+        file_number: u64,
         /// The file, once started (boxed: it holds a batch being written).
         writer: Option<Box<Cnab240Export>>,
     },
@@ -93,25 +95,31 @@ pub enum RemessaWriter {
 }
 
 impl RemessaWriter {
-    /// A remessa in `format`, written at `at`.
-    pub fn new(format: RemessaFormat, at: OffsetDateTime) -> Self {
+    /// A remessa in `format`, written at `at`, numbered `file_number` (its NSA; 0 for an
+    /// export that is not sent).
+    pub fn new(format: RemessaFormat, at: OffsetDateTime, file_number: u64) -> Self {
         match format {
-            RemessaFormat::Cnab240 { bank } => RemessaWriter::Cnab240 { bank, writer: None },
+            RemessaFormat::Cnab240 { bank } => RemessaWriter::Cnab240 { bank, file_number, writer: None },
             RemessaFormat::Cnab240Cobranca { bank } => {
-                RemessaWriter::Cnab240Cobranca(Box::new(CobrancaExport::new(bank)))
+                RemessaWriter::Cnab240Cobranca(Box::new(CobrancaExport::new(bank, file_number)))
             }
-            RemessaFormat::Cnab400 => RemessaWriter::Cnab400 { writer: Cnab400Export::default(), at, started: false },
+            RemessaFormat::Cnab400 => {
+                let mut writer = Cnab400Export::default();
+                writer.file_number = file_number;
+                RemessaWriter::Cnab400 { writer, at, started: false }
+            }
         }
     }
 
     /// Adds payments; the bytes written so far.
     pub fn add(&mut self, payments: &[Payment]) -> Result<Vec<u8>, String> {
         match self {
-            RemessaWriter::Cnab240 { bank, writer } => {
+            RemessaWriter::Cnab240 { bank, file_number, writer } => {
                 let writer = match writer {
                     Some(writer) => writer,
                     None => {
-                        writer.insert(Box::new(Cnab240Export::new(*bank, payments.first()).map_err(|e| e.to_string())?))
+                        let started = Cnab240Export::new(*bank, payments.first(), *file_number);
+                        writer.insert(Box::new(started.map_err(|e| e.to_string())?))
                     }
                 };
                 writer.add(payments).map_err(|e| e.to_string())
@@ -133,10 +141,10 @@ impl RemessaWriter {
     /// The rest of the file: a file with no payment is still a file (header and trailer).
     pub fn finish(self) -> Result<Vec<u8>, String> {
         match self {
-            RemessaWriter::Cnab240 { bank, writer } => {
+            RemessaWriter::Cnab240 { bank, file_number, writer } => {
                 let writer = match writer {
                     Some(writer) => *writer,
-                    None => Cnab240Export::new(bank, None).map_err(|e| e.to_string())?,
+                    None => Cnab240Export::new(bank, None, file_number).map_err(|e| e.to_string())?,
                 };
                 writer.finish().map_err(|e| e.to_string())
             }
@@ -161,6 +169,8 @@ pub fn hash(bytes: &[u8]) -> String {
 pub struct NewExport<'a> {
     /// The layout and bank it was written for.
     pub format: RemessaFormat,
+    /// Its sequence number among the layout's remessas to the bank (NSA).
+    pub file_number: u64,
     /// The file's name.
     pub filename: &'a str,
     /// Its size.
@@ -188,6 +198,9 @@ pub struct FileExport {
     pub layout: Layout,
     /// The bank it was written for (COMPE code).
     pub bank: u64,
+    /// Its sequence number (NSA, written in the file header) among the layout's remessas to the
+    /// bank: 1, 2, 3...
+    pub file_number: u64,
     /// `SENT`.
     pub status: String,
     /// Payments in it.

@@ -27,7 +27,9 @@ impl<S: Store> Settlement<S> {
         let filter = PaymentFilter { status: Some(PaymentStatus::Pending), ..filter.clone() };
         for _ in 0..ATTEMPTS {
             let at = self.clock.now();
-            let mut writer = RemessaWriter::new(format, at);
+            // The next NSA: a sender racing for it loses at the unique index, and writes again.
+            let file_number = self.store.next_file_number(format).await?;
+            let mut writer = RemessaWriter::new(format, at, file_number);
             let (mut bytes, mut sent) = (Vec::new(), Vec::new());
             // A page at a time: what stays in memory is the file and the ids.
             let mut after = 0;
@@ -46,6 +48,7 @@ impl<S: Store> Settlement<S> {
             let hash = remessa::hash(&bytes);
             let export = NewExport {
                 format,
+                file_number,
                 filename,
                 file_size: bytes.len() as u64,
                 file_hash: &hash,
@@ -86,7 +89,7 @@ impl<S: Store> Settlement<S> {
                 export.layout.as_str()
             ))
         })?;
-        let mut writer = RemessaWriter::new(format, export.created_at);
+        let mut writer = RemessaWriter::new(format, export.created_at, export.file_number);
         let (mut bytes, mut after) = (Vec::new(), 0);
         loop {
             let page = self.store.export_payments(id, after, PAGE).await?;

@@ -298,6 +298,12 @@ pub trait RemessaStore {
         export: &NewExport<'_>,
     ) -> impl Future<Output = Result<Option<FileExport>, StoreError>> + Send;
 
+    /// The sequence number the next remessa of `format`'s layout to its bank takes (NSA).
+    fn next_file_number(
+        &self,
+        format: crate::files::remessa::RemessaFormat,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
     /// One export, with its payment ids in file order.
     fn file_export(&self, id: i64) -> impl Future<Output = Result<Option<FileExport>, StoreError>> + Send;
 

@@ -504,7 +504,8 @@ pub async fn export(
             tracing::error!(%error, "an export failed midway");
             Err(std::io::Error::other(error))
         };
-        let mut remessa = format.remessa().map(|format| RemessaWriter::new(format, now));
+        // An export that is not sent is not numbered: its NSA is 0.
+        let mut remessa = format.remessa().map(|format| RemessaWriter::new(format, now, 0));
         let (mut after, mut left, mut first) = (0, max_records, true);
         while left > 0 {
             let limit = u32::try_from(left.min(i64::from(EXPORT_PAGE))).unwrap_or(EXPORT_PAGE);

@@ -10,13 +10,13 @@ use uuid::Uuid;
 use super::files::{Mark, count_processed, mark_records};
 use super::{PAYMENT_COLUMNS, Placeholders, SqlStore, is_unique_violation, payment_of, time_of};
 use crate::files::reconcile::{Change, Decision, Found};
-use crate::files::remessa::{ExportFilter, FileExport, NewExport};
+use crate::files::remessa::{ExportFilter, FileExport, NewExport, RemessaFormat};
 use crate::files::retorno::Layout;
 use crate::files::{FileType, RecordStatus};
 use crate::payment::Payment;
 use crate::store::{RemessaStore, StoreError, Tally};
 
-const EXPORT_COLUMNS: &str = "id, unique_id, format, layout, bank, status, payment_count, total_amount, file_size, file_hash, \
+const EXPORT_COLUMNS: &str = "id, unique_id, format, layout, bank, file_number, status, payment_count, total_amount, file_size, file_hash, \
     filename, created_by, created_at, \
     (SELECT COUNT(*) FROM file_export_payments l WHERE l.file_export_id = file_exports.id AND l.answered_at IS NOT NULL) \
     AS answered_count";
@@ -47,6 +47,7 @@ fn export_of(row: &AnyRow) -> Result<FileExport, StoreError> {
         format: FileType::parse(&format).ok_or_else(|| corrupt("format", &format))?,
         layout: Layout::parse(&layout).ok_or_else(|| corrupt("layout", &layout))?,
         bank: u64::try_from(row.try_get::<i64, _>("bank")?).unwrap_or(0),
+        file_number: u64::try_from(row.try_get::<i64, _>("file_number")?).unwrap_or(0),
         status: row.try_get("status")?,
         payment_count: row.try_get("payment_count")?,
         total_amount: row.try_get("total_amount")?,
@@ -206,9 +207,9 @@ impl RemessaStore for SqlStore {
         let total: i64 = export.payments.iter().map(|(_, amount)| amount).sum();
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
-            "INSERT INTO file_exports (unique_id, format, layout, bank, status, payment_count, total_amount, \
-             file_size, file_hash, filename, created_by, changed_by, created_at, updated_at) \
-             VALUES ($1, $2, $11, $3, 'SENT', $4, $5, $6, $7, $8, $9, $9, $10, $10) RETURNING id",
+            "INSERT INTO file_exports (unique_id, format, layout, bank, file_number, status, payment_count, \
+             total_amount, file_size, file_hash, filename, created_by, changed_by, created_at, updated_at) \
+             VALUES ($1, $2, $11, $3, $12, 'SENT', $4, $5, $6, $7, $8, $9, $9, $10, $10) RETURNING id",
         )
         .bind(Uuid::new_v4().to_string())
         .bind(export.format.file_type().as_str())
@@ -221,8 +222,18 @@ impl RemessaStore for SqlStore {
         .bind(export.created_by)
         .bind(at)
         .bind(export.format.layout().as_str())
+        .bind(i64::try_from(export.file_number).unwrap_or(i64::MAX))
         .fetch_one(&mut *tx)
-        .await?;
+        .await;
+        let row = match row {
+            Ok(row) => row,
+            // Another remessa took this number: the sender writes its file again.
+            Err(error) if is_unique_violation(&error) => {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+            Err(error) => return Err(error.into()),
+        };
         let id: i64 = row.try_get("id")?;
         for (index, chunk) in export.payments.chunks(ROWS_PER_STATEMENT).enumerate() {
             let mut placeholders = Placeholders::new(self.backend);
@@ -265,6 +276,19 @@ impl RemessaStore for SqlStore {
         let stored = export_of(&row)?;
         tx.commit().await?;
         Ok(Some(FileExport { payment_ids: Some(export.payments.iter().map(|(id, _)| *id).collect()), ..stored }))
+    }
+
+    async fn next_file_number(&self, format: RemessaFormat) -> Result<u64, StoreError> {
+        let last: i64 = sqlx::query(
+            "SELECT CAST(COALESCE(MAX(file_number), 0) AS BIGINT) AS last FROM file_exports \
+             WHERE bank = $1 AND layout = $2",
+        )
+        .bind(i64::try_from(format.bank()).unwrap_or(0))
+        .bind(format.layout().as_str())
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("last")?;
+        Ok(u64::try_from(last).unwrap_or(0) + 1)
     }
 
     async fn file_export(&self, id: i64) -> Result<Option<FileExport>, StoreError> {
