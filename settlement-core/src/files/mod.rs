@@ -204,7 +204,7 @@ pub struct ImportRecord {
     pub raw_data: String,
     /// Where it is.
     pub status: RecordStatus,
-    /// Why it failed or was skipped.
+    /// Why it failed or was skipped; a retorno's record: what it applied, or why nothing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// The payment it became (a retorno's: the payment it reports on).
