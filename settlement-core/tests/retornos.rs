@@ -224,6 +224,8 @@ async fn a_bank_statement_confirms_the_credits_it_can_tell_apart() {
             (9_999, "C", "TED RECEBIDA", String::new()),
             (1_234, "D", "TARIFA", String::new()),
             (6_000, "C", "PIX RECEBIDO", String::new()),
+            // A Pix the service does not know: not the payments of that amount, which have theirs.
+            (7_000, "C", "PIX RECEBIDO", "E99999999202601241030ZZZZZZZZZZZ".to_owned()),
         ];
         let file = bank::statement(341, holder.parse().unwrap(), day, &entries);
         let report = febraban_cnab::validate(file.as_slice(), febraban_cnab::ReadOptions::default());
@@ -231,7 +233,7 @@ async fn a_bank_statement_confirms_the_credits_it_can_tell_apart() {
         let dir = tempfile::tempdir().unwrap();
         let import =
             service.import_file(&upload(dir.path(), "extrato.ret", FileType::Cnab240, &file), "op").await.unwrap();
-        assert_eq!((import.kind, import.total_records), (ImportKind::Retorno, 5), "{backend}: credits only");
+        assert_eq!((import.kind, import.total_records), (ImportKind::Retorno, 6), "{backend}: credits only");
         service.start_processing(import.id, "op").await.unwrap();
         while service.process_next_chunk().await.unwrap() > 0 {}
         let (records, _) =
@@ -246,6 +248,7 @@ async fn a_bank_statement_confirms_the_credits_it_can_tell_apart() {
                 (RecordStatus::Unmatched, None),
                 (RecordStatus::Unmatched, None),
                 (RecordStatus::Unmatched, None),
+                (RecordStatus::Unmatched, None),
             ],
             "{backend}: {records:?}"
         );
@@ -255,6 +258,7 @@ async fn a_bank_statement_confirms_the_credits_it_can_tell_apart() {
             "{:?}",
             records[2].error
         );
+        assert!(records[5].error.as_deref().unwrap().contains("awaits it"), "{:?}", records[5].error);
         for id in &ids[..2] {
             let credit = service.credit(*id).await.unwrap();
             assert_eq!(credit.confirmed_by, format!("retorno:{}", import.id), "{backend}");

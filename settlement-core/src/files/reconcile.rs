@@ -238,10 +238,16 @@ pub fn decide(
 }
 
 /// Whether `payment` is one a statement's credit may confirm: completed, to the statement's
-/// holder, for the credit's amount, on the credit's day.
+/// holder, for the credit's amount, on the credit's day, and with no other end-to-end id than
+/// the credit's.
 pub fn expects(occurrence: &Occurrence, payment: &Payment) -> bool {
     let day = |at: Option<OffsetDateTime>| at.map(|at| at.date().to_string());
-    payment.status == PaymentStatus::Completed
+    let same_pix = match (&payment.end_to_end_id, &occurrence.end_to_end_id) {
+        (Some(ours), Some(theirs)) => ours == theirs,
+        _ => true,
+    };
+    same_pix
+        && payment.status == PaymentStatus::Completed
         && occurrence.amount == Some(payment.amount)
         && occurrence
             .holder_document

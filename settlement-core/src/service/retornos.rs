@@ -43,9 +43,11 @@ impl<S: Store> Settlement<S> {
             ids.dedup();
             let mut found: HashMap<i64, Found> =
                 self.store.payments_found(&ids).await?.into_iter().map(|f| (f.payment.id, f)).collect();
-            // The payments a statement's other credits may be, by holder and amount.
+            // The payments a statement's other credits (no end-to-end id, or one that names no
+            // payment) may be, by holder and amount.
             let mut expected: HashMap<&str, Vec<i64>> = HashMap::new();
-            for o in readable().filter(|o| o.layout == Layout::Cnab240Statement && o.end_to_end_id.is_none()) {
+            let named = |o: &Occurrence| o.end_to_end_id.as_ref().is_some_and(|id| holders.contains_key(id));
+            for o in readable().filter(|o| o.layout == Layout::Cnab240Statement && !named(o)) {
                 if let (Some(holder), Some(amount)) = (o.holder_document.as_deref(), o.amount) {
                     expected.entry(holder).or_default().push(amount);
                 }
