@@ -174,27 +174,32 @@ impl<S: Store> Settlement<S> {
     /// loses nothing and repeats nothing. Returns how many records it processed; 0 when there
     /// is nothing to do.
     pub async fn process_next_chunk(&self) -> Result<usize, CoreError> {
-        let Some((import_id, created_by)) = self.store.imports_processing().await?.into_iter().next() else {
+        let Some((import_id, created_by, kind)) = self.store.imports_processing().await?.into_iter().next() else {
             return Ok(0);
         };
-        if self.file_import(import_id).await?.kind == ImportKind::Retorno {
-            let applied = self.apply_retorno_chunk(import_id).await?;
-            if applied > 0 {
-                return Ok(applied);
-            }
-        }
-        let now = self.clock.now();
-        let pending = self.store.pending_records(import_id, PROCESS_CHUNK).await?;
-        if pending.is_empty() {
-            self.store.complete_import(import_id, now, IMPORT_WORKER).await?;
+        let processed = match kind {
+            ImportKind::Retorno => self.apply_retorno_chunk(import_id).await?,
+            ImportKind::Payments => self.create_payments_chunk(import_id, &created_by).await?,
+        };
+        if processed == 0 {
+            self.store.complete_import(import_id, self.clock.now(), IMPORT_WORKER).await?;
             // Completing is progress: there may be another import to go on with.
             return Ok(1);
         }
+        Ok(processed)
+    }
+
+    /// Turns the next chunk of a payments import's records into payments; 0 when none is left.
+    async fn create_payments_chunk(&self, import_id: i64, created_by: &str) -> Result<usize, CoreError> {
+        let now = self.clock.now();
+        let pending = self.store.pending_records(import_id, PROCESS_CHUNK).await?;
         let outcomes: Vec<RecordOutcome> = pending
             .iter()
             .map(|(record_id, fields)| RecordOutcome { record_id: *record_id, payment: payment_of(fields, now) })
             .collect();
-        self.store.apply_records(import_id, &outcomes, &created_by, now).await?;
+        if !outcomes.is_empty() {
+            self.store.apply_records(import_id, &outcomes, created_by, now).await?;
+        }
         Ok(outcomes.len())
     }
 }

@@ -250,8 +250,10 @@ pub trait FileStore {
         actor: &str,
     ) -> impl Future<Output = Result<Option<FileImport>, StoreError>> + Send;
 
-    /// The imports being processed: id and uploader.
-    fn imports_processing(&self) -> impl Future<Output = Result<Vec<(i64, String)>, StoreError>> + Send;
+    /// The imports being processed: id, uploader and what their records are.
+    fn imports_processing(
+        &self,
+    ) -> impl Future<Output = Result<Vec<(i64, String, crate::files::ImportKind)>, StoreError>> + Send;
 
     /// Up to `limit` pending records of an import, in file order: id and payment fields (JSON).
     fn pending_records(

@@ -334,11 +334,17 @@ impl FileStore for SqlStore {
         row.as_ref().map(import_of).transpose()
     }
 
-    async fn imports_processing(&self) -> Result<Vec<(i64, String)>, StoreError> {
-        let rows = sqlx::query("SELECT id, created_by FROM file_imports WHERE status = 'PROCESSING' ORDER BY id")
+    async fn imports_processing(&self) -> Result<Vec<(i64, String, ImportKind)>, StoreError> {
+        let rows = sqlx::query("SELECT id, created_by, kind FROM file_imports WHERE status = 'PROCESSING' ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|row| Ok((row.try_get("id")?, row.try_get("created_by")?))).collect()
+        rows.iter()
+            .map(|row| {
+                let kind: String = row.try_get("kind")?;
+                let kind = ImportKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("kind {kind:?}")))?;
+                Ok((row.try_get("id")?, row.try_get("created_by")?, kind))
+            })
+            .collect()
     }
 
     async fn pending_records(&self, import_id: i64, limit: u32) -> Result<Vec<(i64, String)>, StoreError> {
