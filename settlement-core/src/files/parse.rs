@@ -339,6 +339,31 @@ pub(crate) fn refuse_invalid(report: &febraban_cnab::Report) -> Result<(), Parse
     Err(ParseError::at(first.line as u64, message))
 }
 
+/// Whether a CNAB file is a retorno; an error when it is one that does not validate leniently
+/// (a retorno is what a bank sends, read with the deviations real files have). `strict` is the
+/// file's strict verdict; `lenient` validates it leniently, only when the strict verdict does
+/// not settle it: a header that does not read strictly (a right-trimmed retorno) may read
+/// leniently, and a strictly valid file is valid leniently too.
+fn is_retorno(
+    strict: &febraban_cnab::Report,
+    lenient: impl FnOnce() -> Result<febraban_cnab::Report, ParseError>,
+) -> Result<bool, ParseError> {
+    use febraban_cnab::Direction::{Remessa, Retorno};
+    match strict.summary.direction {
+        Some(Retorno) if strict.is_valid() => Ok(true),
+        Some(Remessa) => Ok(false),
+        None if strict.is_valid() => Ok(false),
+        _ => {
+            let lenient = lenient()?;
+            if lenient.summary.direction != Some(Retorno) {
+                return Ok(false);
+            }
+            refuse_invalid(&lenient)?;
+            Ok(true)
+        }
+    }
+}
+
 /// The debtor fields of a payment the batch's company makes.
 fn payer_fields(payer: &Payer) -> Map<String, Value> {
     let mut fields = Map::new();
@@ -399,19 +424,14 @@ pub(crate) fn text(value: &str) -> Option<String> {
 /// then each payment becomes a record. A segment A with its B (a transfer, Pix included) and a
 /// segment J with its J-52 (a boleto or Pix QR code paid) are payments from the batch's company;
 /// a segment P with its Q and R (cobrança) is a payment to collect from the pagador to the
-/// company. A retorno (the file header says so) is read as one ([`super::retorno::cnab240`]).
+/// company. A retorno (the file header says so) is read as one, by `retorno`.
 pub fn cnab240(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_>) -> Result<u64, ParseError> {
     use febraban_cnab::cnab240::Record;
     let open = || open_cnab(path);
     // Two passes, each in constant memory: the whole file validates first, so that a file
     // whose trailers do not reconcile stores nothing.
     let report = febraban_cnab::validate(open()?, febraban_cnab::ReadOptions::default());
-    let direction = report.summary.direction.or_else(|| {
-        // A header that does not read strictly (a right-trimmed retorno) may read leniently.
-        let lenient = febraban_cnab::ReadOptions { lenient: true, ..Default::default() };
-        open().ok().and_then(|file| febraban_cnab::validate(file, lenient).summary.direction)
-    });
-    if direction == Some(febraban_cnab::Direction::Retorno) {
+    if is_retorno(&report, || Ok(febraban_cnab::validate(open()?, super::retorno::LENIENT)))? {
         return super::retorno::cnab240(path, sink);
     }
     refuse_invalid(&report)?;
@@ -627,16 +647,12 @@ pub fn cnab240(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_
 /// Pix key and TXID of the Pix record that follows it (Itaú type 3, Santander type 8) when there
 /// is one. The pagador's institution is not in a remessa: the record carries the upload's
 /// `debtor_ispb` when given, else the collecting bank's. A retorno is read as one
-/// ([`super::retorno::cnab400`]).
+/// by `retorno`.
 pub fn cnab400(path: &std::path::Path, context: &CnabContext, sink: &mut Sink<'_>) -> Result<u64, ParseError> {
     use febraban_cnab::cnab400::{Cnab400, Record};
     let open = || open_cnab(path);
     let report = febraban_cnab::cnab400::validate(open()?, febraban_cnab::ReadOptions::default());
-    let direction = report.summary.direction.or_else(|| {
-        let lenient = febraban_cnab::ReadOptions { lenient: true, ..Default::default() };
-        open().ok().and_then(|file| febraban_cnab::cnab400::validate(file, lenient).summary.direction)
-    });
-    if direction == Some(febraban_cnab::Direction::Retorno) {
+    if is_retorno(&report, || Ok(febraban_cnab::cnab400::validate(open()?, super::retorno::LENIENT)))? {
         return super::retorno::cnab400(path, sink);
     }
     refuse_invalid(&report)?;

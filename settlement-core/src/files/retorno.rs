@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::parse::{ParseError, Sink, document, latin1, open_cnab, refuse_invalid, text};
+use super::parse::{ParseError, Sink, document, latin1, open_cnab, text};
 use super::{ParsedRecord, RecordKind};
 
 /// What an occurrence means for its payment (the codec's meaning, in the API's names).
@@ -222,23 +222,21 @@ fn emit(pending: &mut Option<Pending>, count: &mut u64, sink: &mut Sink<'_>) -> 
     Ok(())
 }
 
-/// Lenient reading: a retorno is what the bank sends, with the deviations real banks' files
-/// have (each a warning of the codec), but trailers that do not reconcile still refuse it.
-fn lenient() -> febraban_cnab::ReadOptions {
-    febraban_cnab::ReadOptions { lenient: true, ..Default::default() }
-}
+/// How a retorno is read: leniently, as the bank sends it, with the deviations real banks'
+/// files have (each a warning of the codec); trailers that do not reconcile still refuse it.
+pub(crate) const LENIENT: febraban_cnab::ReadOptions =
+    febraban_cnab::ReadOptions { lenient: true, profile: None, bank_profile: None };
 
 /// Reads a CNAB240 retorno: pagamentos (A with its B and Z, J with its J-52, O and N with
-/// their Z), cobrança (T with its U), and the bank statement's credits (segment E, `C`). The file must validate leniently first.
-pub fn cnab240(path: &std::path::Path, sink: &mut Sink<'_>) -> Result<u64, ParseError> {
+/// their Z), cobrança (T with its U), and the bank statement's credits (segment E, `C`). The
+/// caller ([`super::parse::cnab240`]) has validated the file leniently.
+pub(crate) fn cnab240(path: &std::path::Path, sink: &mut Sink<'_>) -> Result<u64, ParseError> {
     use febraban_cnab::cnab240::Record;
-    let report = febraban_cnab::validate(open_cnab(path)?, lenient());
-    refuse_invalid(&report)?;
     let (mut pending, mut count) = (None, 0);
     let mut bank = 0;
     let mut profile = febraban_cnab::Profile::FEBRABAN;
     let write_options = febraban_cnab::WriteOptions::default();
-    for item in febraban_cnab::Reader::with_options(open_cnab(path)?, lenient()) {
+    for item in febraban_cnab::Reader::with_options(open_cnab(path)?, LENIENT) {
         let (line, record) = item.map_err(ParseError::of_read)?;
         let line = line as u64;
         let raw_line =
@@ -406,15 +404,14 @@ pub fn cnab240(path: &std::path::Path, sink: &mut Sink<'_>) -> Result<u64, Parse
 }
 
 /// Reads a CNAB400 cobrança retorno of any bank with a profile: each detail (type 1, BB's 7)
-/// becomes an occurrence, its code read by the bank's list. The file must validate leniently.
-pub fn cnab400(path: &std::path::Path, sink: &mut Sink<'_>) -> Result<u64, ParseError> {
+/// becomes an occurrence, its code read by the bank's list. The caller
+/// ([`super::parse::cnab400`]) has validated the file leniently.
+pub(crate) fn cnab400(path: &std::path::Path, sink: &mut Sink<'_>) -> Result<u64, ParseError> {
     use febraban_cnab::cnab400::{Cnab400, Record};
-    let report = febraban_cnab::cnab400::validate(open_cnab(path)?, lenient());
-    refuse_invalid(&report)?;
     let (mut pending, mut count) = (None, 0);
     let mut bank = 0;
     let write_options = febraban_cnab::WriteOptions::default();
-    let reader = febraban_cnab::Reader::with_format(open_cnab(path)?, lenient(), Cnab400::default());
+    let reader = febraban_cnab::Reader::with_format(open_cnab(path)?, LENIENT, Cnab400::default());
     for item in reader {
         let (line, record) = item.map_err(ParseError::of_read)?;
         let line = line as u64;
