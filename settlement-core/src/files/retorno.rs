@@ -250,6 +250,17 @@ pub(crate) fn cnab240(path: &std::path::Path, sink: &mut Sink<'_>) -> Result<u64
                 })
                 .collect()
         };
+        // What every payment segment says (A, J, O, N): its seu número, nosso número,
+        // occurrences, amount and day.
+        let payment = |your_number: &str, our_number: &str, occurrences: &str, amount: u64, on| {
+            let mut occurrence = Occurrence::new(Layout::Cnab240Payments, bank);
+            occurrence.add_reference(your_number);
+            occurrence.bank_reference = text(our_number);
+            occurrence.codes = payment_codes(occurrences);
+            occurrence.amount = money(amount);
+            occurrence.paid_on = day(on);
+            occurrence
+        };
         let attach = |pending: &mut Option<Pending>, add: &dyn Fn(&mut Occurrence)| {
             if let Some((_, raw, occurrence)) = pending.as_mut() {
                 add(occurrence);
@@ -264,21 +275,18 @@ pub(crate) fn cnab240(path: &std::path::Path, sink: &mut Sink<'_>) -> Result<u64
             }
             Record::SegmentA(a) => {
                 emit(&mut pending, &mut count, sink)?;
-                let mut occurrence = Occurrence::new(Layout::Cnab240Payments, bank);
-                occurrence.add_reference(&a.your_number);
-                occurrence.bank_reference = text(&a.our_number);
+                let paid_on = a.effective_date.or(a.payment_date);
+                let mut occurrence = payment(&a.your_number, &a.our_number, &a.occurrences, a.amount, paid_on);
                 // Tipo de movimento 3 is an estorno, "somente para retorno" (F106 p.178).
                 if a.movement_type == 3 {
-                    occurrence.codes.push(Code {
+                    let estorno = Code {
                         code: "3".to_owned(),
                         text: "Estorno (tipo de movimento 3)".to_owned(),
                         meaning: Some(Meaning::Reversed),
-                    });
+                    };
+                    occurrence.codes.insert(0, estorno);
                 }
-                occurrence.codes.extend(payment_codes(&a.occurrences));
-                occurrence.amount = money(a.amount);
                 occurrence.paid_amount = money(a.effective_amount);
-                occurrence.paid_on = day(a.effective_date.or(a.payment_date));
                 pending = Some((line, raw_line(), occurrence));
             }
             Record::SegmentBPix(b) => attach(&mut pending, &|o| {
@@ -297,37 +305,23 @@ pub(crate) fn cnab240(path: &std::path::Path, sink: &mut Sink<'_>) -> Result<u64
             }),
             Record::SegmentJ(j) => {
                 emit(&mut pending, &mut count, sink)?;
-                let mut occurrence = Occurrence::new(Layout::Cnab240Payments, bank);
-                occurrence.add_reference(&j.your_number);
-                occurrence.bank_reference = text(&j.our_number);
-                occurrence.codes = payment_codes(&j.occurrences);
-                occurrence.amount = money(j.face_amount);
+                let mut occurrence =
+                    payment(&j.your_number, &j.our_number, &j.occurrences, j.face_amount, j.payment_date);
                 occurrence.paid_amount = money(j.amount);
                 occurrence.interest = money(j.interest);
                 occurrence.discount = money(j.discount);
-                occurrence.paid_on = day(j.payment_date);
                 pending = Some((line, raw_line(), occurrence));
             }
             // Utilities and taxes paid (O with a barcode, N without): seu número at O 123-142
             // and N 18-37.
             Record::SegmentO(o) => {
                 emit(&mut pending, &mut count, sink)?;
-                let mut occurrence = Occurrence::new(Layout::Cnab240Payments, bank);
-                occurrence.add_reference(&o.your_number);
-                occurrence.bank_reference = text(&o.our_number);
-                occurrence.codes = payment_codes(&o.occurrences);
-                occurrence.amount = money(o.amount);
-                occurrence.paid_on = day(o.payment_date);
+                let occurrence = payment(&o.your_number, &o.our_number, &o.occurrences, o.amount, o.payment_date);
                 pending = Some((line, raw_line(), occurrence));
             }
             Record::SegmentN(n) => {
                 emit(&mut pending, &mut count, sink)?;
-                let mut occurrence = Occurrence::new(Layout::Cnab240Payments, bank);
-                occurrence.add_reference(&n.your_number);
-                occurrence.bank_reference = text(&n.our_number);
-                occurrence.codes = payment_codes(&n.occurrences);
-                occurrence.amount = money(n.amount);
-                occurrence.paid_on = day(n.payment_date);
+                let occurrence = payment(&n.your_number, &n.our_number, &n.occurrences, n.amount, n.payment_date);
                 pending = Some((line, raw_line(), occurrence));
             }
             Record::SegmentJ52(j52) => attach(&mut pending, &|o| {
