@@ -23,8 +23,14 @@ async fn get(server: &Server, path: &str) -> Value {
     response.json().await.unwrap()
 }
 
-/// Uploads a retorno, processes it, and waits until it is done.
+/// Checks that a retorno the test wrote validates strictly, uploads it, processes it, and waits
+/// until it is done.
 async fn import_and_process(server: &Server, name: &str, file_type: &str, bytes: Vec<u8>) -> Value {
+    let report = match file_type {
+        "CNAB400" => febraban_cnab::cnab400::validate(bytes.as_slice(), ReadOptions::default()),
+        _ => febraban_cnab::validate(bytes.as_slice(), ReadOptions::default()),
+    };
+    assert!(report.is_valid(), "{:?}", report.problems.iter().map(ToString::to_string).collect::<Vec<_>>());
     let form =
         Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned())).text("file_type", file_type.to_owned());
     let response = server.request(Method::POST, "/api/v1/files/import").multipart(form).send().await.unwrap();
@@ -60,6 +66,11 @@ async fn outcomes(server: &Server, id: i64) -> Vec<(String, String, Option<i64>)
             )
         })
         .collect()
+}
+
+/// The records' statuses, in file order.
+fn statuses(records: &[(String, String, Option<i64>)]) -> Vec<&str> {
+    records.iter().map(|(status, _, _)| status.as_str()).collect()
 }
 
 /// Sends a remessa: the response's bytes and the export's id.
@@ -158,15 +169,12 @@ async fn a_cnab240_remessa_sent_and_its_retorno_close_the_loop() {
         Answer::WrongAmount,
     ];
     let retorno = cnab240_retorno(&remessa, &answers);
-    let report = febraban_cnab::validate(retorno.as_slice(), ReadOptions::default());
-    assert!(report.is_valid(), "{:?}", report.problems.iter().map(ToString::to_string).collect::<Vec<_>>());
     let import = import_and_process(&server, "retorno.ret", "CNAB240", retorno.clone()).await;
     let import_id = import["id"].as_i64().unwrap();
     assert_eq!((import["status"].as_str(), import["total_records"].as_i64()), (Some("COMPLETED"), Some(7)), "{import}");
     let records = outcomes(&server, import_id).await;
-    let statuses: Vec<&str> = records.iter().map(|(status, _, _)| status.as_str()).collect();
     assert_eq!(
-        statuses,
+        statuses(&records),
         ["MATCHED", "MATCHED", "MATCHED", "FAILED", "FAILED", "MISMATCHED", "UNMATCHED"],
         "{records:?}"
     );
@@ -285,14 +293,11 @@ async fn a_cnab400_remessa_sent_and_bradescos_retorno_close_the_loop() {
         boleto(28),
     ];
     let retorno = cnab400_retorno(&remessa, &answers);
-    let report = febraban_cnab::cnab400::validate(retorno.as_slice(), ReadOptions::default());
-    assert!(report.is_valid(), "{:?}", report.problems.iter().map(ToString::to_string).collect::<Vec<_>>());
     let import = import_and_process(&server, "bradesco.ret", "CNAB400", retorno).await;
     let import_id = import["id"].as_i64().unwrap();
     let records = outcomes(&server, import_id).await;
-    let statuses: Vec<&str> = records.iter().map(|(status, _, _)| status.as_str()).collect();
     assert_eq!(
-        statuses,
+        statuses(&records),
         ["MATCHED", "MATCHED", "MATCHED", "FAILED", "MISMATCHED", "MATCHED", "UNMATCHED"],
         "{records:?}"
     );
@@ -357,14 +362,11 @@ async fn a_cnab240_cobranca_remessa_sent_and_its_t_and_u_retorno_close_the_loop(
         Boleto { short: 50, ..boleto(6) },
     ];
     let retorno = bank::cobranca_retorno(&remessa, &answers);
-    let report = febraban_cnab::validate(retorno.as_slice(), ReadOptions::default());
-    assert!(report.is_valid(), "{:?}", report.problems.iter().map(ToString::to_string).collect::<Vec<_>>());
     let import = import_and_process(&server, "cobranca.ret", "CNAB240", retorno).await;
     let import_id = import["id"].as_i64().unwrap();
     let records = outcomes(&server, import_id).await;
-    let statuses: Vec<&str> = records.iter().map(|(status, _, _)| status.as_str()).collect();
     assert_eq!(
-        statuses,
+        statuses(&records),
         ["MATCHED", "MATCHED", "MATCHED", "FAILED", "FAILED", "MISMATCHED", "UNMATCHED"],
         "{records:?}"
     );
