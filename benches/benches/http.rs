@@ -47,6 +47,7 @@ fn http(c: &mut Criterion) {
         jws_key: None,
         time_zone: "UTC".to_owned(),
         schedule_failure_limit: 3,
+        webhooks_allow_private: true,
     };
     let addr = runtime.block_on(async {
         let app = App::build(&settings).await.unwrap();

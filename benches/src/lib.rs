@@ -20,6 +20,7 @@ pub fn child_settings(dir: &str, database: Option<String>, secret: &str) -> sett
         jws_key: None,
         time_zone: "UTC".to_owned(),
         schedule_failure_limit: 3,
+        webhooks_allow_private: true,
     }
 }
 

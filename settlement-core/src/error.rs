@@ -138,6 +138,12 @@ pub enum CoreError {
         /// The schedule's status.
         from: crate::schedule::ScheduleStatus,
     },
+    /// No such webhook endpoint (or not the caller's).
+    #[error("webhook endpoint not found")]
+    WebhookNotFound,
+    /// No such delivery of the endpoint.
+    #[error("delivery not found")]
+    DeliveryNotFound,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -153,6 +159,7 @@ impl CoreError {
             CoreError::QrCodeTransition(_) => "INVALID_TRANSITION",
             CoreError::QrCodeUsed(_) => "QR_CODE_USED",
             CoreError::ImportNotFound | CoreError::ScheduleNotFound | CoreError::ExportNotFound => "NOT_FOUND",
+            CoreError::WebhookNotFound | CoreError::DeliveryNotFound => "NOT_FOUND",
             CoreError::NothingToSend => "NOTHING_TO_SEND",
             CoreError::ExportRaced => "EXPORT_CONFLICT",
             CoreError::ExportUnwritable(_) => "FILE_UNWRITABLE",

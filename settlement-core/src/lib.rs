@@ -25,6 +25,7 @@ pub mod service;
 pub mod store;
 pub mod time_format;
 pub mod types;
+pub mod webhooks;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use credit::{CreditConfirmation, CreditRequest};

@@ -9,6 +9,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderName, Request as HttpRequest};
 use axum::routing::get;
+use settlement_core::webhooks::Reach;
 use settlement_core::{Settlement, SqlStore, SystemClock};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -22,7 +23,7 @@ use crate::error::ApiError;
 use crate::extract::MAX_BODY;
 use crate::jws::{JWKS_PATH, Signer};
 use crate::metrics::{self, Metrics};
-use crate::routes::{automatic, exports, files, health, history, payments, pix, qr_codes, schedules};
+use crate::routes::{automatic, events, exports, files, health, history, payments, pix, qr_codes, schedules, webhooks};
 use crate::{openapi, worker};
 
 /// The documented list of automatic Pix payments, and its group.
@@ -51,6 +52,8 @@ pub struct AppState {
     pub upload_dir: std::path::PathBuf,
     /// Wakes the import worker when an import starts processing.
     pub import_work: Arc<tokio::sync::Notify>,
+    /// Sends webhook deliveries.
+    pub webhook_sender: crate::webhook_sender::Sender,
 }
 
 /// A configured service, ready to serve.
@@ -112,15 +115,22 @@ impl App {
                 }
             }
         }
+        let reach = Reach { allow_private: settings.webhooks_allow_private };
+        if reach.allow_private {
+            tracing::warn!("webhooks may use plain http and reach private addresses (--webhooks-allow-private)");
+        }
+        let webhook_sender = crate::webhook_sender::Sender::new(reach).map_err(StartError::Io)?;
         let state = AppState {
             settlement: Settlement::new(store, Arc::new(SystemClock))
                 .with_public_url(public_url)
-                .with_schedules(&settings.time_zone, settings.schedule_failure_limit),
+                .with_schedules(&settings.time_zone, settings.schedule_failure_limit)
+                .with_webhooks(reach),
             verifier: Arc::new(verifier),
             metrics: Arc::new(Metrics::default()),
             signer: Arc::new(signer),
             upload_dir,
             import_work: Arc::new(tokio::sync::Notify::new()),
+            webhook_sender,
         };
         Ok(App {
             state,
@@ -154,7 +164,9 @@ impl App {
         let importer =
             tokio::spawn(worker::process_imports(settlement.clone(), self.state.import_work.clone(), stopped.clone()));
         let scheduler = tokio::spawn(worker::run_schedules(settlement.clone(), stopped.clone()));
-        let automatic = tokio::spawn(worker::run_automatic(settlement.clone(), stopped));
+        let automatic = tokio::spawn(worker::run_automatic(settlement.clone(), stopped.clone()));
+        let webhooks =
+            tokio::spawn(worker::deliver_webhooks(settlement.clone(), self.state.webhook_sender.clone(), stopped));
         let router = self.router().layer(RequestBodyTimeoutLayer::new(self.body_idle_timeout));
         let result = crate::listen::serve(listener, router, self.header_read_timeout, shutdown).await;
         let _ = stop.send(true);
@@ -162,6 +174,7 @@ impl App {
         let _ = importer.await;
         let _ = scheduler.await;
         let _ = automatic.await;
+        let _ = webhooks.await;
         self.state.settlement.store().close().await;
         result
     }
@@ -248,6 +261,13 @@ pub fn router(state: AppState) -> Router {
         .route(&format!("{AUTHORIZATIONS}/{{id}}/reject"), axum::routing::put(automatic::reject_authorization))
         .route(&format!("{AUTHORIZATIONS}/{{id}}/status"), axum::routing::put(automatic::confirm_authorization))
         .route(&format!("{AUTHORIZATIONS}/{{id}}/history"), get(automatic::authorization_history))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/webhooks/{id}", get(webhooks::get).patch(webhooks::update).delete(webhooks::delete))
+        .route("/webhooks/{id}/rotate-secret", axum::routing::post(webhooks::rotate_secret))
+        .route("/webhooks/{id}/deliveries", get(webhooks::deliveries))
+        .route("/webhooks/{id}/deliveries/{delivery_id}/retry", axum::routing::post(webhooks::retry))
+        .route("/webhooks/{id}/replay", axum::routing::post(webhooks::replay))
+        .route("/events", get(events::list))
         .route("/pix/wallets", get(automatic::wallets).post(automatic::create_wallet))
         .route(
             "/pix/product-grants/{product_uuid}",

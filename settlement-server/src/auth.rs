@@ -222,6 +222,11 @@ scopes! {
     /// `automatic.status`: the payer's institution confirms authorizations' and cancellations'
     /// round trips.
     AutomaticStatus => "automatic.status",
+    /// `webhooks.read`: read the caller's webhook endpoints and their deliveries.
+    WebhooksRead => "webhooks.read",
+    /// `webhooks.write`: register, change, rotate, remove, retry and replay the caller's
+    /// webhook endpoints.
+    WebhooksWrite => "webhooks.write",
 }
 
 /// A verified caller holding scope `S`: 401 without a valid token, 403 without the scope.

@@ -42,6 +42,10 @@ pub struct Settings {
     /// Failed runs in a row after which a schedule pauses.
     #[arg(long, env = "SETTLEMENT_SCHEDULE_FAILURE_LIMIT", default_value_t = 3)]
     pub schedule_failure_limit: u32,
+    /// Let webhooks use plain http and reach loopback, private and link-local addresses: for
+    /// development and tests only (a receiver there could be this host's own services).
+    #[arg(long, env = "SETTLEMENT_WEBHOOKS_ALLOW_PRIVATE")]
+    pub webhooks_allow_private: bool,
 }
 
 /// The signing secret's file in the data directory.

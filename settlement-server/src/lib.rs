@@ -18,6 +18,7 @@ pub mod listen;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;
+pub mod webhook_sender;
 pub mod worker;
 
 pub use app::{App, AppState};

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{automatic, exports, files, health, history, payments, pix, qr_codes, schedules};
+use crate::routes::{automatic, events, exports, files, health, history, payments, pix, qr_codes, schedules, webhooks};
 
 /// The API.
 #[derive(OpenApi)]
@@ -29,10 +29,12 @@ use crate::routes::{automatic, exports, files, health, history, payments, pix, q
         automatic::create_wallet, automatic::grant_product, automatic::revoke_product,
         history::payment, history::qr_code, history::file_import, history::schedule,
         automatic::payment_history, automatic::authorization_history,
+        webhooks::create, webhooks::list, webhooks::get, webhooks::update, webhooks::delete, webhooks::rotate_secret,
+        webhooks::deliveries, webhooks::retry, webhooks::replay, events::list,
     ),
     components(schemas(crate::error::Envelope, crate::error::ErrorBody)),
     modifiers(&BearerAuth, &CommonErrors, &PositiveIds, &CreatedLinks),
-    tags((name = "health"), (name = "payments"), (name = "credit"), (name = "qr-codes"), (name = "pix"), (name = "files"), (name = "schedules"), (name = "pix-automatic")),
+    tags((name = "health"), (name = "payments"), (name = "credit"), (name = "qr-codes"), (name = "pix"), (name = "files"), (name = "schedules"), (name = "pix-automatic"), (name = "webhooks")),
 )]
 pub struct ApiDoc;
 

@@ -1,5 +1,6 @@
 //! Background work: releasing `SCHEDULED` payments when their date arrives, turning imported
-//! files' records into payments, and running due schedules.
+//! files' records into payments, running due schedules and automatic payments, and delivering
+//! webhooks.
 
 use std::time::Duration;
 
@@ -113,4 +114,70 @@ pub async fn run_automatic(settlement: Settlement<SqlStore>, mut shutdown: watch
             _ = shutdown.changed() => return,
         }
     }
+}
+
+/// Events published per round.
+const PUBLISH_BATCH: u32 = 500;
+/// Deliveries claimed per batch.
+const SEND_BATCH: u32 = 100;
+/// Batches in flight at once: a slow receiver holds up its batch, not the others.
+const BATCHES_IN_FLIGHT: usize = 4;
+/// How long a claim lasts: longer than an attempt may take, so a living sender never loses
+/// one; a killed sender's lapse, and another sender (or this one, restarted) sends them again.
+const LEASE: Duration = Duration::from_secs(30);
+/// The pause when there is nothing to do.
+const IDLE: Duration = Duration::from_millis(100);
+
+/// Publishes events and sends their deliveries, until `shutdown` turns true. Delivery is at
+/// least once: an attempt is recorded after it is made, so a crash in between sends it again,
+/// with the same `webhook-id`.
+pub async fn deliver_webhooks(
+    settlement: Settlement<SqlStore>,
+    sender: crate::webhook_sender::Sender,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let in_flight = std::sync::Arc::new(tokio::sync::Semaphore::new(BATCHES_IN_FLIGHT));
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        let mut busy = false;
+        match settlement.publish_events(PUBLISH_BATCH).await {
+            Ok(published) => busy |= published > 0,
+            Err(error) => tracing::warn!(%error, "publishing events failed; retrying"),
+        }
+        let permit = tokio::select! {
+            permit = in_flight.clone().acquire_owned() => permit,
+            _ = shutdown.changed() => break,
+        };
+        let Ok(permit) = permit else { break };
+        match settlement.claim_deliveries(SEND_BATCH, LEASE).await {
+            Ok(claimed) if !claimed.is_empty() => {
+                busy = true;
+                let (settlement, sender) = (settlement.clone(), sender.clone());
+                tokio::spawn(async move {
+                    let sends = claimed.iter().map(|claimed| async {
+                        let (attempt, retry_after) = sender.send(claimed).await;
+                        settlement.outcome(claimed, attempt, retry_after)
+                    });
+                    let outcomes = futures_util::future::join_all(sends).await;
+                    if let Err(error) = settlement.record_deliveries(&outcomes).await {
+                        // The claims lapse and the deliveries are sent again.
+                        tracing::warn!(%error, "recording webhook attempts failed");
+                    }
+                    drop(permit);
+                });
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "claiming webhook deliveries failed; retrying"),
+        }
+        if !busy {
+            tokio::select! {
+                _ = tokio::time::sleep(IDLE) => {}
+                _ = shutdown.changed() => break,
+            }
+        }
+    }
+    // Batches in flight finish (an attempt takes at most the sender's timeout) and are recorded.
+    let _ = in_flight.acquire_many(BATCHES_IN_FLIGHT as u32).await;
 }

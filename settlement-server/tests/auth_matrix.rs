@@ -33,6 +33,8 @@ const EVERY_SCOPE: &[&str] = &[
     "automatic.write",
     "automatic.status",
     "automatic.product",
+    "webhooks.read",
+    "webhooks.write",
 ];
 
 /// A protected operation: method, path with its parameters filled, the scope it needs.

@@ -19,6 +19,7 @@ pub mod qr_codes;
 pub mod remessas;
 pub mod retornos;
 pub mod schedules;
+pub mod webhooks;
 
 use crate::types::{EndToEndId, Ispb};
 pub use qr_codes::{
@@ -56,6 +57,8 @@ pub struct Settlement<S> {
     time_zone: Arc<str>,
     /// Failed runs in a row after which a schedule pauses.
     schedule_failure_limit: i64,
+    /// Which receivers webhooks may name.
+    webhook_reach: crate::webhooks::Reach,
 }
 
 impl<S: std::fmt::Debug> std::fmt::Debug for Settlement<S> {
@@ -76,6 +79,7 @@ impl<S: Store> Settlement<S> {
             location_base: Arc::from("127.0.0.1:8080"),
             time_zone: Arc::from("UTC"),
             schedule_failure_limit: 3,
+            webhook_reach: crate::webhooks::Reach::default(),
         }
     }
 
@@ -94,6 +98,18 @@ impl<S: Store> Settlement<S> {
         let without_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
         self.location_base = Arc::from(without_scheme.trim_end_matches('/'));
         self
+    }
+
+    /// The same services, with webhooks allowed to reach `reach`.
+    #[must_use]
+    pub fn with_webhooks(mut self, reach: crate::webhooks::Reach) -> Self {
+        self.webhook_reach = reach;
+        self
+    }
+
+    /// Which receivers webhooks may reach.
+    pub fn webhook_reach(&self) -> crate::webhooks::Reach {
+        self.webhook_reach
     }
 
     /// The store.

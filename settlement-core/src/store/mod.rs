@@ -19,6 +19,9 @@ use crate::payment::NewPayment as PaymentToCreate;
 use crate::payment::{NewPayment, Payment, PaymentFilter, StatusUpdate};
 use crate::qrcode::{NewQrCode, QrCode, QrCodeFilter};
 use crate::schedule::{Schedule, ScheduleRule, ScheduleStatus, ScheduleType};
+use crate::webhooks::{
+    Claimed, Delivery, DeliveryFilter, Endpoint, Event, EventFilter, Outcome, Publication, RawEvent, Subscription,
+};
 
 /// A failure of the store itself (not a refusal of the domain).
 #[derive(Debug, thiserror::Error)]
@@ -640,10 +643,153 @@ pub trait AutomaticStore {
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
+/// A webhook endpoint to store.
+#[derive(Debug, Clone)]
+pub struct NewEndpoint<'a> {
+    /// Its URL.
+    pub url: &'a str,
+    /// What it is for.
+    pub description: Option<&'a str>,
+    /// Its selectors.
+    pub selectors: &'a [String],
+    /// Whether deliveries are made.
+    pub enabled: bool,
+    /// Its signing secret.
+    pub secret: &'a str,
+    /// Who registered it.
+    pub owner: &'a str,
+    /// The owner's read scopes.
+    pub scopes: &'a [String],
+    /// When.
+    pub at: OffsetDateTime,
+}
+
+/// A change of an endpoint; `scopes` replace the kept read scopes whenever the owner changes it.
+#[derive(Debug, Clone)]
+pub struct EndpointChange<'a> {
+    /// A new URL.
+    pub url: Option<&'a str>,
+    /// New selectors.
+    pub selectors: Option<&'a [String]>,
+    /// A new description, or its removal.
+    pub description: Option<Option<&'a str>>,
+    /// On or off.
+    pub enabled: Option<bool>,
+    /// The owner's read scopes now.
+    pub scopes: &'a [String],
+    /// When.
+    pub at: OffsetDateTime,
+}
+
+/// Where webhook endpoints, events and deliveries are kept.
+pub trait WebhookStore {
+    /// Stores an endpoint.
+    fn insert_endpoint(&self, new: &NewEndpoint<'_>) -> impl Future<Output = Result<Endpoint, StoreError>> + Send;
+
+    /// One of `owner`'s endpoints.
+    fn endpoint(&self, id: i64, owner: &str) -> impl Future<Output = Result<Option<Endpoint>, StoreError>> + Send;
+
+    /// A page of `owner`'s endpoints, oldest first, and how many there are.
+    fn endpoints(
+        &self,
+        owner: &str,
+        limit: u32,
+        offset: u64,
+    ) -> impl Future<Output = Result<(Vec<Endpoint>, u64), StoreError>> + Send;
+
+    /// Changes one of `owner`'s endpoints.
+    fn update_endpoint(
+        &self,
+        id: i64,
+        owner: &str,
+        change: &EndpointChange<'_>,
+    ) -> impl Future<Output = Result<Option<Endpoint>, StoreError>> + Send;
+
+    /// Gives one of `owner`'s endpoints a new secret; the old one signs until `until`.
+    fn rotate_secret(
+        &self,
+        id: i64,
+        owner: &str,
+        secret: &str,
+        until: OffsetDateTime,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<Endpoint>, StoreError>> + Send;
+
+    /// Removes one of `owner`'s endpoints and its deliveries; false when there was none.
+    fn delete_endpoint(&self, id: i64, owner: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Up to `limit` events not yet published, oldest first.
+    fn unpublished_events(&self, limit: u32) -> impl Future<Output = Result<Vec<RawEvent>, StoreError>> + Send;
+
+    /// The enabled endpoints' subscriptions.
+    fn subscriptions(&self) -> impl Future<Output = Result<Vec<Subscription>, StoreError>> + Send;
+
+    /// In one transaction, publishes each event not published yet (another sender may have) and
+    /// queues its deliveries; returns how many it published.
+    fn publish(
+        &self,
+        publications: &[Publication],
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Claims up to `limit` deliveries due at `now` until `until`: of enabled endpoints, each the
+    /// oldest pending of its object and endpoint, none claimed by another sender.
+    fn claim_deliveries(
+        &self,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Claimed>, StoreError>> + Send;
+
+    /// In one transaction, records each attempt, moves its delivery on, and tracks its endpoint's
+    /// failures: disabled after failing for [`crate::webhooks::retry::DISABLE_AFTER`], or when gone.
+    fn record_outcomes(
+        &self,
+        outcomes: &[Outcome],
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// A page of an endpoint's deliveries, newest first, with their attempts, and how many match.
+    fn deliveries(
+        &self,
+        endpoint_id: i64,
+        filter: &DeliveryFilter,
+    ) -> impl Future<Output = Result<(Vec<Delivery>, u64), StoreError>> + Send;
+
+    /// Makes one of an endpoint's deliveries due now, whatever its status.
+    fn retry_delivery(
+        &self,
+        endpoint_id: i64,
+        delivery_id: i64,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<Delivery>, StoreError>> + Send;
+
+    /// Queues again what an endpoint missed since `since`: its failed deliveries, and the events
+    /// of `owner` of `types` it has none of; returns how many.
+    fn replay(
+        &self,
+        endpoint_id: i64,
+        owner: &str,
+        types: &[&str],
+        since: OffsetDateTime,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// A page of published events, in the order they were made.
+    fn events(&self, filter: &EventFilter) -> impl Future<Output = Result<Vec<Event>, StoreError>> + Send;
+
+    /// One run of a schedule, by its occurrence (0-based).
+    fn schedule_run(
+        &self,
+        schedule_id: i64,
+        occurrence: i64,
+    ) -> impl Future<Output = Result<Option<ScheduleRun>, StoreError>> + Send;
+}
+
 /// The storage the services need. Every method is one transaction; every state change is
 /// conditional on the state it was decided from.
 pub trait Store:
-    QrCodeStore + FileStore + RemessaStore + ScheduleStore + AutomaticStore + Clone + Send + Sync + 'static
+    QrCodeStore + FileStore + RemessaStore + ScheduleStore + AutomaticStore + WebhookStore + Clone + Send + Sync + 'static
 {
     /// A round trip to the database.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;

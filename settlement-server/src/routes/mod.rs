@@ -1,6 +1,7 @@
 //! The handlers, one module per endpoint group.
 
 pub mod automatic;
+pub mod events;
 pub mod exports;
 pub mod files;
 pub mod health;
@@ -10,3 +11,4 @@ pub mod payments;
 pub mod pix;
 pub mod qr_codes;
 pub mod schedules;
+pub mod webhooks;

@@ -34,6 +34,7 @@ pub(crate) fn settings(dir: &std::path::Path) -> Settings {
         jws_key: None,
         time_zone: "UTC".to_owned(),
         schedule_failure_limit: 3,
+        webhooks_allow_private: true,
     }
 }
 

@@ -19,6 +19,7 @@ mod group_commit;
 mod qr_codes;
 mod remessas;
 mod schedules;
+mod webhooks;
 
 use super::{CreditInserted, IdempotencyClaim, Inserted, QrUse, Store, StoreError, Updated};
 use crate::audit::{Resource, StateChange};
@@ -104,6 +105,19 @@ const MIGRATIONS: &[Step] = &[
         sql: Sql::Each {
             sqlite: include_str!("../../../migrations/0010_export_triggers.sqlite.sql"),
             postgres: include_str!("../../../migrations/0010_export_triggers.postgres.sql"),
+        },
+    },
+    Step {
+        version: 11,
+        description: "events, webhook endpoints, deliveries and their attempts",
+        sql: Sql::Both(include_str!("../../../migrations/0011_webhooks.sql")),
+    },
+    Step {
+        version: 12,
+        description: "the events' triggers",
+        sql: Sql::Each {
+            sqlite: include_str!("../../../migrations/0012_event_triggers.sqlite.sql"),
+            postgres: include_str!("../../../migrations/0012_event_triggers.postgres.sql"),
         },
     },
 ];

@@ -199,7 +199,8 @@ impl QrCodeStore for SqlStore {
         let _turn = self.write_turn().await;
         let row = sqlx::query(&format!(
             "UPDATE qr_codes SET status = 'used', used_count = CASE WHEN used_count = 0 THEN 1 ELSE used_count END, \
-             used_at = $1, updated_at = $1, changed_by = $3 WHERE id = $2 AND status = 'active' RETURNING {COLUMNS}"
+             used_at = $1, deactivated_at = $1, updated_at = $1, changed_by = $3 WHERE id = $2 AND status = 'active' \
+             RETURNING {COLUMNS}"
         ))
         .bind(at.unix_timestamp())
         .bind(id)

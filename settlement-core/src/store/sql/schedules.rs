@@ -309,26 +309,28 @@ impl ScheduleStore for SqlStore {
             .await?
             .try_get("total")?;
         let rows = sqlx::query(&format!(
-            "SELECT occurrence, scheduled_for, ran_at, outcome, payment_request_id, error FROM schedule_runs \
-             WHERE schedule_id = $1 ORDER BY occurrence LIMIT {limit} OFFSET {}",
+            "SELECT {RUN_COLUMNS} FROM schedule_runs WHERE schedule_id = $1 ORDER BY occurrence LIMIT {limit} OFFSET {}",
             offset.min(i64::MAX as u64)
         ))
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        let runs = rows
-            .iter()
-            .map(|row| {
-                Ok(ScheduleRun {
-                    occurrence: row.try_get::<i64, _>("occurrence")? + 1,
-                    scheduled_for: time_of(row.try_get("scheduled_for")?)?,
-                    ran_at: time_of(row.try_get("ran_at")?)?,
-                    outcome: row.try_get("outcome")?,
-                    payment_request_id: row.try_get("payment_request_id")?,
-                    error: row.try_get("error")?,
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
+        let runs = rows.iter().map(run_of).collect::<Result<_, StoreError>>()?;
         Ok((runs, total.max(0) as u64))
     }
+}
+
+/// The columns [`run_of`] reads.
+pub(super) const RUN_COLUMNS: &str = "occurrence, scheduled_for, ran_at, outcome, payment_request_id, error";
+
+/// A schedule run row, as the API shows it.
+pub(super) fn run_of(row: &AnyRow) -> Result<ScheduleRun, StoreError> {
+    Ok(ScheduleRun {
+        occurrence: row.try_get::<i64, _>("occurrence")? + 1,
+        scheduled_for: time_of(row.try_get("scheduled_for")?)?,
+        ran_at: time_of(row.try_get("ran_at")?)?,
+        outcome: row.try_get("outcome")?,
+        payment_request_id: row.try_get("payment_request_id")?,
+        error: row.try_get("error")?,
+    })
 }
