@@ -196,7 +196,7 @@ fn verifier(settings: &Settings) -> Result<Verifier, StartError> {
             tracing::warn!(path = %path.display(), "no SETTLEMENT_JWT_SECRET: generated an HS256 signing secret");
         }
         tracing::info!(
-            "mint a token with: settlement token --data-dir {} --sub you@example.com --scope \"payments.read payments.write payments.status credit.read credit.write qrcodes.read qrcodes.write files.read files.write schedules.read schedules.write automatic.read automatic.write automatic.status\"",
+            "mint a token with: settlement token --data-dir {} --sub you@example.com --scope \"payments.read payments.write payments.status credit.read credit.write qrcodes.read qrcodes.write files.read files.write schedules.read schedules.write automatic.read automatic.write automatic.status webhooks.read webhooks.write\"",
             settings.data_dir.display()
         );
     }

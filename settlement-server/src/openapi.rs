@@ -214,5 +214,73 @@ fn served() -> serde_json::Value {
             }
         }
     }
+    document["webhooks"] = webhooks(&document);
     document
+}
+
+/// The deliveries, as OpenAPI 3.1 `webhooks`: one per event type, its body's `data` the schema
+/// of the object it carries, and the Standard Webhooks headers.
+fn webhooks(document: &serde_json::Value) -> serde_json::Value {
+    use serde_json::json;
+    use settlement_core::webhooks::catalogue::EVENT_TYPES;
+
+    // The object each type's `data` is, by the longest prefix that names it.
+    let objects = [
+        ("payment.credit_confirmed", "CreditConfirmation"),
+        ("payment.", "Payment"),
+        ("qr_code.", "QrCode"),
+        ("file_import.", "FileImport"),
+        ("file_export.", "FileExport"),
+        ("schedule.", "Schedule"),
+        ("automatic.authorization.", "Authorization"),
+        ("automatic.payment.", "AutomaticPayment"),
+    ];
+    let header = |name: &str, description: &str| json!({"name": name, "in": "header", "required": true, "description": description, "schema": {"type": "string"}});
+    let parameters = json!([
+        header("webhook-id", "`evt_` and the event's id: the same on every attempt; deduplicate on it"),
+        header("webhook-timestamp", "The attempt's Unix time, in seconds"),
+        header(
+            "webhook-signature",
+            "`v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` under the endpoint's secret (the bytes after \
+             `whsec_`, base64-decoded); two, space-separated, for 24 hours after a rotation"
+        ),
+        header("webhook-event-type", "The event type, as in the body"),
+    ]);
+    let mut hooks = serde_json::Map::new();
+    for kind in EVENT_TYPES {
+        let object = objects.iter().find(|(prefix, _)| kind.name.starts_with(prefix)).map(|(_, schema)| *schema);
+        let data = match object {
+            Some(schema) if document["components"]["schemas"].get(schema).is_some() => {
+                json!({"allOf": [{"$ref": format!("#/components/schemas/{schema}")}]})
+            }
+            _ => json!({"type": "object"}),
+        };
+        let body = json!({
+            "type": "object",
+            "required": ["type", "timestamp", "data"],
+            "properties": {
+                "type": {"type": "string", "const": kind.name},
+                "timestamp": {"type": "string", "format": "date-time", "description": "When the change happened"},
+                "data": data,
+            },
+        });
+        hooks.insert(
+            kind.name.to_owned(),
+            json!({"post": {
+                "operationId": format!("webhook_{}", kind.name.replace('.', "_")),
+                "summary": kind.description,
+                "description": format!(
+                    "Delivered to endpoints whose owner reads it with `{}`. `data` is the object as its GET answers \
+                     it; an event from a status change adds `data.change` (`from`, `to`, `actor`), a schedule run's \
+                     adds `data.run`.",
+                    kind.scope
+                ),
+                "tags": ["webhooks"],
+                "parameters": parameters,
+                "requestBody": {"required": true, "content": {"application/json": {"schema": body}}},
+                "responses": {"2XX": {"description": "Received. Anything else, or no answer within 10 s, is retried."}},
+            }}),
+        );
+    }
+    serde_json::Value::Object(hooks)
 }
