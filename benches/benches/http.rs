@@ -1,7 +1,9 @@
 //! The service over loopback HTTP, against its SQLite store: `POST /payments`,
 //! `GET /payments/{id}`, `POST /qr-codes`, the signed charge at a dynamic code's location and a
 //! page of the automatic-payments list, next to `GET /health` (no database, no auth) measured in
-//! the same run.
+//! the same run. `POST /payments` also runs against a second server whose database has the
+//! payments' event triggers dropped: the difference is what the outbox (the event row written
+//! with each payment, and its publication) costs.
 //! Each iteration sends 16 requests at once, so criterion's throughput is requests per second
 //! with 16 in flight.
 
@@ -49,13 +51,25 @@ fn http(c: &mut Criterion) {
         schedule_failure_limit: 3,
         webhooks_allow_private: true,
     };
-    let addr = runtime.block_on(async {
+    let serve = |settings: Settings, drop_events: bool| async move {
         let app = App::build(&settings).await.unwrap();
+        if drop_events {
+            let pool = sqlx::AnyPool::connect(&settings.database_url()).await.unwrap();
+            for trigger in ["payments_event_created", "payments_event_changed"] {
+                sqlx::query(&format!("DROP TRIGGER {trigger}")).execute(&pool).await.unwrap();
+            }
+            pool.close().await;
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(app.serve(listener, std::future::pending()));
         addr
-    });
+    };
+    sqlx::any::install_default_drivers();
+    let without_dir = tempfile::tempdir().unwrap();
+    let without_events = Settings { data_dir: without_dir.path().to_path_buf(), ..settings.clone() };
+    let addr = runtime.block_on(serve(settings, false));
+    let addr_without_events = runtime.block_on(serve(without_events, true));
     let token = auth::mint(
         SECRET.as_bytes(),
         "bench",
@@ -134,6 +148,10 @@ fn http(c: &mut Criterion) {
     });
     group.bench_function("POST /payments", |b| {
         b.iter(|| batch(&|| client.post(url("/api/v1/payments")).bearer_auth(&token).json(&body()), 201))
+    });
+    let url_without_events = |path: &str| format!("http://{addr_without_events}{path}");
+    group.bench_function("POST /payments (event triggers dropped)", |b| {
+        b.iter(|| batch(&|| client.post(url_without_events("/api/v1/payments")).bearer_auth(&token).json(&body()), 201))
     });
     group.bench_function("POST /qr-codes", |b| {
         b.iter(|| batch(&|| client.post(url("/api/v1/qr-codes")).bearer_auth(&token).json(&qr_body), 201))

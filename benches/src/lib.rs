@@ -2,6 +2,8 @@
 //! benchmarks themselves live in `benches/`; the scale run of the service in
 //! `src/bin/import_scale.rs`, the load run in `src/bin/load.rs`.
 
+pub mod receiver;
+
 use febraban_cnab::cnab240::{FileHeader, PaymentBatchHeader, Record, SegmentA, SegmentBPix};
 use febraban_cnab::{PaymentBatch, PaymentFile, WriterOptions};
 

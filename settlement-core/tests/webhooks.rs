@@ -129,3 +129,99 @@ async fn every_change_has_its_event_and_each_is_published_and_claimed_once() {
         assert_eq!(failed_once.attempts[0].status_code, Some(503));
     }
 }
+
+#[tokio::test]
+async fn an_endpoint_failing_for_five_days_is_disabled_and_a_replay_sends_what_it_missed() {
+    for (name, store, _keep) in stores().await {
+        let (settlement, clock) = services(store);
+        let scopes = scopes();
+        let alice = Subject { name: "alice", scopes: &scopes };
+        let hook = settlement.create_webhook(endpoint(&["payment.created"]), alice).await.unwrap();
+        let id = hook.endpoint.id;
+        let mut asked = request();
+        asked.external_id = Some("WH-FAILING".into());
+        created(settlement.create_payment(asked, "alice", None).await);
+        settlement.publish_events(100).await.unwrap();
+
+        // Every attempt fails, on the schedule, until its eight attempts are spent (about 33 h).
+        let mut attempts = 0;
+        for _ in 0..200 {
+            let claimed = settlement.claim_deliveries(10, Duration::from_secs(30)).await.unwrap();
+            if claimed.is_empty() {
+                clock.advance(time::Duration::minutes(30));
+                continue;
+            }
+            let attempt = Attempt {
+                attempted_at: settlement.now(),
+                status_code: None,
+                latency_ms: 10_000,
+                response_body: None,
+                error: Some("timed out".into()),
+            };
+            let outcomes: Vec<_> = claimed.iter().map(|c| settlement.outcome(c, attempt.clone(), None)).collect();
+            settlement.record_deliveries(&outcomes).await.unwrap();
+            attempts += 1;
+        }
+        assert_eq!(attempts, 8, "{name}: the first attempt and seven retries");
+        let filter = DeliveryFilter { limit: 10, ..Default::default() };
+        let (deliveries, _) = settlement.webhook_deliveries(id, "alice", &filter).await.unwrap();
+        assert_eq!((deliveries[0].status, deliveries[0].attempt_count), (DeliveryStatus::Failed, 8), "{name}");
+        let endpoint_now = settlement.webhook(id, "alice").await.unwrap();
+        assert!(endpoint_now.enabled, "{name}: failing for about 33 hours is not yet 5 days");
+        assert!(endpoint_now.failing_since.is_some());
+
+        // Another event, still failing, 5 days after the first failure: the endpoint is disabled.
+        clock.advance(time::Duration::days(4));
+        let mut asked = request();
+        asked.external_id = Some("WH-FAILING-2".into());
+        created(settlement.create_payment(asked, "alice", None).await);
+        settlement.publish_events(100).await.unwrap();
+        let claimed = settlement.claim_deliveries(10, Duration::from_secs(30)).await.unwrap();
+        assert_eq!(claimed.len(), 1, "{name}");
+        let attempt = Attempt {
+            attempted_at: settlement.now(),
+            status_code: Some(503),
+            latency_ms: 5,
+            response_body: None,
+            error: Some("answered 503".into()),
+        };
+        settlement.record_deliveries(&[settlement.outcome(&claimed[0], attempt, None)]).await.unwrap();
+        let disabled = settlement.webhook(id, "alice").await.unwrap();
+        assert!(!disabled.enabled, "{name}");
+        assert!(disabled.disabled_reason.as_deref().unwrap_or_default().contains("5 days"), "{disabled:?}");
+
+        // Disabled: its pending delivery is not sent, and a new event is not queued for it.
+        clock.advance(time::Duration::hours(1));
+        assert!(settlement.claim_deliveries(10, Duration::from_secs(30)).await.unwrap().is_empty(), "{name}");
+        let mut asked = request();
+        asked.external_id = Some("WH-WHILE-DISABLED".into());
+        created(settlement.create_payment(asked, "alice", None).await);
+        settlement.publish_events(100).await.unwrap();
+        let (_, total) = settlement.webhook_deliveries(id, "alice", &filter).await.unwrap();
+        assert_eq!(total, 2, "{name}");
+
+        // Turned on again and replayed: the failed delivery and the missed event are queued.
+        let patch = serde_json::from_value(serde_json::json!({"enabled": true})).unwrap();
+        let enabled = settlement.update_webhook(id, patch, alice).await.unwrap();
+        assert!(enabled.enabled && enabled.disabled_reason.is_none() && enabled.failing_since.is_none());
+        let since = settlement.now() - time::Duration::days(30);
+        assert_eq!(settlement.replay_webhook(id, since, "alice").await.unwrap(), 2, "{name}");
+        assert_eq!(settlement.replay_webhook(id, since, "alice").await.unwrap(), 0, "{name}: replayed twice");
+        let claimed = settlement.claim_deliveries(10, Duration::from_secs(30)).await.unwrap();
+        assert_eq!(claimed.len(), 3, "{name}: the three payments' creations");
+
+        // A receiver that answers 410 Gone disables its endpoint at once.
+        let attempt = Attempt {
+            attempted_at: settlement.now(),
+            status_code: Some(410),
+            latency_ms: 5,
+            response_body: None,
+            error: Some("answered 410 Gone".into()),
+        };
+        let outcome = settlement.outcome(&claimed[0], attempt, None);
+        assert!(outcome.next_attempt_at.is_none());
+        settlement.record_deliveries(&[outcome]).await.unwrap();
+        let gone = settlement.webhook(id, "alice").await.unwrap();
+        assert_eq!(gone.disabled_reason.as_deref(), Some("the receiver answered 410 Gone"), "{name}");
+    }
+}

@@ -165,7 +165,13 @@ impl Modify for CreatedLinks {
             let mut links = Vec::new();
             for (path, name) in items {
                 let item = &openapi.paths.paths[path];
-                let methods = [("get", &item.get), ("put", &item.put), ("post", &item.post), ("delete", &item.delete)];
+                let methods = [
+                    ("get", &item.get),
+                    ("put", &item.put),
+                    ("post", &item.post),
+                    ("patch", &item.patch),
+                    ("delete", &item.delete),
+                ];
                 for (method, operation) in methods {
                     if operation.is_some() {
                         let link = LinkBuilder::new()

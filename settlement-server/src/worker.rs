@@ -125,7 +125,9 @@ const BATCHES_IN_FLIGHT: usize = 4;
 /// How long a claim lasts: longer than an attempt may take, so a living sender never loses
 /// one; a killed sender's lapse, and another sender (or this one, restarted) sends them again.
 const LEASE: Duration = Duration::from_secs(30);
-/// The pause when there is nothing to do.
+/// The pause between rounds that found less than a full batch: publishing and claiming write,
+/// and on SQLite every write waits for the one writer, so they are done a batch at a time rather
+/// than an event at a time.
 const IDLE: Duration = Duration::from_millis(100);
 
 /// Publishes events and sends their deliveries, until `shutdown` turns true. Delivery is at
@@ -143,7 +145,7 @@ pub async fn deliver_webhooks(
         }
         let mut busy = false;
         match settlement.publish_events(PUBLISH_BATCH).await {
-            Ok(published) => busy |= published > 0,
+            Ok(published) => busy |= published == PUBLISH_BATCH as usize,
             Err(error) => tracing::warn!(%error, "publishing events failed; retrying"),
         }
         let permit = tokio::select! {
@@ -153,7 +155,7 @@ pub async fn deliver_webhooks(
         let Ok(permit) = permit else { break };
         match settlement.claim_deliveries(SEND_BATCH, LEASE).await {
             Ok(claimed) if !claimed.is_empty() => {
-                busy = true;
+                busy |= claimed.len() == SEND_BATCH as usize;
                 let (settlement, sender) = (settlement.clone(), sender.clone());
                 tokio::spawn(async move {
                     let sends = claimed.iter().map(|claimed| async {

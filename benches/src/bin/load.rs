@@ -4,7 +4,7 @@
 //!
 //! ```sh
 //! cargo run --release -p pix-settlement-benches --bin load -- [--clients 64] [--seconds 60]
-//!     [--kill-at SECONDS] [--postgres URL] [--create-only]
+//!     [--kill-at SECONDS] [--postgres URL] [--create-only] [--no-webhooks]
 //!     [--outage-at SECONDS [--outage-for SECONDS]]   # with LOAD_DB_STOP and LOAD_DB_START
 //! ```
 //!
@@ -21,6 +21,14 @@
 //! confirmed at most once and never lost once acknowledged, and scheduled payments were released
 //! (background work resumed after a restart), and every payment's audit trail replays from its
 //! creation to its status by allowed steps. Prints throughput and p50/p99 latency per operation.
+//!
+//! A webhook endpoint of the clients' subject receives every payment event on a receiver in this
+//! process (which outlives the server's kill), verified with the reference `standardwebhooks`
+//! crate. Once the run's events are all delivered, the checker finds each of them delivered at
+//! least once, one event for each change the database holds (so every acknowledged change has
+//! its event and a refused one none), and each payment's events first received in the order
+//! they were made. `--no-webhooks` registers no endpoint (the events are still written and
+//! published): the same mix without deliveries, to measure what they cost.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -29,6 +37,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use pix_settlement_benches::child_settings;
+use pix_settlement_benches::receiver::{Received, Receiver};
 use serde_json::{Value, json};
 use settlement_core::PaymentStatus;
 use settlement_core::audit::{RELEASE_WORKER, StateChange, replays_to};
@@ -37,6 +46,11 @@ use sqlx::Row;
 
 const SECRET: &str = "load-secret";
 const SCOPES: &str = "payments.read payments.write payments.status credit.read credit.write";
+/// The webhook endpoint's registration: it receives what these read.
+const WEBHOOK_SCOPES: &str = "payments.read credit.read webhooks.write";
+/// How long the run's events may take to be delivered once the clients stop: a killed server's
+/// claims lapse after 30 s before they are sent again.
+const DRAIN: Duration = Duration::from_secs(120);
 
 /// The child: serves until killed, after printing its port.
 fn serve(dir: &str, database: Option<String>) {
@@ -293,6 +307,135 @@ async fn database_outage(at: u64, length: u64, base: &RwLock<String>) -> OutageR
     OutageReport { summary, problems }
 }
 
+/// Starts the receiver and registers it for every payment event of the clients' subject.
+async fn register_receiver(base: &str) -> Receiver {
+    let receiver = Receiver::start().await;
+    let token =
+        auth::mint(SECRET.as_bytes(), "load", WEBHOOK_SCOPES, Duration::from_secs(7200), None, None).expect("a token");
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/v1/webhooks"))
+        .bearer_auth(token)
+        .json(&json!({"url": receiver.url, "event_types": ["payment.*"]}))
+        .send()
+        .await
+        .expect("the registration");
+    assert_eq!(response.status(), 201, "the webhook endpoint registers");
+    let endpoint: Value = response.json().await.expect("the endpoint");
+    receiver.set_secret(endpoint["secret"].as_str().expect("its secret"));
+    receiver
+}
+
+/// Waits until every event is published and every delivery answered; how long it took.
+async fn drain(database: &str) -> Result<Duration, String> {
+    sqlx::any::install_default_drivers();
+    let started = Instant::now();
+    let pool = sqlx::AnyPool::connect(database).await.expect("the database");
+    // Unknown until the database answers.
+    let mut left = (-1, -1);
+    while started.elapsed() < DRAIN {
+        let count =
+            |sql: &'static str| async { sqlx::query(sql).fetch_one(&pool).await.map(|row| row.get::<i64, _>("n")) };
+        if let (Ok(unpublished), Ok(pending)) = (
+            count("SELECT COUNT(*) AS n FROM events WHERE published_at IS NULL").await,
+            count("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status <> 'SUCCEEDED'").await,
+        ) {
+            left = (unpublished, pending);
+        }
+        if left == (0, 0) {
+            pool.close().await;
+            return Ok(started.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    pool.close().await;
+    Err(format!("webhooks: {} events unpublished and {} deliveries unanswered after {DRAIN:?}", left.0, left.1))
+}
+
+/// The run's payment events against what the receiver got: every event delivered at least once,
+/// one per change the database holds (a creation, each status change, a credit confirmation),
+/// and each payment's first received in the order they were made.
+async fn check_events(database: &str, run: &str, received: &[Received]) -> Vec<String> {
+    let pool = sqlx::AnyPool::connect(database).await.expect("the database");
+    let pattern = format!("LOAD-{run}-%");
+    let events = sqlx::query(
+        "SELECT e.id, e.type, e.to_status, p.id AS payment FROM events e JOIN payments p \
+         ON e.resource = 'payment' AND e.object_id = CAST(p.id AS TEXT) WHERE p.external_id LIKE $1 ORDER BY e.id",
+    )
+    .bind(&pattern)
+    .fetch_all(&pool)
+    .await
+    .expect("the events");
+    let changes = sqlx::query(
+        "SELECT p.id, s.from_status, s.to_status FROM payments p JOIN state_changes s \
+         ON s.resource = 'payment' AND s.resource_id = p.id WHERE p.external_id LIKE $1",
+    )
+    .bind(&pattern)
+    .fetch_all(&pool)
+    .await
+    .expect("the trails");
+    let credits = sqlx::query(
+        "SELECT c.payment_request_id AS id FROM credit_confirmations c JOIN payments p ON p.id = c.payment_request_id \
+         WHERE p.external_id LIKE $1",
+    )
+    .bind(&pattern)
+    .fetch_all(&pool)
+    .await
+    .expect("the credits");
+    pool.close().await;
+
+    let mut problems = Vec::new();
+    // What the database says happened, one entry per change, against what was delivered, once
+    // per webhook-id.
+    let mut expected: Vec<(i64, String, Option<String>)> = changes
+        .iter()
+        .map(|row| {
+            let kind = if row.get::<Option<String>, _>("from_status").is_none() { "created" } else { "status_changed" };
+            (row.get("id"), format!("payment.{kind}"), Some(row.get::<String, _>("to_status")))
+        })
+        .chain(credits.iter().map(|row| (row.get("id"), "payment.credit_confirmed".to_owned(), None)))
+        .collect();
+    let payments: std::collections::HashSet<i64> = expected.iter().map(|(id, ..)| *id).collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut first: Vec<&Received> = Vec::new();
+    for delivery in received {
+        if delivery.payment_id.is_some_and(|id| payments.contains(&id)) && seen.insert(delivery.webhook_id.as_str()) {
+            first.push(delivery);
+        }
+    }
+    let mut delivered: Vec<(i64, String, Option<String>)> =
+        first.iter().map(|d| (d.payment_id.unwrap_or_default(), d.event_type.clone(), d.to.clone())).collect();
+    expected.sort();
+    delivered.sort();
+    if expected != delivered {
+        let missing: Vec<_> = expected.iter().filter(|e| !delivered.contains(e)).take(5).collect();
+        let extra: Vec<_> = delivered.iter().filter(|d| !expected.contains(d)).take(5).collect();
+        problems.push(format!(
+            "webhooks: {} changes in the database, {} events delivered; missing {missing:?}, not a change {extra:?}",
+            expected.len(),
+            delivered.len()
+        ));
+    }
+    for row in &events {
+        let id: i64 = row.get("id");
+        if !seen.contains(format!("evt_{id}").as_str()) {
+            problems.push(format!("webhooks: event {id} ({}) never delivered", row.get::<String, _>("type")));
+        }
+    }
+    // Each payment's events, by when each was first received, in the order they were made.
+    let mut last: HashMap<i64, i64> = HashMap::new();
+    for delivery in &first {
+        let id: i64 = delivery.webhook_id.trim_start_matches("evt_").parse().unwrap_or_default();
+        let payment = delivery.payment_id.unwrap_or_default();
+        if let Some(before) = last.insert(payment, id)
+            && before > id
+        {
+            problems.push(format!("webhooks: payment {payment}'s event {id} arrived after its later event {before}"));
+        }
+    }
+    problems.truncate(50);
+    problems
+}
+
 /// The database's view, checked against the ledgers; returns the problems found.
 async fn check(database: &str, run: &str, ledgers: &HashMap<String, Ledger>) -> Vec<String> {
     sqlx::any::install_default_drivers();
@@ -413,6 +556,7 @@ fn main() {
     let kill_at: Option<u64> = flag("--kill-at").map(|v| v.parse().expect("--kill-at SECONDS"));
     let postgres = flag("--postgres");
     let create_only = args.iter().any(|a| a == "--create-only");
+    let webhooks = !args.iter().any(|a| a == "--no-webhooks");
     let outage: Option<(u64, u64)> = flag("--outage-at").map(|at| {
         let length = flag("--outage-for").map_or(5, |v| v.parse().expect("--outage-for SECONDS"));
         (at.parse().expect("--outage-at SECONDS"), length)
@@ -429,6 +573,7 @@ fn main() {
     let run = format!("{:x}", time::OffsetDateTime::now_utc().unix_timestamp());
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let receiver = webhooks.then(|| runtime.block_on(register_receiver(&base.read().expect("base"))));
     let started = Instant::now();
     let (restarts, outage_report, elapsed) = runtime.block_on(async {
         let deadline = started + Duration::from_secs(seconds);
@@ -479,6 +624,7 @@ fn main() {
         tokio::time::sleep(Duration::from_secs(5)).await;
         (restarts, outage, elapsed)
     });
+    let drained = runtime.block_on(drain(&database));
     {
         let process = child.lock().expect("child");
         let _ = Command::new("kill").arg("-TERM").arg(process.id().to_string()).status();
@@ -528,6 +674,29 @@ fn main() {
     }
     // The database must be back for the checker: wait for it.
     problems.extend(runtime.block_on(check(&database, &run, &ledgers)));
+    match (drained, &receiver) {
+        (_, None) => println!("webhooks: no endpoint registered (--no-webhooks)"),
+        (Ok(after), Some(receiver)) => {
+            let received = receiver.received();
+            let distinct: std::collections::HashSet<&str> = received.iter().map(|r| r.webhook_id.as_str()).collect();
+            println!(
+                "webhooks: {} deliveries received, {} events ({} received again: sent before a kill, recorded after), \
+                 {} not verified by standardwebhooks; all delivered {:.1} s after the clients stopped",
+                receiver.count(),
+                distinct.len(),
+                received.len() - distinct.len(),
+                receiver.unverified(),
+                after.as_secs_f64()
+            )
+        }
+        (Err(why), Some(_)) => problems.push(why),
+    }
+    if let Some(receiver) = &receiver {
+        if receiver.unverified() > 0 {
+            problems.push(format!("{} deliveries failed the reference verifier", receiver.unverified()));
+        }
+        problems.extend(runtime.block_on(check_events(&database, &run, &receiver.received())));
+    }
     if problems.is_empty() {
         println!(
             "checker: every acknowledged payment there once, every status and credit as acknowledged, nothing else"

@@ -171,12 +171,29 @@ impl<S: Store> Settlement<S> {
             .map(|kind| kind.name)
             .collect();
         let filter = EventFilter { owner: subject.name.to_owned(), types, since, after, limit };
-        Ok(self.store.events(&filter).await?)
+        let mut events = Vec::new();
+        for (event, data) in self.store.events(&filter).await? {
+            // An event no endpoint was sent has no kept data: it is rendered now.
+            let data = match data {
+                Some(data) => data,
+                None => self.render(&event).await?.to_string(),
+            };
+            let data = serde_json::value::RawValue::from_string(data)
+                .map_err(|e| crate::StoreError::Corrupt(format!("event {}'s data: {e}", event.id)))?;
+            events.push(Event {
+                id: event.id,
+                webhook_id: webhooks::webhook_id(event.id),
+                event_type: event.event_type,
+                timestamp: event.occurred_at,
+                data,
+            });
+        }
+        Ok(events)
     }
 
-    /// Publishes up to `limit` events: renders each one's `data` and queues a delivery for each
-    /// enabled endpoint that receives it, in one transaction. Returns how many. Safe to run
-    /// anywhere at once: an event is published once, whoever publishes it.
+    /// Publishes up to `limit` events: queues a delivery of each for every enabled endpoint that
+    /// receives it, in one transaction. Returns how many. Safe to run anywhere at once: an event
+    /// is published once, whoever publishes it.
     pub async fn publish_events(&self, limit: u32) -> Result<usize, CoreError> {
         let events = self.store.unpublished_events(limit).await?;
         if events.is_empty() {
@@ -194,14 +211,13 @@ impl<S: Store> Settlement<S> {
                 event_id: event.id,
                 event_type: event.event_type.clone(),
                 object_key: event.object_key(),
-                data: self.render(event).await?.to_string(),
                 endpoints,
             });
         }
         Ok(self.store.publish(&publications, self.clock.now()).await? as usize)
     }
 
-    /// An event's `data`: its object as the object's `GET` answers it, with the `change` that
+    /// An event's `data`: its object as the object's `GET` answers it now, with the `change` that
     /// made the event (a status change), or the `run` (a schedule's run).
     async fn render(&self, event: &RawEvent) -> Result<Value, CoreError> {
         let id = || event.object_id.parse::<i64>().ok();
@@ -266,11 +282,24 @@ impl<S: Store> Settlement<S> {
     }
 
     /// Claims up to `limit` due deliveries for `lease`: no other sender takes them until it
-    /// lapses (a killed sender's claims lapse, and they are sent again).
+    /// lapses (a killed sender's claims lapse, and they are sent again). An event sent for the
+    /// first time has its `data` rendered and kept here, so every attempt sends the same bytes.
     pub async fn claim_deliveries(&self, limit: u32, lease: Duration) -> Result<Vec<Claimed>, CoreError> {
         let now = self.clock.now();
         let until = now + time::Duration::try_from(lease).unwrap_or(time::Duration::MINUTE);
-        Ok(self.store.claim_deliveries(now, until, limit).await?)
+        let mut claimed = self.store.claim_deliveries(now, until, limit).await?;
+        let mut unrendered: Vec<i64> = claimed.iter().filter(|c| c.data.is_none()).map(|c| c.event_id).collect();
+        unrendered.sort_unstable();
+        unrendered.dedup();
+        let mut fresh = Vec::with_capacity(unrendered.len());
+        for event in self.store.raw_events(&unrendered).await? {
+            fresh.push((event.id, self.render(&event).await?.to_string()));
+        }
+        let rendered = self.store.keep_event_data(&fresh).await?;
+        for delivery in claimed.iter_mut().filter(|c| c.data.is_none()) {
+            delivery.data = rendered.get(&delivery.event_id).cloned();
+        }
+        Ok(claimed)
     }
 
     /// What an attempt of `claimed` found: when it is tried next, if it failed and attempts are

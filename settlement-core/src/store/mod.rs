@@ -20,7 +20,7 @@ use crate::payment::{NewPayment, Payment, PaymentFilter, StatusUpdate};
 use crate::qrcode::{NewQrCode, QrCode, QrCodeFilter};
 use crate::schedule::{Schedule, ScheduleRule, ScheduleStatus, ScheduleType};
 use crate::webhooks::{
-    Claimed, Delivery, DeliveryFilter, Endpoint, Event, EventFilter, Outcome, Publication, RawEvent, Subscription,
+    Claimed, Delivery, DeliveryFilter, Endpoint, EventFilter, Outcome, Publication, RawEvent, Subscription,
 };
 
 /// A failure of the store itself (not a refusal of the domain).
@@ -775,8 +775,22 @@ pub trait WebhookStore {
         at: OffsetDateTime,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
-    /// A page of published events, in the order they were made.
-    fn events(&self, filter: &EventFilter) -> impl Future<Output = Result<Vec<Event>, StoreError>> + Send;
+    /// A page of published events, in the order they were made, each with its `data` if it was
+    /// rendered.
+    fn events(
+        &self,
+        filter: &EventFilter,
+    ) -> impl Future<Output = Result<Vec<(RawEvent, Option<String>)>, StoreError>> + Send;
+
+    /// These events, as written.
+    fn raw_events(&self, ids: &[i64]) -> impl Future<Output = Result<Vec<RawEvent>, StoreError>> + Send;
+
+    /// Keeps each event's rendered `data`, unless another sender kept one first; returns what is
+    /// kept, by event.
+    fn keep_event_data(
+        &self,
+        rendered: &[(i64, String)],
+    ) -> impl Future<Output = Result<std::collections::HashMap<i64, String>, StoreError>> + Send;
 
     /// One run of a schedule, by its occurrence (0-based).
     fn schedule_run(

@@ -1,11 +1,12 @@
 //! Webhooks: endpoints that subscribe to event types, the events the store writes with every
 //! change (the outbox), their deliveries and each delivery's attempts.
 //!
-//! An event is written by a trigger in the transaction of its change. It is then published: its
-//! `data` rendered as the object's `GET` answers it, and one delivery queued for each enabled
-//! endpoint of the object's owner that selects its type and whose owner reads it (see
-//! [`catalogue`]). Senders claim due deliveries, POST them signed ([`signature`]), and record
-//! each attempt; a failed one is tried again on the [`retry`] schedule.
+//! An event is written by a trigger in the transaction of its change. It is then published: one
+//! delivery queued for each enabled endpoint of the object's owner that selects its type and
+//! whose owner reads it (see [`catalogue`]). Senders claim due deliveries, POST them signed
+//! ([`signature`]), and record each attempt; a failed one is tried again on the [`retry`]
+//! schedule. An event's `data` is rendered when it is first delivered, and kept: every attempt
+//! sends the same bytes. An event no endpoint was sent is rendered when the feed reads it.
 
 pub mod address;
 pub mod catalogue;
@@ -264,7 +265,7 @@ impl RawEvent {
     }
 }
 
-/// A rendered event and the endpoints to deliver it to.
+/// An event and the endpoints to deliver it to.
 #[derive(Debug, Clone)]
 pub struct Publication {
     /// The event.
@@ -273,8 +274,6 @@ pub struct Publication {
     pub event_type: String,
     /// Its object's key.
     pub object_key: String,
-    /// Its `data`, JSON.
-    pub data: String,
     /// The endpoints that receive it.
     pub endpoints: Vec<i64>,
 }
@@ -416,8 +415,9 @@ pub struct Claimed {
     pub event_type: String,
     /// When it happened.
     pub occurred_at: OffsetDateTime,
-    /// Its `data`, JSON.
-    pub data: String,
+    /// Its `data`, JSON: rendered by the first sender that needed it (the store's claim leaves
+    /// it `None` until then; [`crate::Settlement::claim_deliveries`] fills it).
+    pub data: Option<String>,
     /// The endpoint.
     pub endpoint_id: i64,
     /// Its URL.
@@ -433,7 +433,7 @@ impl Claimed {
             r#"{{"type":{},"timestamp":{},"data":{}}}"#,
             serde_json::Value::from(self.event_type.as_str()),
             serde_json::Value::from(crate::time_format::format(self.occurred_at)),
-            self.data
+            self.data.as_deref().unwrap_or("null")
         )
     }
 }

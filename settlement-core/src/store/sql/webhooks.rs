@@ -13,12 +13,14 @@ use super::{Backend, FetchCommitted, Placeholders, SqlStore, time_of};
 use crate::store::{EndpointChange, NewEndpoint, ScheduleRun, StoreError, WebhookStore};
 use crate::webhooks::retry::DISABLE_AFTER;
 use crate::webhooks::{
-    Attempt, Claimed, Delivery, DeliveryFilter, DeliveryStatus, Endpoint, Event, EventFilter, Outcome, Publication,
-    RawEvent, Subscription, webhook_id,
+    Attempt, Claimed, Delivery, DeliveryFilter, DeliveryStatus, Endpoint, EventFilter, Outcome, Publication, RawEvent,
+    Subscription, webhook_id,
 };
 
 const ENDPOINT_COLUMNS: &str = "id, url, description, event_types, enabled, disabled_reason, failing_since, \
     previous_secret_until, owner, created_at, updated_at";
+
+const EVENT_COLUMNS: &str = "id, type, resource, object_id, detail, owner, from_status, to_status, actor, occurred_at";
 
 const DELIVERY_COLUMNS: &str =
     "id, endpoint_id, event_id, event_type, status, attempts, next_attempt_at, delivered_at, created_at";
@@ -81,19 +83,6 @@ fn raw_event_of(row: &AnyRow) -> Result<RawEvent, StoreError> {
         to_status: row.try_get("to_status")?,
         actor: row.try_get("actor")?,
         occurred_at: time_of(row.try_get("occurred_at")?)?,
-    })
-}
-
-fn event_of(row: &AnyRow) -> Result<Event, StoreError> {
-    let id: i64 = row.try_get("id")?;
-    let data: String = row.try_get("data")?;
-    Ok(Event {
-        id,
-        webhook_id: webhook_id(id),
-        event_type: row.try_get("type")?,
-        timestamp: time_of(row.try_get("occurred_at")?)?,
-        data: serde_json::value::RawValue::from_string(data)
-            .map_err(|e| StoreError::Corrupt(format!("event {id}'s data: {e}")))?,
     })
 }
 
@@ -273,8 +262,7 @@ impl WebhookStore for SqlStore {
 
     async fn unpublished_events(&self, limit: u32) -> Result<Vec<RawEvent>, StoreError> {
         let rows = sqlx::query(&format!(
-            "SELECT id, type, resource, object_id, detail, owner, from_status, to_status, actor, occurred_at \
-             FROM events WHERE published_at IS NULL ORDER BY id LIMIT {limit}"
+            "SELECT {EVENT_COLUMNS} FROM events WHERE published_at IS NULL ORDER BY id LIMIT {limit}"
         ))
         .fetch_all(&self.pool)
         .await?;
@@ -301,20 +289,23 @@ impl WebhookStore for SqlStore {
     async fn publish(&self, publications: &[Publication], at: OffsetDateTime) -> Result<u64, StoreError> {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
+        // Another sender may have published some since they were read: it queued their
+        // deliveries too, and this one queues only those it publishes.
         let mut published = Vec::with_capacity(publications.len());
-        for publication in publications {
-            // Another sender may have published it since it was read: then it queued its
-            // deliveries too.
-            let updated =
-                sqlx::query("UPDATE events SET data = $1, published_at = $2 WHERE id = $3 AND published_at IS NULL")
-                    .bind(publication.data.as_str())
-                    .bind(at.unix_timestamp())
-                    .bind(publication.event_id)
-                    .execute(&mut *tx)
-                    .await?;
-            if updated.rows_affected() == 1 {
-                published.push(publication);
+        for chunk in publications.chunks(ROWS_PER_STATEMENT) {
+            let mut placeholders = Placeholders::new(self.backend);
+            let at_placeholder = placeholders.next();
+            let sql = format!(
+                "UPDATE events SET published_at = {at_placeholder} WHERE published_at IS NULL AND id IN ({}) RETURNING id",
+                placeholders.list(chunk.len())
+            );
+            let mut query = sqlx::query(&sql).bind(at.unix_timestamp());
+            for publication in chunk {
+                query = query.bind(publication.event_id);
             }
+            let ids: std::collections::HashSet<i64> =
+                query.fetch_all(&mut *tx).await?.iter().map(|row| row.try_get("id")).collect::<Result<_, _>>()?;
+            published.extend(chunk.iter().filter(|p| ids.contains(&p.event_id)));
         }
         let deliveries: Vec<(i64, &Publication)> =
             published.iter().flat_map(|p| p.endpoints.iter().map(move |endpoint| (*endpoint, *p))).collect();
@@ -358,6 +349,15 @@ impl WebhookStore for SqlStore {
             Backend::Postgres => " FOR UPDATE OF d SKIP LOCKED",
             Backend::Sqlite => "",
         };
+        // Most rounds find nothing due: a read says so without taking SQLite's writer.
+        let due =
+            sqlx::query("SELECT id FROM webhook_deliveries WHERE status = 'PENDING' AND next_attempt_at <= $1 LIMIT 1")
+                .bind(now.unix_timestamp())
+                .fetch_optional(&self.pool)
+                .await?;
+        if due.is_none() {
+            return Ok(Vec::new());
+        }
         let claimed = {
             let _turn = self.write_turn().await;
             sqlx::query(&format!(
@@ -616,7 +616,7 @@ impl WebhookStore for SqlStore {
         Ok(failed + queued)
     }
 
-    async fn events(&self, filter: &EventFilter) -> Result<Vec<Event>, StoreError> {
+    async fn events(&self, filter: &EventFilter) -> Result<Vec<(RawEvent, Option<String>)>, StoreError> {
         if filter.types.is_empty() {
             return Ok(Vec::new());
         }
@@ -626,7 +626,7 @@ impl WebhookStore for SqlStore {
         let since = placeholders.next();
         let types = placeholders.list(filter.types.len());
         let sql = format!(
-            "SELECT id, type, occurred_at, data FROM events WHERE owner = {owner} AND published_at IS NOT NULL \
+            "SELECT {EVENT_COLUMNS}, data FROM events WHERE owner = {owner} AND published_at IS NOT NULL \
              AND id > {after} AND occurred_at >= {since} AND type IN ({types}) ORDER BY id LIMIT {}",
             filter.limit
         );
@@ -638,7 +638,45 @@ impl WebhookStore for SqlStore {
             query = query.bind(*event_type);
         }
         let rows = query.fetch_all(&self.pool).await?;
-        rows.iter().map(event_of).collect()
+        rows.iter().map(|row| Ok((raw_event_of(row)?, row.try_get("data")?))).collect()
+    }
+
+    async fn raw_events(&self, ids: &[i64]) -> Result<Vec<RawEvent>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut placeholders = Placeholders::new(self.backend);
+        let sql =
+            format!("SELECT {EVENT_COLUMNS} FROM events WHERE id IN ({}) ORDER BY id", placeholders.list(ids.len()));
+        let mut query = sqlx::query(&sql);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(&self.pool).await?.iter().map(raw_event_of).collect()
+    }
+
+    async fn keep_event_data(&self, rendered: &[(i64, String)]) -> Result<HashMap<i64, String>, StoreError> {
+        if rendered.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        for (id, data) in rendered {
+            sqlx::query("UPDATE events SET data = $1 WHERE id = $2 AND data IS NULL")
+                .bind(data.as_str())
+                .bind(*id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let mut placeholders = Placeholders::new(self.backend);
+        let sql = format!("SELECT id, data FROM events WHERE id IN ({})", placeholders.list(rendered.len()));
+        let mut query = sqlx::query(&sql);
+        for (id, _) in rendered {
+            query = query.bind(*id);
+        }
+        let rows = query.fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        rows.iter().map(|row| Ok((row.try_get("id")?, row.try_get("data")?))).collect()
     }
 
     async fn schedule_run(&self, schedule_id: i64, occurrence: i64) -> Result<Option<ScheduleRun>, StoreError> {
