@@ -681,7 +681,7 @@ fn main() {
             let distinct: std::collections::HashSet<&str> = received.iter().map(|r| r.webhook_id.as_str()).collect();
             println!(
                 "webhooks: {} deliveries received, {} events ({} received again: sent before a kill, recorded after), \
-                 {} not verified by standardwebhooks; all delivered {:.1} s after the clients stopped",
+                 {} not verified by standardwebhooks; all delivered {:.1} s into the drain (5 s after the clients stopped)",
                 receiver.count(),
                 distinct.len(),
                 received.len() - distinct.len(),
