@@ -1,5 +1,5 @@
 //! The audit trail: every state change of a payment, QR code, file import, schedule, automatic
-//! authorization or automatic payment, with who made it, when, from which status and to which.
+//! authorization, automatic payment or refund, with who made it, when, from which status and to which.
 //!
 //! The store writes it with triggers in the statement that makes the change, so a change and
 //! its record commit together; the services only say who acts (the token's subject, or one of
@@ -44,6 +44,8 @@ pub enum Resource {
     AutomaticAuthorization,
     /// A Pix Automático payment.
     AutomaticPayment,
+    /// A refund of a payment.
+    Refund,
 }
 
 impl Resource {
@@ -57,6 +59,7 @@ impl Resource {
             Resource::Schedule => "schedule",
             Resource::AutomaticAuthorization => "automatic_authorization",
             Resource::AutomaticPayment => "automatic_payment",
+            Resource::Refund => "refund",
         }
     }
 }

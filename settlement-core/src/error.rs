@@ -144,6 +144,50 @@ pub enum CoreError {
     /// No such delivery of the endpoint.
     #[error("delivery not found")]
     DeliveryNotFound,
+    /// No such refund of the payment.
+    #[error("refund not found")]
+    RefundNotFound,
+    /// The refund id was used for this payment with another request.
+    #[error("refund_id {0} was already used for this payment with another amount, nature or description")]
+    RefundIdReused(String),
+    /// Only a completed payment can be refunded.
+    #[error("only a COMPLETED payment can be refunded; this one is {0}")]
+    PaymentNotRefundable(PaymentStatus),
+    /// The payment was settled too long ago.
+    #[error("refunds are accepted within {days} days of the payment's settlement; it was processed at {processed_at}")]
+    RefundWindowClosed {
+        /// The window, in days.
+        days: i64,
+        /// When the payment was processed (RFC 3339).
+        processed_at: String,
+    },
+    /// The refund would take the payment's refunds past its amount.
+    #[error(
+        "a refund of {asked} would exceed the payment's amount {amount}: {returned} returned and {in_process} in          process leave {left} to refund"
+    )]
+    RefundExceedsAmount {
+        /// The amount asked for.
+        asked: i64,
+        /// The payment's amount.
+        amount: i64,
+        /// Returned already.
+        returned: i64,
+        /// Asked for and not settled.
+        in_process: i64,
+        /// What is left.
+        left: i64,
+    },
+    /// The payment's refunds kept changing while this one was asked for.
+    #[error("the payment's refunds kept changing while this one was asked for; ask again")]
+    RefundRaced,
+    /// The refund's status table does not allow this change.
+    #[error("cannot move a refund from {from} to {to}")]
+    RefundTransition {
+        /// Its status.
+        from: crate::refund::RefundStatus,
+        /// The status asked for.
+        to: crate::refund::RefundStatus,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -159,7 +203,13 @@ impl CoreError {
             CoreError::QrCodeTransition(_) => "INVALID_TRANSITION",
             CoreError::QrCodeUsed(_) => "QR_CODE_USED",
             CoreError::ImportNotFound | CoreError::ScheduleNotFound | CoreError::ExportNotFound => "NOT_FOUND",
-            CoreError::WebhookNotFound | CoreError::DeliveryNotFound => "NOT_FOUND",
+            CoreError::WebhookNotFound | CoreError::DeliveryNotFound | CoreError::RefundNotFound => "NOT_FOUND",
+            CoreError::RefundIdReused(_) => "REFUND_ID_REUSED",
+            CoreError::PaymentNotRefundable(_) => "PAYMENT_NOT_REFUNDABLE",
+            CoreError::RefundWindowClosed { .. } => "REFUND_WINDOW_CLOSED",
+            CoreError::RefundExceedsAmount { .. } => "REFUND_EXCEEDS_AMOUNT",
+            CoreError::RefundRaced => "REFUND_CONFLICT",
+            CoreError::RefundTransition { .. } => "INVALID_TRANSITION",
             CoreError::NothingToSend => "NOTHING_TO_SEND",
             CoreError::ExportRaced => "EXPORT_CONFLICT",
             CoreError::ExportUnwritable(_) => "FILE_UNWRITABLE",

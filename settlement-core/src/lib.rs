@@ -20,6 +20,7 @@ pub mod files;
 pub mod payment;
 pub mod qrcode;
 pub mod recurrence;
+pub mod refund;
 pub mod schedule;
 pub mod service;
 pub mod store;

@@ -479,6 +479,12 @@ pub struct Payment {
     /// Why it failed, when a bank's retorno failed it: the bank's occurrence codes and texts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
+    /// Centavos given back by refunds that reached `RETURNED`. A refunded payment stays
+    /// `COMPLETED`.
+    pub refunded_amount: i64,
+    /// What the payment's refunds add up to; absent when it has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refunds: Option<crate::refund::RefundSummary>,
     /// The token subject that created it.
     pub created_by: String,
     /// Created.

@@ -143,25 +143,46 @@ impl EndToEndId {
 
     /// A new id in the Central Bank's 32-character form, for a payment from `ispb` at `at`.
     pub fn generate(ispb: &Ispb, at: OffsetDateTime) -> Self {
-        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-        let mut rng = rand::rng();
-        let suffix: String = (0..11).map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())])).collect();
-        let at = at.to_offset(time::UtcOffset::UTC);
-        EndToEndId(format!(
-            "E{}{:04}{:02}{:02}{:02}{:02}{suffix}",
-            ispb.as_str(),
-            at.year(),
-            u8::from(at.month()),
-            at.day(),
-            at.hour(),
-            at.minute()
-        ))
+        EndToEndId(spi_id('E', ispb, at))
     }
 
     /// The id.
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The SPI's 32-character form shared by end-to-end ids (`E`) and refunds' return ids (`D`):
+/// the prefix, the ISPB of the institution that sends the money, the UTC time as `yyyyMMddHHmm`,
+/// and 11 random letters and digits.
+fn spi_id(prefix: char, ispb: &Ispb, at: OffsetDateTime) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let mut rng = rand::rng();
+    let suffix: String = (0..11).map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())])).collect();
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{prefix}{}{:04}{:02}{:02}{:02}{:02}{suffix}",
+        ispb.as_str(),
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
+}
+
+/// A new return id (`rtrId`) for a refund that the institution `ispb` sends back at `at`: `D`
+/// and the end-to-end id's form.
+///
+/// ```
+/// use settlement_core::Ispb;
+/// use settlement_core::types::return_id;
+/// let id = return_id(&Ispb::parse("87654321").unwrap(), time::macros::datetime!(2026-01-24 10:30 UTC));
+/// assert!(id.starts_with("D8765432120260124103") && id.len() == 32);
+/// assert!(id.bytes().all(|b| b.is_ascii_alphanumeric()));
+/// ```
+pub fn return_id(ispb: &Ispb, at: OffsetDateTime) -> String {
+    spi_id('D', ispb, at)
 }
 
 impl fmt::Display for EndToEndId {

@@ -7,8 +7,9 @@ use crate::time_format;
 
 /// The CSV columns of an export, the document's first: an exported file imports back with the
 /// same parties, amounts and external ids (the import ignores the columns that are not
-/// payment fields).
-pub const CSV_COLUMNS: [&str; 22] = [
+/// payment fields). Columns added later go at the end, so that readers of the first ones by
+/// position keep working.
+pub const CSV_COLUMNS: [&str; 23] = [
     "debtor_ispb",
     "creditor_ispb",
     "amount",
@@ -31,11 +32,22 @@ pub const CSV_COLUMNS: [&str; 22] = [
     "tx_id",
     "created_at",
     "processed_at",
+    "refunded_amount",
 ];
 
 /// The fields an export carries that are not payment request fields: an import skips them.
-pub const EXPORT_ONLY_FIELDS: [&str; 8] =
-    ["id", "unique_id", "status", "end_to_end_id", "created_at", "updated_at", "processed_at", "created_by"];
+pub const EXPORT_ONLY_FIELDS: [&str; 10] = [
+    "id",
+    "unique_id",
+    "status",
+    "end_to_end_id",
+    "created_at",
+    "updated_at",
+    "processed_at",
+    "created_by",
+    "refunded_amount",
+    "refunds",
+];
 
 /// The CSV header row, with its line break.
 pub fn csv_header() -> String {
@@ -70,6 +82,7 @@ pub fn csv_rows(payments: &[Payment]) -> Result<Vec<u8>, csv::Error> {
             text(&p.tx_id),
             time_format::format(p.created_at),
             p.processed_at.map(time_format::format).unwrap_or_default(),
+            p.refunded_amount.to_string(),
         ])?;
     }
     writer.into_inner().map_err(|error| csv::Error::from(error.into_error()))

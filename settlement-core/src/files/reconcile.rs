@@ -405,6 +405,8 @@ mod tests {
             end_to_end_id: None,
             processed_at: None,
             failure_reason: None,
+            refunded_amount: 0,
+            refunds: None,
             created_by: "op".to_owned(),
             created_at: at,
             updated_at: at,

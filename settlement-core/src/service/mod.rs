@@ -16,6 +16,7 @@ use crate::store::{CreditInserted, IdempotencyClaim, Inserted, QrLookup, QrUse, 
 pub mod automatic;
 pub mod files;
 pub mod qr_codes;
+pub mod refunds;
 pub mod remessas;
 pub mod retornos;
 pub mod schedules;
@@ -59,6 +60,8 @@ pub struct Settlement<S> {
     schedule_failure_limit: i64,
     /// Which receivers webhooks may name.
     webhook_reach: crate::webhooks::Reach,
+    /// Days after a payment's settlement during which it can be refunded.
+    refund_window_days: i64,
 }
 
 impl<S: std::fmt::Debug> std::fmt::Debug for Settlement<S> {
@@ -80,7 +83,15 @@ impl<S: Store> Settlement<S> {
             time_zone: Arc::from("UTC"),
             schedule_failure_limit: 3,
             webhook_reach: crate::webhooks::Reach::default(),
+            refund_window_days: refunds::REFUND_WINDOW_DAYS,
         }
+    }
+
+    /// The same services, accepting refunds within `days` of a payment's settlement.
+    #[must_use]
+    pub fn with_refund_window(mut self, days: u32) -> Self {
+        self.refund_window_days = i64::from(days);
+        self
     }
 
     /// The same services, with schedules that name no time zone in `zone` (IANA), and pausing a

@@ -252,6 +252,10 @@ impl<S: Store> Settlement<S> {
                 Some(id) => self.schedule(id).await.map(|s| to_value(serde_json::to_value(s))).or_else(missing)?,
                 None => None,
             },
+            ("refund", _) => match id() {
+                Some(id) => self.refund_by_id(id).await?.and_then(|r| to_value(serde_json::to_value(r))),
+                None => None,
+            },
             ("automatic_authorization", _) => match uuid() {
                 Some(id) => self.store.authorization(id).await?.and_then(|(a, ..)| to_value(serde_json::to_value(a))),
                 None => None,

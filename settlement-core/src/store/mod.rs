@@ -18,6 +18,7 @@ use crate::files::{FileImport, FileType, ImportFilter, ImportRecord, ParsedRecor
 use crate::payment::NewPayment as PaymentToCreate;
 use crate::payment::{NewPayment, Payment, PaymentFilter, StatusUpdate};
 use crate::qrcode::{NewQrCode, QrCode, QrCodeFilter};
+use crate::refund::{NewRefund, Refund, RefundFilter, RefundSettlement};
 use crate::schedule::{Schedule, ScheduleRule, ScheduleStatus, ScheduleType};
 use crate::webhooks::{
     Claimed, Delivery, DeliveryFilter, Endpoint, EventFilter, Outcome, Publication, RawEvent, Subscription,
@@ -800,10 +801,81 @@ pub trait WebhookStore {
     ) -> impl Future<Output = Result<Option<ScheduleRun>, StoreError>> + Send;
 }
 
+/// A refund to store, for the payment it gives back.
+#[derive(Debug, Clone, Copy)]
+pub struct RefundRecord<'a> {
+    /// The payment.
+    pub payment_id: i64,
+    /// The checked request.
+    pub refund: &'a NewRefund,
+    /// Its return id.
+    pub rtr_id: &'a str,
+    /// Who asks, and when.
+    pub stamp: Stamp<'a>,
+}
+
+/// What asking for a refund did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefundInserted {
+    /// Stored, and counted on its payment.
+    Created(Box<Refund>),
+    /// The payment has a refund with this `refund_id` already: that one. Nothing was stored.
+    Existing(Box<Refund>),
+    /// The payment is not `COMPLETED`, or the refund would take its refunds past its amount:
+    /// the payment as it is now (`None`: there is none). Nothing was stored.
+    Refused(Option<Box<Payment>>),
+}
+
+/// How to find a refund.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundLookup<'a> {
+    /// By its service id.
+    Id(i64),
+    /// By its payment and the caller's `refund_id`.
+    Caller(i64, &'a str),
+}
+
+/// Where refunds are kept.
+pub trait RefundStore {
+    /// In one transaction: stores the refund `IN_PROCESS` and counts it on its payment, if the
+    /// payment is `COMPLETED` and its refunds not `NOT_DONE` stay within its amount. Racing
+    /// requests on one payment take its row in turn, so together they cannot exceed it.
+    fn insert_refund(
+        &self,
+        record: RefundRecord<'_>,
+    ) -> impl Future<Output = Result<RefundInserted, StoreError>> + Send;
+
+    /// One refund.
+    fn refund(&self, lookup: RefundLookup<'_>) -> impl Future<Output = Result<Option<Refund>, StoreError>> + Send;
+
+    /// A page of refunds matching `filter`, newest first, and how many match.
+    fn refunds(&self, filter: &RefundFilter) -> impl Future<Output = Result<(Vec<Refund>, u64), StoreError>> + Send;
+
+    /// In one transaction: ends an `IN_PROCESS` refund and moves its amount on its payment (to
+    /// `refunded_amount` when `RETURNED`, back to what is refundable when `NOT_DONE`); `None`
+    /// when it was not `IN_PROCESS`.
+    fn settle_refund(
+        &self,
+        id: i64,
+        settlement: &RefundSettlement,
+        stamp: Stamp<'_>,
+    ) -> impl Future<Output = Result<Option<Refund>, StoreError>> + Send;
+}
+
 /// The storage the services need. Every method is one transaction; every state change is
 /// conditional on the state it was decided from.
 pub trait Store:
-    QrCodeStore + FileStore + RemessaStore + ScheduleStore + AutomaticStore + WebhookStore + Clone + Send + Sync + 'static
+    QrCodeStore
+    + FileStore
+    + RemessaStore
+    + ScheduleStore
+    + AutomaticStore
+    + WebhookStore
+    + RefundStore
+    + Clone
+    + Send
+    + Sync
+    + 'static
 {
     /// A round trip to the database.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;

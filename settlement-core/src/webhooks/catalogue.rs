@@ -20,6 +20,12 @@ pub const EVENT_TYPES: &[EventType] = &[
     kind("payment.created", "payments.read", "A payment request was stored (by the API, an import or a schedule)."),
     kind("payment.status_changed", "payments.read", "A payment changed status; `change` says from which to which."),
     kind("payment.credit_confirmed", "credit.read", "The creditor's institution confirmed the credit of a payment."),
+    kind("payment.refund.created", "refunds.read", "A refund of a payment was asked for (IN_PROCESS)."),
+    kind(
+        "payment.refund.status_changed",
+        "refunds.read",
+        "A refund ended: RETURNED (the money went back) or NOT_DONE (with its reason).",
+    ),
     kind("qr_code.created", "qrcodes.read", "A QR code was issued."),
     kind("qr_code.used", "qrcodes.read", "A payment used a QR code (a single-use code is used up)."),
     kind("qr_code.deactivated", "qrcodes.read", "A dynamic QR code was deactivated."),
@@ -94,7 +100,15 @@ mod tests {
 
     #[test]
     fn every_type_has_a_known_read_scope_and_a_dotted_name() {
-        let scopes = ["payments.read", "credit.read", "qrcodes.read", "files.read", "schedules.read", "automatic.read"];
+        let scopes = [
+            "payments.read",
+            "credit.read",
+            "refunds.read",
+            "qrcodes.read",
+            "files.read",
+            "schedules.read",
+            "automatic.read",
+        ];
         for kind in EVENT_TYPES {
             assert!(scopes.contains(&kind.scope), "{}", kind.name);
             assert!(

@@ -17,6 +17,7 @@ mod checkpoints;
 mod files;
 mod group_commit;
 mod qr_codes;
+mod refunds;
 mod remessas;
 mod schedules;
 mod webhooks;
@@ -120,6 +121,19 @@ const MIGRATIONS: &[Step] = &[
             postgres: include_str!("../../../migrations/0012_event_triggers.postgres.sql"),
         },
     },
+    Step {
+        version: 13,
+        description: "refunds, and what they add up to on their payments",
+        sql: Sql::Both(include_str!("../../../migrations/0013_refunds.sql")),
+    },
+    Step {
+        version: 14,
+        description: "refunds in the audit trail and the events",
+        sql: Sql::Each {
+            sqlite: include_str!("../../../migrations/0014_refund_triggers.sqlite.sql"),
+            postgres: include_str!("../../../migrations/0014_refund_triggers.postgres.sql"),
+        },
+    },
 ];
 
 /// What `ID_PRIMARY_KEY` stands for in the migrations, per backend.
@@ -150,7 +164,7 @@ pub(super) const PAYMENT_COLUMNS: &str = "id, unique_id, external_id, status, am
     debtor_ispb, debtor_document, debtor_name, debtor_account_no, debtor_account_type, debtor_branch, \
     creditor_ispb, creditor_document, creditor_name, creditor_account_no, creditor_account_type, creditor_branch, \
     description, qr_code_data, tx_id, scheduled_date, discounts, additional_info, end_to_end_id, processed_at, \
-    failure_reason, created_by, created_at, updated_at";
+    failure_reason, refunded_amount, refunds_in_process, refund_count, created_by, created_at, updated_at";
 
 const CREDIT_COLUMNS: &str = "id, unique_id, payment_request_id, status, confirmed_at, confirmed_by, \
     confirmed_amount, notes, interest, fine, discount, created_at, updated_at";
@@ -317,6 +331,8 @@ pub(super) fn payment_from_new(
         end_to_end_id: None,
         processed_at: None,
         failure_reason: None,
+        refunded_amount: 0,
+        refunds: None,
         created_by: created_by.to_owned(),
         created_at: at,
         updated_at: at,
@@ -524,6 +540,9 @@ pub(super) fn payment_of(row: &AnyRow) -> Result<Payment, StoreError> {
         AccountType::parse(&value).map(Some).map_err(|_| corrupt(column, &value))
     };
     let unique_id: String = row.try_get("unique_id")?;
+    let amount: i64 = row.try_get("amount")?;
+    let refunded_amount: i64 = row.try_get("refunded_amount")?;
+    let in_process: i64 = row.try_get("refunds_in_process")?;
     let json = |column: &str| -> Result<String, StoreError> { Ok(row.try_get::<String, _>(column)?) };
     let optional_time = |column: &str| -> Result<Option<OffsetDateTime>, StoreError> {
         row.try_get::<Option<i64>, _>(column)?.map(time_of).transpose()
@@ -533,7 +552,7 @@ pub(super) fn payment_of(row: &AnyRow) -> Result<Payment, StoreError> {
         unique_id: Uuid::parse_str(&unique_id).map_err(|_| corrupt("unique_id", &unique_id))?,
         external_id: row.try_get("external_id")?,
         status: PaymentStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
-        amount: row.try_get("amount")?,
+        amount,
         currency: row.try_get("currency")?,
         debtor_ispb: row.try_get("debtor_ispb")?,
         debtor_document: row.try_get("debtor_document")?,
@@ -557,6 +576,8 @@ pub(super) fn payment_of(row: &AnyRow) -> Result<Payment, StoreError> {
         end_to_end_id: row.try_get("end_to_end_id")?,
         processed_at: optional_time("processed_at")?,
         failure_reason: row.try_get("failure_reason")?,
+        refunded_amount,
+        refunds: crate::refund::RefundSummary::of(amount, row.try_get("refund_count")?, refunded_amount, in_process),
         created_by: row.try_get("created_by")?,
         created_at: time_of(row.try_get("created_at")?)?,
         updated_at: time_of(row.try_get("updated_at")?)?,
