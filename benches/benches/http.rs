@@ -50,6 +50,7 @@ fn http(c: &mut Criterion) {
         time_zone: "UTC".to_owned(),
         schedule_failure_limit: 3,
         webhooks_allow_private: true,
+        refund_window_days: 90,
     };
     let serve = |settings: Settings, drop_events: bool| async move {
         let app = App::build(&settings).await.unwrap();

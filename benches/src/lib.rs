@@ -23,6 +23,7 @@ pub fn child_settings(dir: &str, database: Option<String>, secret: &str) -> sett
         time_zone: "UTC".to_owned(),
         schedule_failure_limit: 3,
         webhooks_allow_private: true,
+        refund_window_days: 90,
     }
 }
 

@@ -12,7 +12,9 @@ use crate::error::CoreError;
 use crate::payment::MAX_DESCRIPTION;
 use crate::time_format;
 
-/// Why the money goes back: the Central Bank's `natureza`.
+/// Why the money goes back: the Central Bank's `natureza`. `ORIGINAL` (the Central Bank's
+/// `ORIGINAL`), `RETIRADA` (`RETIRADA`), `MED_FRAUD` (`MED_FRAUDE`), `MED_OPERATIONAL_FAILURE`
+/// (`MED_OPERACIONAL`); the MED natures need the scope `refunds.med`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum RefundNature {
@@ -69,7 +71,8 @@ impl RefundNature {
     }
 }
 
-/// Where a refund is: the Central Bank's `EM_PROCESSAMENTO`, `DEVOLVIDO`, `NAO_REALIZADO`.
+/// Where a refund is, with the Central Bank's names: `IN_PROCESS` (`EM_PROCESSAMENTO`), then
+/// `RETURNED` (`DEVOLVIDO`) or `NOT_DONE` (`NAO_REALIZADO`, with a `reason`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum RefundStatus {

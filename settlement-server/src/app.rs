@@ -23,7 +23,9 @@ use crate::error::ApiError;
 use crate::extract::MAX_BODY;
 use crate::jws::{JWKS_PATH, Signer};
 use crate::metrics::{self, Metrics};
-use crate::routes::{automatic, events, exports, files, health, history, payments, pix, qr_codes, schedules, webhooks};
+use crate::routes::{
+    automatic, events, exports, files, health, history, payments, pix, qr_codes, refunds, schedules, webhooks,
+};
 use crate::{openapi, worker};
 
 /// The documented list of automatic Pix payments, and its group.
@@ -124,7 +126,8 @@ impl App {
             settlement: Settlement::new(store, Arc::new(SystemClock))
                 .with_public_url(public_url)
                 .with_schedules(&settings.time_zone, settings.schedule_failure_limit)
-                .with_webhooks(reach),
+                .with_webhooks(reach)
+                .with_refund_window(settings.refund_window_days),
             verifier: Arc::new(verifier),
             metrics: Arc::new(Metrics::default()),
             signer: Arc::new(signer),
@@ -196,7 +199,7 @@ fn verifier(settings: &Settings) -> Result<Verifier, StartError> {
             tracing::warn!(path = %path.display(), "no SETTLEMENT_JWT_SECRET: generated an HS256 signing secret");
         }
         tracing::info!(
-            "mint a token with: settlement token --data-dir {} --sub you@example.com --scope \"payments.read payments.write payments.status credit.read credit.write qrcodes.read qrcodes.write files.read files.write schedules.read schedules.write automatic.read automatic.write automatic.status webhooks.read webhooks.write\"",
+            "mint a token with: settlement token --data-dir {} --sub you@example.com --scope \"payments.read payments.write payments.status credit.read credit.write qrcodes.read qrcodes.write files.read files.write schedules.read schedules.write automatic.read automatic.write automatic.status webhooks.read webhooks.write refunds.read refunds.write refunds.status\"",
             settings.data_dir.display()
         );
     }
@@ -217,6 +220,11 @@ pub fn router(state: AppState) -> Router {
         .route("/payments/{id}/status", axum::routing::put(payments::update_status))
         .route("/payments/{id}/confirm-credit", get(payments::credit).post(payments::confirm_credit))
         .route("/payments/{id}/history", get(history::payment))
+        .route("/payments/{id}/refunds", get(refunds::list_payment_refunds))
+        .route("/payments/{id}/refunds/{refund_id}", get(refunds::get_refund).put(refunds::request_refund))
+        .route("/payments/{id}/refunds/{refund_id}/status", axum::routing::put(refunds::update_refund_status))
+        .route("/payments/{id}/refunds/{refund_id}/history", get(refunds::refund_history))
+        .route("/refunds", get(refunds::list_refunds))
         .route("/qr-codes", get(qr_codes::list).post(qr_codes::create))
         .route("/qr-codes/validate", axum::routing::post(qr_codes::validate))
         .route("/qr-codes/decode", axum::routing::post(qr_codes::decode))

@@ -222,6 +222,15 @@ scopes! {
     /// `automatic.status`: the payer's institution confirms authorizations' and cancellations'
     /// round trips.
     AutomaticStatus => "automatic.status",
+    /// `refunds.read`: read refunds.
+    RefundsRead => "refunds.read",
+    /// `refunds.write`: ask for refunds of completed payments.
+    RefundsWrite => "refunds.write",
+    /// `refunds.status`: the processing system ends refunds (returned, or not done).
+    RefundsStatus => "refunds.status",
+    /// `refunds.med`: beside `refunds.write`, open a refund under the MED (fraud, operational
+    /// failure): the institution's.
+    RefundsMed => "refunds.med",
     /// `webhooks.read`: read the caller's webhook endpoints and their deliveries.
     WebhooksRead => "webhooks.read",
     /// `webhooks.write`: register, change, rotate, remove, retry and replay the caller's

@@ -46,6 +46,10 @@ pub struct Settings {
     /// development and tests only (a receiver there could be this host's own services).
     #[arg(long, env = "SETTLEMENT_WEBHOOKS_ALLOW_PRIVATE")]
     pub webhooks_allow_private: bool,
+    /// Days after a payment's settlement (`processed_at`) during which it can be refunded: the
+    /// Central Bank's rule is 90.
+    #[arg(long, env = "SETTLEMENT_REFUND_WINDOW_DAYS", default_value_t = 90)]
+    pub refund_window_days: u32,
 }
 
 /// The signing secret's file in the data directory.

@@ -3,7 +3,9 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{automatic, events, exports, files, health, history, payments, pix, qr_codes, schedules, webhooks};
+use crate::routes::{
+    automatic, events, exports, files, health, history, payments, pix, qr_codes, refunds, schedules, webhooks,
+};
 
 /// The API.
 #[derive(OpenApi)]
@@ -15,6 +17,8 @@ use crate::routes::{automatic, events, exports, files, health, history, payments
         health::health, health::ready,
         payments::create, payments::list, payments::get, payments::cancel, payments::update_status,
         payments::confirm_credit, payments::credit,
+        refunds::request_refund, refunds::get_refund, refunds::update_refund_status, refunds::refund_history,
+        refunds::list_payment_refunds, refunds::list_refunds,
         qr_codes::create, qr_codes::list, qr_codes::get, qr_codes::by_txid, qr_codes::deactivate,
         qr_codes::validate, qr_codes::decode, qr_codes::picture,
         pix::charge, pix::jwks,
@@ -34,7 +38,7 @@ use crate::routes::{automatic, events, exports, files, health, history, payments
     ),
     components(schemas(crate::error::Envelope, crate::error::ErrorBody)),
     modifiers(&BearerAuth, &CommonErrors, &PositiveIds, &CreatedLinks),
-    tags((name = "health"), (name = "payments"), (name = "credit"), (name = "qr-codes"), (name = "pix"), (name = "files"), (name = "schedules"), (name = "pix-automatic"), (name = "webhooks")),
+    tags((name = "health"), (name = "payments"), (name = "credit"), (name = "refunds"), (name = "qr-codes"), (name = "pix"), (name = "files"), (name = "schedules"), (name = "pix-automatic"), (name = "webhooks")),
 )]
 pub struct ApiDoc;
 
@@ -233,6 +237,7 @@ fn webhooks(document: &serde_json::Value) -> serde_json::Value {
     // The object each type's `data` is, by the longest prefix that names it.
     let objects = [
         ("payment.credit_confirmed", "CreditConfirmation"),
+        ("payment.refund.", "Refund"),
         ("payment.", "Payment"),
         ("qr_code.", "QrCode"),
         ("file_import.", "FileImport"),

@@ -35,6 +35,10 @@ const EVERY_SCOPE: &[&str] = &[
     "automatic.product",
     "webhooks.read",
     "webhooks.write",
+    "refunds.read",
+    "refunds.write",
+    "refunds.status",
+    "refunds.med",
 ];
 
 /// A protected operation: method, path with its parameters filled, the scope it needs.
@@ -56,6 +60,7 @@ fn fill(path: &str) -> String {
         .replace("{txId}", "ABC123")
         .replace("{tx_id}", "ABC123")
         .replace("{token}", "t")
+        .replace("{refund_id}", "R1")
         .replace("{id}", if path.contains("/pix/") { uuid } else { "1" })
 }
 

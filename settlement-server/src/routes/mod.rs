@@ -10,5 +10,6 @@ pub mod pagination;
 pub mod payments;
 pub mod pix;
 pub mod qr_codes;
+pub mod refunds;
 pub mod schedules;
 pub mod webhooks;

@@ -35,6 +35,7 @@ pub(crate) fn settings(dir: &std::path::Path) -> Settings {
         time_zone: "UTC".to_owned(),
         schedule_failure_limit: 3,
         webhooks_allow_private: true,
+        refund_window_days: 90,
     }
 }
 
