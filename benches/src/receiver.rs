@@ -16,8 +16,11 @@ pub struct Received {
     pub webhook_id: String,
     /// The event's type.
     pub event_type: String,
-    /// The payment it is about: `data.id`, or a credit confirmation's `payment_request_id`.
+    /// The payment it is about: `data.id`, or a credit confirmation's or a refund's
+    /// `payment_request_id`.
     pub payment_id: Option<i64>,
+    /// A refund's event: the refund's `data.id`.
+    pub refund_id: Option<i64>,
     /// The status a change moved to (`data.change.to`).
     pub to: Option<String>,
 }
@@ -107,15 +110,20 @@ impl State {
         self.count.fetch_add(1, Ordering::Relaxed);
         let id = headers.get("webhook-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
         if let Ok(event) = serde_json::from_slice::<Body>(body) {
+            let object = event.data.id.as_ref().and_then(serde_json::Value::as_i64);
+            let refund = event.event_type.starts_with("payment.refund.");
             let payment_id = match event.event_type.as_str() {
                 "payment.credit_confirmed" => event.data.payment_request_id,
-                _ => event.data.id.as_ref().and_then(serde_json::Value::as_i64),
+                _ if refund => event.data.payment_request_id,
+                _ => object,
             };
+            let refund_id = object.filter(|_| refund);
             let to = event.data.change.and_then(|change| change.to);
             self.received.lock().expect("received").push(Received {
                 webhook_id: id,
                 event_type: event.event_type,
                 payment_id,
+                refund_id,
                 to,
             });
         }

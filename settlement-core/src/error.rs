@@ -163,7 +163,8 @@ pub enum CoreError {
     },
     /// The refund would take the payment's refunds past its amount.
     #[error(
-        "a refund of {asked} would exceed the payment's amount {amount}: {returned} returned and {in_process} in          process leave {left} to refund"
+        "a refund of {asked} would exceed the payment's amount {amount}: {returned} returned and {in_process} in \
+         process leave {left} to refund"
     )]
     RefundExceedsAmount {
         /// The amount asked for.

@@ -13,21 +13,24 @@
 //! and no answer may be a 5xx other than 503 `DATABASE_UNAVAILABLE`.
 //!
 //! Each client loops (with `--create-only`, it only creates): create a payment (one in ten scheduled a few seconds ahead), read it, and
-//! either cancel it or move it PENDING -> PROCESSING -> COMPLETED (then confirm its credit) or
+//! either cancel it or move it PENDING -> PROCESSING -> COMPLETED (then confirm its credit, and
+//! for one in three ask for two partial refunds at once, of which one fits, and end it) or
 //! FAILED. Every answer is recorded: acknowledged (2xx), refused (4xx), or unknown (no answer:
 //! the server was killed). Afterwards the checker reads the database: every acknowledged payment
 //! is there exactly once with its id, nothing is there that no one asked for, each payment's
 //! status is the last one acknowledged or one asked for after it without an answer, credit is
-//! confirmed at most once and never lost once acknowledged, and scheduled payments were released
+//! confirmed at most once and never lost once acknowledged, no payment's refunds exceed its
+//! amount and each payment's refund totals are its refunds', every acknowledged refund and end is
+//! there, and scheduled payments were released
 //! (background work resumed after a restart), and every payment's audit trail replays from its
 //! creation to its status by allowed steps. Prints throughput and p50/p99 latency per operation.
 //!
-//! A webhook endpoint of the clients' subject receives every payment event on a receiver in this
-//! process (which outlives the server's kill), verified with the reference `standardwebhooks`
-//! crate. Once the run's events are all delivered, the checker finds each of them delivered at
-//! least once, one event for each change the database holds (so every acknowledged change has
-//! its event and a refused one none), and each payment's events first received in the order
-//! they were made. `--no-webhooks` registers no endpoint (the events are still written and
+//! A webhook endpoint of the clients' subject receives every payment event (refunds' too) on a
+//! receiver in this process (which outlives the server's kill), verified with the reference
+//! `standardwebhooks` crate. Once the run's events are all delivered, the checker finds each of
+//! them delivered at least once, one event for each change the database holds (so every
+//! acknowledged change has its event and a refused one none), and each payment's and refund's
+//! events first received in the order they were made. `--no-webhooks` registers no endpoint (the events are still written and
 //! published): the same mix without deliveries, to measure what they cost.
 
 use std::collections::HashMap;
@@ -45,9 +48,10 @@ use settlement_server::{App, auth};
 use sqlx::Row;
 
 const SECRET: &str = "load-secret";
-const SCOPES: &str = "payments.read payments.write payments.status credit.read credit.write";
+const SCOPES: &str =
+    "payments.read payments.write payments.status credit.read credit.write refunds.read refunds.write refunds.status";
 /// The webhook endpoint's registration: it receives what these read.
-const WEBHOOK_SCOPES: &str = "payments.read credit.read webhooks.write";
+const WEBHOOK_SCOPES: &str = "payments.read credit.read refunds.read webhooks.write";
 /// How long the run's events may take to be delivered once the clients stop: a killed server's
 /// claims lapse after 30 s before they are sent again.
 const DRAIN: Duration = Duration::from_secs(120);
@@ -113,6 +117,11 @@ struct Ledger {
     /// Status changes asked for, in order, and their outcomes.
     changes: Vec<(String, Outcome)>,
     credit: Option<Outcome>,
+    /// Refunds asked for, in order: refund id, amount, outcome (a repeat answered 200 counts as
+    /// acknowledged).
+    refunds: Vec<(String, i64, Outcome)>,
+    /// Refunds' ends asked for: refund id, status, outcome.
+    refund_ends: Vec<(String, String, Outcome)>,
 }
 
 #[derive(Default)]
@@ -175,6 +184,57 @@ impl Client {
         outcome
     }
 
+    async fn refund(&self, external_id: &str, id: i64, refund_id: &str, amount: i64) -> Outcome {
+        let answer = self
+            .send(
+                "PUT /payments/{id}/refunds/{refund_id}",
+                reqwest::Method::PUT,
+                &format!("/api/v1/payments/{id}/refunds/{refund_id}"),
+                Some(json!({"amount": amount, "description": "load"})),
+            )
+            .await;
+        let outcome = match answer.as_ref().map(|(code, _)| *code) {
+            Some(200) => Outcome::Acked,
+            code => outcome_of(code, 201),
+        };
+        self.record(external_id, |ledger| ledger.refunds.push((refund_id.to_owned(), amount, outcome)));
+        outcome
+    }
+
+    async fn end_refund(&self, external_id: &str, id: i64, refund_id: &str, status: &str) -> Outcome {
+        let body = match status {
+            "NOT_DONE" => json!({"status": status, "reason": "load: not done"}),
+            _ => json!({"status": status}),
+        };
+        let answer = self
+            .send(
+                "PUT /payments/{id}/refunds/{refund_id}/status",
+                reqwest::Method::PUT,
+                &format!("/api/v1/payments/{id}/refunds/{refund_id}/status"),
+                Some(body),
+            )
+            .await;
+        let outcome = outcome_of(answer.as_ref().map(|(code, _)| *code), 200);
+        self.record(external_id, |ledger| ledger.refund_ends.push((refund_id.to_owned(), status.to_owned(), outcome)));
+        outcome
+    }
+
+    /// Partial refunds of a completed payment: two at once of 60% each, of which one fits; the
+    /// first asked again; the one that fit ended, RETURNED or NOT_DONE; after NOT_DONE, a refund of
+    /// what is left.
+    async fn refunds(&self, external_id: &str, id: i64, amount: i64, n: u64) {
+        let part = amount * 3 / 5;
+        let (a, b) = tokio::join!(self.refund(external_id, id, "A", part), self.refund(external_id, id, "B", part));
+        self.refund(external_id, id, "A", part).await;
+        let Some(accepted) = [("A", a), ("B", b)].into_iter().find(|(_, outcome)| *outcome == Outcome::Acked) else {
+            return;
+        };
+        let end = if n % 2 == 0 { "RETURNED" } else { "NOT_DONE" };
+        if self.end_refund(external_id, id, accepted.0, end).await == Outcome::Acked && end == "NOT_DONE" {
+            self.refund(external_id, id, "C", amount).await;
+        }
+    }
+
     /// One payment's life (only its creation when `create_only`).
     async fn lifecycle(&self, external_id: String, n: u64, create_only: bool) {
         let scheduled = n % 10 == 3;
@@ -232,6 +292,9 @@ impl Client {
                         .await;
                     let outcome = outcome_of(answer.as_ref().map(|(code, _)| *code), 201);
                     self.record(&external_id, |ledger| ledger.credit = Some(outcome));
+                    if n % 3 == 0 {
+                        self.refunds(&external_id, id, amount, n).await;
+                    }
                 }
             }
         }
@@ -352,14 +415,18 @@ async fn drain(database: &str) -> Result<Duration, String> {
 }
 
 /// The run's payment events against what the receiver got: every event delivered at least once,
-/// one per change the database holds (a creation, each status change, a credit confirmation),
-/// and each payment's first received in the order they were made.
+/// one per change the database holds (a creation, each status change, a credit confirmation, a
+/// refund's creation and end), and each payment's and refund's first received in the order they
+/// were made.
 async fn check_events(database: &str, run: &str, received: &[Received]) -> Vec<String> {
     let pool = sqlx::AnyPool::connect(database).await.expect("the database");
     let pattern = format!("LOAD-{run}-%");
     let events = sqlx::query(
-        "SELECT e.id, e.type, e.to_status, p.id AS payment FROM events e JOIN payments p \
-         ON e.resource = 'payment' AND e.object_id = CAST(p.id AS TEXT) WHERE p.external_id LIKE $1 ORDER BY e.id",
+        "SELECT e.id, e.type FROM events e JOIN payments p \
+         ON e.resource = 'payment' AND e.object_id = CAST(p.id AS TEXT) WHERE p.external_id LIKE $1 \
+         UNION ALL SELECT e.id, e.type FROM events e JOIN refunds r \
+         ON e.resource = 'refund' AND e.object_id = CAST(r.id AS TEXT) \
+         JOIN payments p ON p.id = r.payment_request_id WHERE p.external_id LIKE $1",
     )
     .bind(&pattern)
     .fetch_all(&pool)
@@ -373,6 +440,15 @@ async fn check_events(database: &str, run: &str, received: &[Received]) -> Vec<S
     .fetch_all(&pool)
     .await
     .expect("the trails");
+    let refund_changes = sqlx::query(
+        "SELECT r.payment_request_id AS id, s.from_status, s.to_status FROM refunds r \
+         JOIN payments p ON p.id = r.payment_request_id \
+         JOIN state_changes s ON s.resource = 'refund' AND s.resource_id = r.id WHERE p.external_id LIKE $1",
+    )
+    .bind(&pattern)
+    .fetch_all(&pool)
+    .await
+    .expect("the refunds' trails");
     let credits = sqlx::query(
         "SELECT c.payment_request_id AS id FROM credit_confirmations c JOIN payments p ON p.id = c.payment_request_id \
          WHERE p.external_id LIKE $1",
@@ -386,12 +462,16 @@ async fn check_events(database: &str, run: &str, received: &[Received]) -> Vec<S
     let mut problems = Vec::new();
     // What the database says happened, one entry per change, against what was delivered, once
     // per webhook-id.
+    let change = |prefix: &'static str| {
+        move |row: &sqlx::any::AnyRow| {
+            let kind = if row.get::<Option<String>, _>("from_status").is_none() { "created" } else { "status_changed" };
+            (row.get("id"), format!("{prefix}.{kind}"), Some(row.get::<String, _>("to_status")))
+        }
+    };
     let mut expected: Vec<(i64, String, Option<String>)> = changes
         .iter()
-        .map(|row| {
-            let kind = if row.get::<Option<String>, _>("from_status").is_none() { "created" } else { "status_changed" };
-            (row.get("id"), format!("payment.{kind}"), Some(row.get::<String, _>("to_status")))
-        })
+        .map(change("payment"))
+        .chain(refund_changes.iter().map(change("payment.refund")))
         .chain(credits.iter().map(|row| (row.get("id"), "payment.credit_confirmed".to_owned(), None)))
         .collect();
     let payments: std::collections::HashSet<i64> = expected.iter().map(|(id, ..)| *id).collect();
@@ -421,15 +501,19 @@ async fn check_events(database: &str, run: &str, received: &[Received]) -> Vec<S
             problems.push(format!("webhooks: event {id} ({}) never delivered", row.get::<String, _>("type")));
         }
     }
-    // Each payment's events, by when each was first received, in the order they were made.
-    let mut last: HashMap<i64, i64> = HashMap::new();
+    // Each object's events (a payment's, a refund's), by when each was first received, in the
+    // order they were made.
+    let mut last: HashMap<(bool, i64), i64> = HashMap::new();
     for delivery in &first {
         let id: i64 = delivery.webhook_id.trim_start_matches("evt_").parse().unwrap_or_default();
-        let payment = delivery.payment_id.unwrap_or_default();
-        if let Some(before) = last.insert(payment, id)
+        let object = match delivery.refund_id {
+            Some(refund) => (true, refund),
+            None => (false, delivery.payment_id.unwrap_or_default()),
+        };
+        if let Some(before) = last.insert(object, id)
             && before > id
         {
-            problems.push(format!("webhooks: payment {payment}'s event {id} arrived after its later event {before}"));
+            problems.push(format!("webhooks: {object:?}'s event {id} arrived after its later event {before}"));
         }
     }
     problems.truncate(50);
@@ -500,7 +584,83 @@ async fn check(database: &str, run: &str, ledgers: &HashMap<String, Ledger>) -> 
     }
     problems.extend(seen.iter().filter(|(_, n)| **n > 1).map(|(e, n)| format!("{e}: {n} rows")));
     problems.extend(check_trails(&pool, run).await);
+    problems.extend(check_refunds(&pool, run, ledgers).await);
     pool.close().await;
+    problems
+}
+
+/// No payment's refunds add up to more than its amount (returned, or not `NOT_DONE`), its
+/// totals are its refunds', every acknowledged refund is there with its amount and every
+/// acknowledged end with its status, and no refund is there that no one asked for.
+async fn check_refunds(pool: &sqlx::AnyPool, run: &str, ledgers: &HashMap<String, Ledger>) -> Vec<String> {
+    let pattern = format!("LOAD-{run}-%");
+    let totals = sqlx::query(
+        "SELECT p.external_id, p.amount, p.refunded_amount, p.refunds_in_process, p.refund_count, \
+         (SELECT CAST(COALESCE(SUM(r.amount), 0) AS BIGINT) FROM refunds r \
+         WHERE r.payment_request_id = p.id AND r.status = 'RETURNED') AS returned, \
+         (SELECT CAST(COALESCE(SUM(r.amount), 0) AS BIGINT) FROM refunds r \
+         WHERE r.payment_request_id = p.id AND r.status = 'IN_PROCESS') AS in_process, \
+         (SELECT COUNT(*) FROM refunds r WHERE r.payment_request_id = p.id) AS refunds \
+         FROM payments p WHERE p.external_id LIKE $1",
+    )
+    .bind(&pattern)
+    .fetch_all(pool)
+    .await
+    .expect("the refund totals");
+    let mut problems = Vec::new();
+    for row in &totals {
+        let external_id: String = row.get("external_id");
+        let amount: i64 = row.get("amount");
+        let (returned, in_process): (i64, i64) = (row.get("returned"), row.get("in_process"));
+        if returned > amount || returned + in_process > amount {
+            problems.push(format!(
+                "{external_id}: refunds of {returned} returned and {in_process} in process exceed its amount {amount}"
+            ));
+        }
+        let kept: (i64, i64, i64) =
+            (row.get("refunded_amount"), row.get("refunds_in_process"), row.get("refund_count"));
+        if kept != (returned, in_process, row.get("refunds")) {
+            problems.push(format!(
+                "{external_id}: keeps refunded, in process, count {kept:?}, its refunds say ({returned}, {in_process}, {})",
+                row.get::<i64, _>("refunds")
+            ));
+        }
+    }
+    let stored = sqlx::query(
+        "SELECT p.external_id, r.refund_id, r.amount, r.status FROM refunds r \
+         JOIN payments p ON p.id = r.payment_request_id WHERE p.external_id LIKE $1",
+    )
+    .bind(&pattern)
+    .fetch_all(pool)
+    .await
+    .expect("the refunds");
+    let mut found: HashMap<(String, String), (i64, String)> = HashMap::new();
+    for row in &stored {
+        found.insert((row.get("external_id"), row.get("refund_id")), (row.get("amount"), row.get("status")));
+    }
+    for ((external_id, refund_id), (amount, status)) in &found {
+        let asked = ledgers.get(external_id).into_iter().flat_map(|l| &l.refunds);
+        if !asked
+            .into_iter()
+            .any(|(id, asked, outcome)| id == refund_id && asked == amount && *outcome != Outcome::Refused)
+        {
+            problems.push(format!("{external_id}: refund {refund_id} of {amount} ({status}) that no one was told of"));
+        }
+    }
+    for (external_id, ledger) in ledgers {
+        for (refund_id, amount, outcome) in &ledger.refunds {
+            let stored = found.get(&(external_id.clone(), refund_id.clone()));
+            if *outcome == Outcome::Acked && stored.is_none_or(|(kept, _)| kept != amount) {
+                problems.push(format!("{external_id}: acknowledged refund {refund_id} of {amount} is {stored:?}"));
+            }
+        }
+        for (refund_id, status, outcome) in &ledger.refund_ends {
+            let stored = found.get(&(external_id.clone(), refund_id.clone()));
+            if *outcome == Outcome::Acked && stored.is_none_or(|(_, kept)| kept != status) {
+                problems.push(format!("{external_id}: refund {refund_id} acknowledged {status}, is {stored:?}"));
+            }
+        }
+    }
     problems
 }
 
