@@ -135,11 +135,13 @@ impl fmt::Display for RefundStatus {
 #[schema(example = json!({"amount": 5000, "nature": "ORIGINAL", "description": "Item returned"}))]
 pub struct RefundRequest {
     /// Centavos, at least 1; with the payment's other refunds not `NOT_DONE`, at most its amount.
+    #[schema(required = true, minimum = 1, value_type = i64)]
     pub amount: Option<i64>,
     /// `ORIGINAL` (the default), `RETIRADA`, or a MED nature (which needs `refunds.med`).
     #[schema(value_type = Option<RefundNature>)]
     pub nature: Option<String>,
     /// At most 140 characters; sent to the payer with the return.
+    #[schema(max_length = 140, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
     pub description: Option<String>,
 }
 
@@ -273,9 +275,11 @@ pub struct Refund {
 #[serde(deny_unknown_fields)]
 pub struct RefundStatusRequest {
     /// `RETURNED` or `NOT_DONE`.
-    #[schema(value_type = Option<RefundStatus>)]
+    #[schema(required = true, value_type = String, pattern = "^(RETURNED|NOT_DONE)$")]
     pub status: Option<String>,
-    /// Why it was not done: required with `NOT_DONE`, at most 140 characters.
+    /// Why it was not done: required with `NOT_DONE`, refused with `RETURNED`; at most 140
+    /// characters.
+    #[schema(max_length = 140, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
     pub reason: Option<String>,
 }
 

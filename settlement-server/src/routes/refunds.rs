@@ -172,7 +172,7 @@ fn filter_of(query: &HashMap<String, String>, times: bool) -> Result<RefundFilte
     params(
         ("id" = i64, Path, description = "Payment request ID"),
         ("status" = Option<RefundStatus>, Query, description = "Only this status"),
-        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)"),
+        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)", minimum = 1, maximum = 100),
         ("offset" = Option<u64>, Query, description = "Refunds to skip (default 0)"),
     ),
     responses((status = 200, body = RefundPage), (status = 404, body = crate::error::Envelope)),
@@ -196,7 +196,7 @@ pub async fn list_payment_refunds(
         ("status" = Option<RefundStatus>, Query, description = "Only this status"),
         ("from" = Option<String>, Query, description = "Asked for at or after this RFC 3339 time"),
         ("to" = Option<String>, Query, description = "Asked for before this RFC 3339 time"),
-        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)"),
+        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)", minimum = 1, maximum = 100),
         ("offset" = Option<u64>, Query, description = "Refunds to skip (default 0)"),
     ),
     responses((status = 200, body = RefundPage)),
