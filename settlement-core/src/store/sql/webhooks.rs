@@ -358,13 +358,34 @@ impl WebhookStore for SqlStore {
         if due.is_none() {
             return Ok(Vec::new());
         }
+        // The enabled endpoints, named in the claim rather than joined: a join with the endpoints'
+        // table, too small for PostgreSQL's autovacuum ever to analyze, made its planner expect
+        // few due deliveries and sort them all (312 ms a claim with 50,000 pending, against
+        // 0.7 ms walking the due index).
+        let enabled: Vec<i64> = sqlx::query("SELECT id FROM webhook_endpoints WHERE enabled = 1")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|row| row.try_get("id"))
+            .collect::<Result<_, _>>()?;
+        if enabled.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Ids the database gave, written as numbers: no parameter limit on how many. SQLite would
+        // take the list for an index of its own and sort every delivery of the endpoints; `+`
+        // keeps it a filter there, so that SQLite too walks the due index.
+        let enabled = enabled.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let endpoints = match self.backend {
+            Backend::Postgres => format!("d.endpoint_id IN ({enabled})"),
+            Backend::Sqlite => format!("+d.endpoint_id IN ({enabled})"),
+        };
         let claimed = {
             let _turn = self.write_turn().await;
             sqlx::query(&format!(
                 "UPDATE webhook_deliveries SET locked_until = $1 WHERE id IN (\
-                 SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id \
+                 SELECT d.id FROM webhook_deliveries d \
                  WHERE d.status = 'PENDING' AND d.next_attempt_at <= $2 \
-                 AND (d.locked_until IS NULL OR d.locked_until <= $2) AND w.enabled = 1 \
+                 AND (d.locked_until IS NULL OR d.locked_until <= $2) AND {endpoints} \
                  AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.endpoint_id = d.endpoint_id \
                  AND e.object_key = d.object_key AND e.status = 'PENDING' AND e.id < d.id) \
                  ORDER BY d.next_attempt_at, d.id LIMIT {limit}{skip_locked}) RETURNING id"
