@@ -38,7 +38,19 @@ use crate::routes::{
     ),
     components(schemas(crate::error::Envelope, crate::error::ErrorBody)),
     modifiers(&BearerAuth, &CommonErrors, &PositiveIds, &CreatedLinks),
-    tags((name = "health"), (name = "payments"), (name = "credit"), (name = "refunds"), (name = "qr-codes"), (name = "pix"), (name = "files"), (name = "schedules"), (name = "pix-automatic"), (name = "webhooks")),
+    servers((url = "/", description = "The server that serves this document; the API is under /api/v1")),
+    tags(
+        (name = "health", description = "Liveness and readiness, for load balancers and orchestrators"),
+        (name = "payments", description = "Payment requests and their status lifecycle"),
+        (name = "credit", description = "The creditor institution's confirmation that a completed payment was credited"),
+        (name = "refunds", description = "Refunds (devoluções) of completed payments, in the Central Bank's model"),
+        (name = "qr-codes", description = "BR Code QR codes: issued, read, validated, decoded and drawn"),
+        (name = "pix", description = "What payers' apps fetch: dynamic QR codes' charges and the key that signs them"),
+        (name = "files", description = "Payment files imported and exported: CSV, JSON, CNAB240 and CNAB400, remessas and retornos"),
+        (name = "schedules", description = "Recurring payments made from a template"),
+        (name = "pix-automatic", description = "Pix Automático: authorizations, automatic payments, wallets and product grants"),
+        (name = "webhooks", description = "Webhook endpoints, their deliveries, and the event feed"),
+    ),
 )]
 pub struct ApiDoc;
 
@@ -224,6 +236,12 @@ fn served() -> serde_json::Value {
             }
         }
     }
+    // An operation without a token says so, rather than leaving a reader to wonder.
+    let operations = document["paths"].as_object_mut().into_iter().flat_map(|paths| paths.values_mut());
+    let operations = operations.filter_map(|item| item.as_object_mut()).flat_map(|item| item.values_mut());
+    for operation in operations.filter_map(|operation| operation.as_object_mut()) {
+        operation.entry("security").or_insert_with(|| serde_json::json!([]));
+    }
     document["webhooks"] = webhooks(&document);
     document
 }
@@ -262,7 +280,7 @@ fn webhooks(document: &serde_json::Value) -> serde_json::Value {
         let object = objects.iter().find(|(prefix, _)| kind.name.starts_with(prefix)).map(|(_, schema)| *schema);
         let data = match object {
             Some(schema) if document["components"]["schemas"].get(schema).is_some() => {
-                json!({"allOf": [{"$ref": format!("#/components/schemas/{schema}")}]})
+                json!({"$ref": format!("#/components/schemas/{schema}")})
             }
             _ => json!({"type": "object"}),
         };
@@ -278,7 +296,7 @@ fn webhooks(document: &serde_json::Value) -> serde_json::Value {
         hooks.insert(
             kind.name.to_owned(),
             json!({"post": {
-                "operationId": format!("webhook_{}", kind.name.replace('.', "_")),
+                "operationId": format!("on{}", pascal_case(kind.name)),
                 "summary": kind.description,
                 "description": format!(
                     "Delivered to endpoints whose owner reads it with `{}`. `data` is the object as its GET answers \
@@ -287,6 +305,8 @@ fn webhooks(document: &serde_json::Value) -> serde_json::Value {
                     kind.scope
                 ),
                 "tags": ["webhooks"],
+                // Signed with the endpoint's secret (the headers), not sent with a token.
+                "security": [],
                 "parameters": parameters,
                 "requestBody": {"required": true, "content": {"application/json": {"schema": body}}},
                 "responses": {"2XX": {"description": "Received. Anything else, or no answer within 10 s, is retried."}},
@@ -294,4 +314,14 @@ fn webhooks(document: &serde_json::Value) -> serde_json::Value {
         );
     }
     serde_json::Value::Object(hooks)
+}
+
+/// `payment.refund.created` as `PaymentRefundCreated`: a webhook's operationId is `on` and this.
+fn pascal_case(name: &str) -> String {
+    name.split(['.', '_'])
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map(|first| first.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+        })
+        .collect()
 }

@@ -201,9 +201,11 @@ async fn every_protected_operation_refuses_every_bad_token_with_rs256() {
     server.stop().await;
 }
 
-/// Handlers that take a token (`Authorized<…>` or `Automatic<…>`), read from the route modules.
+/// The operation id of every handler that takes a token (`Authorized<…>` or `Automatic<…>`),
+/// read from the route modules: the `operation_id` of the `#[utoipa::path]` above it, or, for a
+/// handler with none, its name (which no document operation has).
 fn handlers_taking_a_token() -> Vec<String> {
-    let mut names = Vec::new();
+    let mut ids = Vec::new();
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src/routes");
     let mut files = vec![std::path::PathBuf::from(root)];
     while let Some(path) = files.pop() {
@@ -212,14 +214,23 @@ fn handlers_taking_a_token() -> Vec<String> {
             continue;
         }
         let source = std::fs::read_to_string(&path).unwrap();
-        for handler in source.split("pub async fn ").skip(1) {
+        let mut before = source.split("pub async fn ");
+        let mut preceding = before.next().unwrap_or_default();
+        for handler in before {
             let signature = &handler[..handler.find('{').unwrap_or(handler.len())];
             if signature.contains("Authorized<") || signature.contains("Automatic<") {
-                names.push(signature[..signature.find(['(', '<']).unwrap()].trim().to_owned());
+                let name = signature[..signature.find(['(', '<']).unwrap()].trim();
+                let annotation = preceding.rfind("#[utoipa::path(").map(|at| &preceding[at..]);
+                let id = annotation
+                    .and_then(|a| a.split("operation_id = \"").nth(1))
+                    .and_then(|rest| rest.split('"').next())
+                    .map_or_else(|| format!("{name} (no operation_id)"), str::to_owned);
+                ids.push(id);
             }
+            preceding = handler;
         }
     }
-    names
+    ids
 }
 
 #[tokio::test]
@@ -227,17 +238,20 @@ async fn every_handler_that_takes_a_token_is_in_the_document_with_its_scope() {
     let server = Server::start().await;
     let document = document(&server).await;
     let mut documented = Vec::new();
+    let mut every_id = Vec::new();
     for item in document["paths"].as_object().unwrap().values() {
         for operation in item.as_object().unwrap().values() {
+            let id = operation["operationId"].as_str().unwrap().to_owned();
             if operation["security"][0]["bearer"].as_array().is_some_and(|s| !s.is_empty()) {
-                documented.push(operation["operationId"].as_str().unwrap().to_owned());
+                documented.push(id.clone());
             }
+            every_id.push(id);
         }
     }
+    let unique: BTreeSet<&String> = every_id.iter().collect();
+    assert_eq!(unique.len(), every_id.len(), "operationIds repeat: {every_id:?}");
     let handlers = handlers_taking_a_token();
     assert!(handlers.len() >= 40, "{handlers:?}");
-    // Operation ids are the handlers' names, which repeat across modules (`get`, `list`): the
-    // names must match and so must the counts.
     let (named, listed): (BTreeSet<&String>, BTreeSet<&String>) =
         (handlers.iter().collect(), documented.iter().collect());
     let missing: Vec<&&String> = named.difference(&listed).collect();

@@ -27,7 +27,7 @@ pub struct EventPage {
 
 /// The caller's events, oldest first (`webhooks.read`): those of its objects, of the types its
 /// token's read scopes read (`payments.read` reads `payment.*`, and so on). Page with `after`.
-#[utoipa::path(get, path = "/api/v1/events", tag = "webhooks",
+#[utoipa::path(get, path = "/api/v1/events", operation_id = "listEvents", tag = "webhooks",
     params(
         ("since" = Option<String>, Query, description = "RFC 3339 time: only events from then on"),
         ("after" = Option<i64>, Query, description = "Only events after this id (the last one seen)"),

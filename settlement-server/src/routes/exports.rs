@@ -27,7 +27,7 @@ pub struct ExportPage {
 }
 
 /// List remessas sent (`files.read`), newest first, by format and sender.
-#[utoipa::path(get, path = "/api/v1/files/exports", tag = "files",
+#[utoipa::path(get, path = "/api/v1/files/exports", operation_id = "listFileExports", tag = "files",
     params(
         ("format" = Option<FileType>, Query, description = "Only this format (CNAB240, CNAB400)"),
         ("created_by" = Option<String>, Query, description = "Only this sender"),
@@ -54,7 +54,7 @@ pub async fn list_exports(
 
 /// One remessa sent (`files.read`): format, bank, count, total, hash, who, when, how many a
 /// retorno has answered, and its payments in file order.
-#[utoipa::path(get, path = "/api/v1/files/exports/{id}", tag = "files", params(("id" = i64, Path, description = "File export ID")),
+#[utoipa::path(get, path = "/api/v1/files/exports/{id}", operation_id = "getFileExport", tag = "files", params(("id" = i64, Path, description = "File export ID")),
     responses((status = 200, body = FileExport), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["files.read"])))]
 pub async fn get_export(
@@ -67,7 +67,7 @@ pub async fn get_export(
 
 /// A remessa's file again (`files.read`), byte for byte as it was sent (its SHA-256 is
 /// checked): for a download that broke after the payments were marked sent.
-#[utoipa::path(get, path = "/api/v1/files/exports/{id}/file", tag = "files", params(("id" = i64, Path, description = "File export ID")),
+#[utoipa::path(get, path = "/api/v1/files/exports/{id}/file", operation_id = "getFileExportFile", tag = "files", params(("id" = i64, Path, description = "File export ID")),
     responses(
         (status = 200, content_type = "text/plain", description = "The remessa, as an attachment"),
         (status = 404, body = crate::error::Envelope),

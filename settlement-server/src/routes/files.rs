@@ -81,7 +81,7 @@ async fn spool(mut field: Field<'_>, path: &FilePath) -> Result<(u64, String), A
 /// Import a payment file (`files.write`): multipart with `file` and `file_type` (`CSV`,
 /// `JSON`, `CNAB240`, `CNAB400`). The file is streamed to disk (at most 100 MiB), read, checked
 /// and stored with every record `PENDING`; 201 with the import.
-#[utoipa::path(post, path = "/api/v1/files/import", tag = "files",
+#[utoipa::path(post, path = "/api/v1/files/import", operation_id = "importFile", tag = "files",
     request_body(content_type = "multipart/form-data", description = "`file` (the payment file) and `file_type`"),
     responses(
         (status = 201, body = FileImport),
@@ -150,7 +150,7 @@ pub struct ImportPage {
 }
 
 /// List imports (`files.read`), newest first, by status, file type and uploader.
-#[utoipa::path(get, path = "/api/v1/files/imports", tag = "files",
+#[utoipa::path(get, path = "/api/v1/files/imports", operation_id = "listFileImports", tag = "files",
     params(
         ("status" = Option<ImportStatus>, Query, description = "Only this status"),
         ("file_type" = Option<FileType>, Query, description = "Only this format"),
@@ -187,7 +187,7 @@ pub async fn list(
 }
 
 /// One import (`files.read`), with its progress.
-#[utoipa::path(get, path = "/api/v1/files/imports/{id}", tag = "files", params(("id" = i64, Path, description = "File import ID")),
+#[utoipa::path(get, path = "/api/v1/files/imports/{id}", operation_id = "getFileImport", tag = "files", params(("id" = i64, Path, description = "File import ID")),
     responses((status = 200, body = FileImport), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["files.read"])))]
 pub async fn get(
@@ -212,7 +212,7 @@ pub struct RecordPage {
 }
 
 /// An import's records (`files.read`), in file order, by status.
-#[utoipa::path(get, path = "/api/v1/files/imports/{id}/records", tag = "files",
+#[utoipa::path(get, path = "/api/v1/files/imports/{id}/records", operation_id = "listImportRecords", tag = "files",
     params(
         ("id" = i64, Path, description = "File import ID"),
         ("status" = Option<RecordStatus>, Query, description = "Only this status"),
@@ -250,7 +250,7 @@ pub async fn records(
 /// What a retorno import found (`files.read`): matched, unmatched, mismatched and failed
 /// details counted and summed (amounts paid, else asked), and the first `limit` unmatched and
 /// mismatched records. A payments import has none (400).
-#[utoipa::path(get, path = "/api/v1/files/imports/{id}/reconciliation", tag = "files",
+#[utoipa::path(get, path = "/api/v1/files/imports/{id}/reconciliation", operation_id = "getImportReconciliation", tag = "files",
     params(
         ("id" = i64, Path, description = "File import ID"),
         ("limit" = Option<u32>, Query, description = "Unmatched and mismatched records listed, each, 1 to 1000 (default 100)"),
@@ -286,7 +286,7 @@ pub struct Processing {
 
 /// Start turning an import's records into payments (`files.write`): 202; a background worker
 /// does it, chunk by chunk. An import already processing or processed is 409.
-#[utoipa::path(post, path = "/api/v1/files/imports/{id}/process", tag = "files", params(("id" = i64, Path, description = "File import ID")),
+#[utoipa::path(post, path = "/api/v1/files/imports/{id}/process", operation_id = "processFileImport", tag = "files", params(("id" = i64, Path, description = "File import ID")),
     responses(
         (status = 202, body = Processing),
         (status = 404, body = crate::error::Envelope),
@@ -434,7 +434,7 @@ fn export_filter(query: &HashMap<String, String>) -> Result<(ExportFormat, Payme
 /// bank: its `PENDING` payments become `PROCESSING` in the transaction that records it, and
 /// the answer names it (`X-Export-Id`, `Location: /api/v1/files/exports/{id}`). Every CNAB
 /// export writes the service's reference of each payment where the bank echoes it.
-#[utoipa::path(get, path = "/api/v1/files/export", tag = "files",
+#[utoipa::path(get, path = "/api/v1/files/export", operation_id = "exportPayments", tag = "files",
     params(
         ("format" = Option<String>, Query, description = "csv (default), json, cnab240 (a Pix transfer file; needs debtor_ispb), cnab400 (a Bradesco cobrança remessa; needs creditor_ispb 60746948)"),
         ("service" = Option<String>, Query, description = "With format cnab240: pagamentos (default, Pix transfers, segments A and B) or cobranca (boletos, segments P and Q; needs creditor_ispb, the collecting bank)"),

@@ -27,13 +27,13 @@ pub struct Readiness {
 }
 
 /// Liveness: the process answers.
-#[utoipa::path(get, path = "/api/v1/health", tag = "health", responses((status = 200, body = Health)))]
+#[utoipa::path(get, path = "/api/v1/health", operation_id = "getHealth", tag = "health", responses((status = 200, body = Health)))]
 pub async fn health() -> Json<Health> {
     Json(Health { status: "ok" })
 }
 
 /// Readiness: a real round trip to the database, within 2 seconds.
-#[utoipa::path(get, path = "/api/v1/ready", tag = "health", responses(
+#[utoipa::path(get, path = "/api/v1/ready", operation_id = "getReadiness", tag = "health", responses(
     (status = 200, body = Readiness, example = json!({"status": "ready", "database": "connected"})),
     (status = 503, body = Readiness, example = json!({"status": "unavailable", "database": "disconnected"})),
 ))]

@@ -20,7 +20,7 @@ pub struct History {
 }
 
 /// A payment's state changes, with who made each and when (`payments.read`).
-#[utoipa::path(get, path = "/api/v1/payments/{id}/history", tag = "payments",
+#[utoipa::path(get, path = "/api/v1/payments/{id}/history", operation_id = "getPaymentHistory", tag = "payments",
     params(("id" = i64, Path, description = "Payment request ID")),
     responses((status = 200, body = History), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["payments.read"])))]
@@ -34,7 +34,7 @@ pub async fn payment(
 
 /// A QR code's state changes (`qrcodes.read`). Expiry is computed when a code is read, not
 /// stored, so it is not a change here.
-#[utoipa::path(get, path = "/api/v1/qr-codes/{id}/history", tag = "qr-codes",
+#[utoipa::path(get, path = "/api/v1/qr-codes/{id}/history", operation_id = "getQrCodeHistory", tag = "qr-codes",
     params(("id" = i64, Path, description = "QR code ID")),
     responses((status = 200, body = History), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["qrcodes.read"])))]
@@ -47,7 +47,7 @@ pub async fn qr_code(
 }
 
 /// A file import's state changes (`files.read`).
-#[utoipa::path(get, path = "/api/v1/files/imports/{id}/history", tag = "files",
+#[utoipa::path(get, path = "/api/v1/files/imports/{id}/history", operation_id = "getFileImportHistory", tag = "files",
     params(("id" = i64, Path, description = "File import ID")),
     responses((status = 200, body = History), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["files.read"])))]
@@ -60,7 +60,7 @@ pub async fn file_import(
 }
 
 /// A remessa's state changes (`files.read`): its sending, by whom.
-#[utoipa::path(get, path = "/api/v1/files/exports/{id}/history", tag = "files",
+#[utoipa::path(get, path = "/api/v1/files/exports/{id}/history", operation_id = "getFileExportHistory", tag = "files",
     params(("id" = i64, Path, description = "File export ID")),
     responses((status = 200, body = History), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["files.read"])))]
@@ -73,7 +73,7 @@ pub async fn file_export(
 }
 
 /// A schedule's state changes (`schedules.read`); its runs are at `/runs`.
-#[utoipa::path(get, path = "/api/v1/schedules/{id}/history", tag = "schedules",
+#[utoipa::path(get, path = "/api/v1/schedules/{id}/history", operation_id = "getScheduleHistory", tag = "schedules",
     params(("id" = i64, Path, description = "Schedule ID")),
     responses((status = 200, body = History), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["schedules.read"])))]

@@ -27,7 +27,7 @@ const MAX_IDEMPOTENCY_KEY: usize = 255;
 /// Create a payment request (`payments.write`). A future `scheduled_date` makes it `SCHEDULED`.
 /// With an `Idempotency-Key`, a retry returns the first response; the same key with another body
 /// is 422.
-#[utoipa::path(post, path = "/api/v1/payments", tag = "payments", request_body = PaymentRequest,
+#[utoipa::path(post, path = "/api/v1/payments", operation_id = "createPayment", tag = "payments", request_body = PaymentRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the first response is returned again")),
     responses(
         (status = 201, body = Payment),
@@ -145,7 +145,7 @@ fn filter_of(query: &HashMap<String, String>) -> Result<PaymentFilter, ApiError>
 }
 
 /// List payments (`payments.read`), newest first, filtered and paginated.
-#[utoipa::path(get, path = "/api/v1/payments", tag = "payments",
+#[utoipa::path(get, path = "/api/v1/payments", operation_id = "listPayments", tag = "payments",
     params(
         ("status" = Option<PaymentStatus>, Query, description = "Only this status"),
         ("debtor_ispb" = Option<String>, Query, description = "Only this payer institution (8 digits)"),
@@ -174,7 +174,7 @@ pub async fn list(
 }
 
 /// One payment (`payments.read`).
-#[utoipa::path(get, path = "/api/v1/payments/{id}", tag = "payments", params(("id" = i64, Path, description = "Payment request ID")),
+#[utoipa::path(get, path = "/api/v1/payments/{id}", operation_id = "getPayment", tag = "payments", params(("id" = i64, Path, description = "Payment request ID")),
     responses((status = 200, body = Payment), (status = 404, body = crate::error::Envelope, description = "payment request not found")),
     security(("bearer" = ["payments.read"])))]
 pub async fn get(
@@ -186,7 +186,7 @@ pub async fn get(
 }
 
 /// Cancel a `PENDING` or `SCHEDULED` payment (`payments.write`); returns it.
-#[utoipa::path(delete, path = "/api/v1/payments/{id}", tag = "payments", params(("id" = i64, Path, description = "Payment request ID")),
+#[utoipa::path(delete, path = "/api/v1/payments/{id}", operation_id = "cancelPayment", tag = "payments", params(("id" = i64, Path, description = "Payment request ID")),
     responses(
         (status = 200, body = Payment),
         (status = 404, body = crate::error::Envelope),
@@ -203,7 +203,7 @@ pub async fn cancel(
 
 /// Update a payment's status (`payments.status`), by the document's table. `COMPLETED` sets
 /// `processed_at` and the end-to-end id (the one given, else a generated one).
-#[utoipa::path(put, path = "/api/v1/payments/{id}/status", tag = "payments", params(("id" = i64, Path, description = "Payment request ID")),
+#[utoipa::path(put, path = "/api/v1/payments/{id}/status", operation_id = "updatePaymentStatus", tag = "payments", params(("id" = i64, Path, description = "Payment request ID")),
     request_body = StatusUpdateRequest,
     responses(
         (status = 200, body = StatusView),
@@ -223,7 +223,7 @@ pub async fn update_status(
 }
 
 /// Confirm the credit of a `COMPLETED` payment (`credit.write`); `confirmed_by` is the caller.
-#[utoipa::path(post, path = "/api/v1/payments/{id}/confirm-credit", tag = "credit", params(("id" = i64, Path, description = "Payment request ID")),
+#[utoipa::path(post, path = "/api/v1/payments/{id}/confirm-credit", operation_id = "confirmCredit", tag = "credit", params(("id" = i64, Path, description = "Payment request ID")),
     request_body = CreditRequest,
     responses(
         (status = 201, body = CreditConfirmation),
@@ -243,7 +243,7 @@ pub async fn confirm_credit(
 }
 
 /// A payment's credit confirmation (`credit.read`).
-#[utoipa::path(get, path = "/api/v1/payments/{id}/confirm-credit", tag = "credit", params(("id" = i64, Path, description = "Payment request ID")),
+#[utoipa::path(get, path = "/api/v1/payments/{id}/confirm-credit", operation_id = "getCreditConfirmation", tag = "credit", params(("id" = i64, Path, description = "Payment request ID")),
     responses((status = 200, body = CreditConfirmation), (status = 404, body = crate::error::Envelope, description = "credit confirmation not found")),
     security(("bearer" = ["credit.read"])))]
 pub async fn credit(

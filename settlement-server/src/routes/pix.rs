@@ -14,7 +14,7 @@ use crate::error::ApiError;
 /// The charge behind a dynamic code, as the Central Bank's `cob`/`cobv` payload in JWS compact
 /// serialization (`application/jose`). 404 for an unknown token; 410 once used, deactivated or
 /// expired.
-#[utoipa::path(get, path = "/pix/qr/v2/{token}", tag = "pix", params(("token" = String, Path, description = "The location's token")),
+#[utoipa::path(get, path = "/pix/qr/v2/{token}", operation_id = "getCharge", tag = "pix", params(("token" = String, Path, description = "The location's token")),
     responses(
         (status = 200, content_type = "application/jose", description = "The charge, signed (ES256)"),
         (status = 404, body = crate::error::Envelope),
@@ -41,7 +41,7 @@ pub async fn charge(State(state): State<AppState>, Path(token): Path<String>) ->
 }
 
 /// The public keys that sign served charges (JWKS).
-#[utoipa::path(get, path = "/.well-known/jwks.json", tag = "pix", responses((status = 200, description = "JWK set")))]
+#[utoipa::path(get, path = "/.well-known/jwks.json", operation_id = "getJwks", tag = "pix", responses((status = 200, description = "JWK set")))]
 pub async fn jwks(State(state): State<AppState>) -> Json<serde_json::Value> {
     Json(state.signer.jwks())
 }

@@ -20,7 +20,7 @@ use crate::image;
 use crate::routes::pagination::{Pagination, page_parameters};
 
 /// Issue a QR code (`qrcodes.write`): 201 with its BR Code.
-#[utoipa::path(post, path = "/api/v1/qr-codes", tag = "qr-codes", request_body = QrCodeRequest,
+#[utoipa::path(post, path = "/api/v1/qr-codes", operation_id = "createQrCode", tag = "qr-codes", request_body = QrCodeRequest,
     responses(
         (status = 201, body = QrCode),
         (status = 400, body = crate::error::Envelope, description = "VALIDATION_ERROR"),
@@ -37,7 +37,7 @@ pub async fn create(
 }
 
 /// One QR code (`qrcodes.read`).
-#[utoipa::path(get, path = "/api/v1/qr-codes/{id}", tag = "qr-codes", params(("id" = i64, Path, description = "QR code ID")),
+#[utoipa::path(get, path = "/api/v1/qr-codes/{id}", operation_id = "getQrCode", tag = "qr-codes", params(("id" = i64, Path, description = "QR code ID")),
     responses((status = 200, body = QrCode), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["qrcodes.read"])))]
 pub async fn get(
@@ -49,7 +49,7 @@ pub async fn get(
 }
 
 /// The QR code with this txid (`qrcodes.read`).
-#[utoipa::path(get, path = "/api/v1/qr-codes/txid/{txId}", tag = "qr-codes", params(("txId" = String, Path, description = "Transaction ID")),
+#[utoipa::path(get, path = "/api/v1/qr-codes/txid/{txId}", operation_id = "getQrCodeByTxid", tag = "qr-codes", params(("txId" = String, Path, description = "Transaction ID")),
     responses((status = 200, body = QrCode), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["qrcodes.read"])))]
 pub async fn by_txid(
@@ -61,7 +61,7 @@ pub async fn by_txid(
 }
 
 /// Deactivate a dynamic code (`qrcodes.write`): it is marked used.
-#[utoipa::path(put, path = "/api/v1/qr-codes/{id}/deactivate", tag = "qr-codes", params(("id" = i64, Path, description = "QR code ID")),
+#[utoipa::path(put, path = "/api/v1/qr-codes/{id}/deactivate", operation_id = "deactivateQrCode", tag = "qr-codes", params(("id" = i64, Path, description = "QR code ID")),
     responses(
         (status = 200, body = Deactivated),
         (status = 404, body = crate::error::Envelope),
@@ -90,7 +90,7 @@ fn payload_of(body: PayloadBody) -> Result<String, ApiError> {
 
 /// Validate a payload (`qrcodes.read`): its structure, CRC and fields, and whether the code
 /// the service issued for it is still payable. Always 200.
-#[utoipa::path(post, path = "/api/v1/qr-codes/validate", tag = "qr-codes", request_body = PayloadBody,
+#[utoipa::path(post, path = "/api/v1/qr-codes/validate", operation_id = "validateQrCode", tag = "qr-codes", request_body = PayloadBody,
     responses((status = 200, body = PayloadCheck)), security(("bearer" = ["qrcodes.read"])))]
 pub async fn validate(
     State(state): State<AppState>,
@@ -101,7 +101,7 @@ pub async fn validate(
 }
 
 /// Decode a payload (`qrcodes.read`): every field and every problem. Always 200.
-#[utoipa::path(post, path = "/api/v1/qr-codes/decode", tag = "qr-codes", request_body = PayloadBody,
+#[utoipa::path(post, path = "/api/v1/qr-codes/decode", operation_id = "decodeQrCode", tag = "qr-codes", request_body = PayloadBody,
     responses((status = 200, body = DecodedPayload)), security(("bearer" = ["qrcodes.read"])))]
 pub async fn decode(_: Authorized<QrCodesRead>, body: JsonBody<PayloadBody>) -> Result<Json<DecodedPayload>, ApiError> {
     Ok(Json(decode_payload(&payload_of(body.value)?)))
@@ -117,7 +117,7 @@ pub struct QrCodePage {
 }
 
 /// List QR codes (`qrcodes.read`), newest first, by type, status and txid.
-#[utoipa::path(get, path = "/api/v1/qr-codes", tag = "qr-codes",
+#[utoipa::path(get, path = "/api/v1/qr-codes", operation_id = "listQrCodes", tag = "qr-codes",
     params(
         ("type" = Option<QrCodeType>, Query, description = "Only this type"),
         ("status" = Option<QrCodeStatus>, Query, description = "Only this status: active, used, expired"),
@@ -154,7 +154,7 @@ pub async fn list(
 
 /// The code as a picture (`qrcodes.read`): `format` `png` (default) or `svg`, `size` in pixels
 /// (64 to 2048, default 300).
-#[utoipa::path(get, path = "/api/v1/qr-codes/{id}/image", tag = "qr-codes",
+#[utoipa::path(get, path = "/api/v1/qr-codes/{id}/image", operation_id = "getQrCodeImage", tag = "qr-codes",
     params(
         ("id" = i64, Path, description = "QR code ID"),
         ("format" = Option<String>, Query, description = "png (default) or svg"),

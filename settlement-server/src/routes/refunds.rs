@@ -55,7 +55,7 @@ pub struct RefundPage {
 /// made, whatever has happened to it since; another request with the same `refund_id` is 409
 /// `REFUND_ID_REUSED`. The payment's refunds not `NOT_DONE` never add up to more than its
 /// amount, and a payment is refundable for 90 days (a setting) after `processed_at`.
-#[utoipa::path(put, path = "/api/v1/payments/{id}/refunds/{refund_id}", tag = "refunds",
+#[utoipa::path(put, path = "/api/v1/payments/{id}/refunds/{refund_id}", operation_id = "requestRefund", tag = "refunds",
     params(
         ("id" = i64, Path, description = "Payment request ID"),
         ("refund_id" = String, Path, description = "Your id for the refund: 1 to 35 letters and digits, unique per payment", pattern = "^[a-zA-Z0-9]{1,35}$"),
@@ -83,7 +83,7 @@ pub async fn request_refund(
 }
 
 /// One refund of a payment (`refunds.read`).
-#[utoipa::path(get, path = "/api/v1/payments/{id}/refunds/{refund_id}", tag = "refunds",
+#[utoipa::path(get, path = "/api/v1/payments/{id}/refunds/{refund_id}", operation_id = "getRefund", tag = "refunds",
     params(
         ("id" = i64, Path, description = "Payment request ID"),
         ("refund_id" = String, Path, description = "The refund's id", pattern = "^[a-zA-Z0-9]{1,35}$"),
@@ -101,7 +101,7 @@ pub async fn get_refund(
 /// End an `IN_PROCESS` refund (`refunds.status`), as the processing system: `RETURNED` (the
 /// money went back; the payment's `refunded_amount` grows) or `NOT_DONE` with its `reason` (the
 /// amount is refundable again).
-#[utoipa::path(put, path = "/api/v1/payments/{id}/refunds/{refund_id}/status", tag = "refunds",
+#[utoipa::path(put, path = "/api/v1/payments/{id}/refunds/{refund_id}/status", operation_id = "updateRefundStatus", tag = "refunds",
     params(
         ("id" = i64, Path, description = "Payment request ID"),
         ("refund_id" = String, Path, description = "The refund's id", pattern = "^[a-zA-Z0-9]{1,35}$"),
@@ -122,7 +122,7 @@ pub async fn update_refund_status(
 }
 
 /// A refund's state changes, with who made each and when (`refunds.read`).
-#[utoipa::path(get, path = "/api/v1/payments/{id}/refunds/{refund_id}/history", tag = "refunds",
+#[utoipa::path(get, path = "/api/v1/payments/{id}/refunds/{refund_id}/history", operation_id = "getRefundHistory", tag = "refunds",
     params(
         ("id" = i64, Path, description = "Payment request ID"),
         ("refund_id" = String, Path, description = "The refund's id", pattern = "^[a-zA-Z0-9]{1,35}$"),
@@ -168,7 +168,7 @@ fn filter_of(query: &HashMap<String, String>, times: bool) -> Result<RefundFilte
 }
 
 /// A payment's refunds, newest first (`refunds.read`).
-#[utoipa::path(get, path = "/api/v1/payments/{id}/refunds", tag = "refunds",
+#[utoipa::path(get, path = "/api/v1/payments/{id}/refunds", operation_id = "listPaymentRefunds", tag = "refunds",
     params(
         ("id" = i64, Path, description = "Payment request ID"),
         ("status" = Option<RefundStatus>, Query, description = "Only this status"),
@@ -191,7 +191,7 @@ pub async fn list_payment_refunds(
 
 /// Refunds across payments, newest first (`refunds.read`): by status, and by when they were
 /// asked for.
-#[utoipa::path(get, path = "/api/v1/refunds", tag = "refunds",
+#[utoipa::path(get, path = "/api/v1/refunds", operation_id = "listRefunds", tag = "refunds",
     params(
         ("status" = Option<RefundStatus>, Query, description = "Only this status"),
         ("from" = Option<String>, Query, description = "Asked for at or after this RFC 3339 time"),

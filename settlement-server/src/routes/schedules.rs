@@ -19,7 +19,7 @@ use crate::routes::pagination::{Pagination, page_parameters};
 
 /// Create a schedule of a payment (`schedules.write`): 201; its first run is the rule's first
 /// occurrence at or after now.
-#[utoipa::path(post, path = "/api/v1/schedules", tag = "schedules", request_body = ScheduleRequest,
+#[utoipa::path(post, path = "/api/v1/schedules", operation_id = "createSchedule", tag = "schedules", request_body = ScheduleRequest,
     responses((status = 201, body = Schedule), (status = 400, body = crate::error::Envelope)),
     security(("bearer" = ["schedules.write"])))]
 pub async fn create(
@@ -40,7 +40,7 @@ pub struct SchedulePage {
 }
 
 /// List schedules (`schedules.read`) by status, type and whether they are due.
-#[utoipa::path(get, path = "/api/v1/schedules", tag = "schedules",
+#[utoipa::path(get, path = "/api/v1/schedules", operation_id = "listSchedules", tag = "schedules",
     params(
         ("status" = Option<ScheduleStatus>, Query, description = "Only this status"),
         ("type" = Option<ScheduleType>, Query, description = "Only this type"),
@@ -82,7 +82,7 @@ pub async fn list(
 }
 
 /// One schedule (`schedules.read`).
-#[utoipa::path(get, path = "/api/v1/schedules/{id}", tag = "schedules", params(("id" = i64, Path, description = "Schedule ID")),
+#[utoipa::path(get, path = "/api/v1/schedules/{id}", operation_id = "getSchedule", tag = "schedules", params(("id" = i64, Path, description = "Schedule ID")),
     responses((status = 200, body = Schedule), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["schedules.read"])))]
 pub async fn get(
@@ -95,7 +95,7 @@ pub async fn get(
 
 /// Change an ACTIVE or PAUSED schedule's dates, time, end or maximum (`schedules.write`);
 /// its next run is recomputed.
-#[utoipa::path(put, path = "/api/v1/schedules/{id}", tag = "schedules", params(("id" = i64, Path, description = "Schedule ID")),
+#[utoipa::path(put, path = "/api/v1/schedules/{id}", operation_id = "updateSchedule", tag = "schedules", params(("id" = i64, Path, description = "Schedule ID")),
     request_body = ScheduleRequest,
     responses((status = 200, body = Schedule), (status = 400, body = crate::error::Envelope), (status = 409, body = crate::error::Envelope)),
     security(("bearer" = ["schedules.write"])))]
@@ -109,7 +109,7 @@ pub async fn update(
 }
 
 /// Cancel a schedule, for good (`schedules.write`).
-#[utoipa::path(delete, path = "/api/v1/schedules/{id}", tag = "schedules", params(("id" = i64, Path, description = "Schedule ID")),
+#[utoipa::path(delete, path = "/api/v1/schedules/{id}", operation_id = "cancelSchedule", tag = "schedules", params(("id" = i64, Path, description = "Schedule ID")),
     responses((status = 200, body = Schedule), (status = 409, body = crate::error::Envelope)),
     security(("bearer" = ["schedules.write"])))]
 pub async fn cancel(
@@ -121,7 +121,7 @@ pub async fn cancel(
 }
 
 /// Pause an ACTIVE schedule (`schedules.write`).
-#[utoipa::path(put, path = "/api/v1/schedules/{id}/pause", tag = "schedules", params(("id" = i64, Path, description = "Schedule ID")),
+#[utoipa::path(put, path = "/api/v1/schedules/{id}/pause", operation_id = "pauseSchedule", tag = "schedules", params(("id" = i64, Path, description = "Schedule ID")),
     responses((status = 200, body = Schedule), (status = 409, body = crate::error::Envelope)),
     security(("bearer" = ["schedules.write"])))]
 pub async fn pause(
@@ -134,7 +134,7 @@ pub async fn pause(
 
 /// Resume a PAUSED schedule (`schedules.write`): the occurrences that fell in the pause are
 /// skipped.
-#[utoipa::path(put, path = "/api/v1/schedules/{id}/resume", tag = "schedules", params(("id" = i64, Path, description = "Schedule ID")),
+#[utoipa::path(put, path = "/api/v1/schedules/{id}/resume", operation_id = "resumeSchedule", tag = "schedules", params(("id" = i64, Path, description = "Schedule ID")),
     responses((status = 200, body = Schedule), (status = 409, body = crate::error::Envelope)),
     security(("bearer" = ["schedules.write"])))]
 pub async fn resume(
@@ -155,7 +155,7 @@ pub struct RunPage {
 }
 
 /// What a schedule did (`schedules.read`): each run's occurrence, time, outcome and payment.
-#[utoipa::path(get, path = "/api/v1/schedules/{id}/runs", tag = "schedules",
+#[utoipa::path(get, path = "/api/v1/schedules/{id}/runs", operation_id = "listScheduleRuns", tag = "schedules",
     params(("id" = i64, Path, description = "Schedule ID"), ("limit" = Option<u32>, Query), ("offset" = Option<u64>, Query)),
     responses((status = 200, body = RunPage), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["schedules.read"])))]

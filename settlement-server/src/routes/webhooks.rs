@@ -52,7 +52,7 @@ fn subject(caller: &Caller) -> Subject<'_> {
 /// Register an endpoint (`webhooks.write`). The answer carries its signing secret, shown this
 /// once. It receives the events of the caller's objects, of the types it selects that the
 /// caller's token reads.
-#[utoipa::path(post, path = "/api/v1/webhooks", tag = "webhooks", request_body = EndpointRequest,
+#[utoipa::path(post, path = "/api/v1/webhooks", operation_id = "createWebhook", tag = "webhooks", request_body = EndpointRequest,
     responses((status = 201, body = EndpointWithSecret), (status = 400, body = crate::error::Envelope)),
     security(("bearer" = ["webhooks.write"])))]
 pub async fn create(
@@ -64,7 +64,7 @@ pub async fn create(
 }
 
 /// List the caller's endpoints (`webhooks.read`).
-#[utoipa::path(get, path = "/api/v1/webhooks", tag = "webhooks",
+#[utoipa::path(get, path = "/api/v1/webhooks", operation_id = "listWebhooks", tag = "webhooks",
     params(
         ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)"),
         ("offset" = Option<u64>, Query, description = "Endpoints to skip (default 0)"),
@@ -83,7 +83,7 @@ pub async fn list(
 }
 
 /// One of the caller's endpoints (`webhooks.read`).
-#[utoipa::path(get, path = "/api/v1/webhooks/{id}", tag = "webhooks", params(("id" = i64, Path, description = "Endpoint ID")),
+#[utoipa::path(get, path = "/api/v1/webhooks/{id}", operation_id = "getWebhook", tag = "webhooks", params(("id" = i64, Path, description = "Endpoint ID")),
     responses((status = 200, body = Endpoint), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["webhooks.read"])))]
 pub async fn get(
@@ -96,7 +96,7 @@ pub async fn get(
 
 /// Change an endpoint (`webhooks.write`): the fields given are replaced. Turning it on again
 /// clears why the service disabled it.
-#[utoipa::path(patch, path = "/api/v1/webhooks/{id}", tag = "webhooks", params(("id" = i64, Path, description = "Endpoint ID")),
+#[utoipa::path(patch, path = "/api/v1/webhooks/{id}", operation_id = "updateWebhook", tag = "webhooks", params(("id" = i64, Path, description = "Endpoint ID")),
     request_body = EndpointPatch,
     responses((status = 200, body = Endpoint), (status = 400, body = crate::error::Envelope), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["webhooks.write"])))]
@@ -110,7 +110,7 @@ pub async fn update(
 }
 
 /// Remove an endpoint and its deliveries (`webhooks.write`).
-#[utoipa::path(delete, path = "/api/v1/webhooks/{id}", tag = "webhooks", params(("id" = i64, Path, description = "Endpoint ID")),
+#[utoipa::path(delete, path = "/api/v1/webhooks/{id}", operation_id = "deleteWebhook", tag = "webhooks", params(("id" = i64, Path, description = "Endpoint ID")),
     responses((status = 204, description = "Removed"), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["webhooks.write"])))]
 pub async fn delete(
@@ -124,7 +124,7 @@ pub async fn delete(
 
 /// Give an endpoint a new signing secret (`webhooks.write`), shown this once. For 24 hours
 /// deliveries are signed with both, so receivers can switch without losing one.
-#[utoipa::path(post, path = "/api/v1/webhooks/{id}/rotate-secret", tag = "webhooks", params(("id" = i64, Path, description = "Endpoint ID")),
+#[utoipa::path(post, path = "/api/v1/webhooks/{id}/rotate-secret", operation_id = "rotateWebhookSecret", tag = "webhooks", params(("id" = i64, Path, description = "Endpoint ID")),
     responses((status = 200, body = EndpointWithSecret), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["webhooks.write"])))]
 pub async fn rotate_secret(
@@ -136,7 +136,7 @@ pub async fn rotate_secret(
 }
 
 /// An endpoint's deliveries with their attempts (`webhooks.read`), newest first.
-#[utoipa::path(get, path = "/api/v1/webhooks/{id}/deliveries", tag = "webhooks",
+#[utoipa::path(get, path = "/api/v1/webhooks/{id}/deliveries", operation_id = "listWebhookDeliveries", tag = "webhooks",
     params(
         ("id" = i64, Path, description = "Endpoint ID"),
         ("status" = Option<DeliveryStatus>, Query, description = "Only in this status"),
@@ -167,7 +167,7 @@ pub async fn deliveries(
 }
 
 /// Send one delivery again now, with the same `webhook-id` (`webhooks.write`).
-#[utoipa::path(post, path = "/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry", tag = "webhooks",
+#[utoipa::path(post, path = "/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry", operation_id = "retryWebhookDelivery", tag = "webhooks",
     params(("id" = i64, Path, description = "Endpoint ID"), ("delivery_id" = i64, Path, description = "Delivery ID")),
     responses((status = 202, body = Delivery), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["webhooks.write"])))]
@@ -189,7 +189,7 @@ pub async fn retry(
 /// Queue again what an endpoint missed since `since` (`webhooks.write`): its failed deliveries,
 /// and the events it selects that it was never sent (made while it was disabled, or before it
 /// was registered).
-#[utoipa::path(post, path = "/api/v1/webhooks/{id}/replay", tag = "webhooks",
+#[utoipa::path(post, path = "/api/v1/webhooks/{id}/replay", operation_id = "replayWebhook", tag = "webhooks",
     params(
         ("id" = i64, Path, description = "Endpoint ID"),
         ("since" = String, Query, description = "RFC 3339 time: replay what happened from then on"),

@@ -124,7 +124,7 @@ fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<&'static str> {
 }
 
 /// List the caller's automatic Pix payments, with filters (`automatic.read`).
-#[utoipa::path(get, path = "/api/v1/pix/scheduled-payments/automatic-payments", tag = "pix-automatic",
+#[utoipa::path(get, path = "/api/v1/pix/scheduled-payments/automatic-payments", operation_id = "listAutomaticPayments", tag = "pix-automatic",
     params(GroupHeaders,
         ("page" = Option<u64>, Query, description = "Page number (default 1)"),
         ("size" = Option<u32>, Query, description = "Page size, at most 100 (default 20)"),
@@ -151,7 +151,7 @@ pub async fn list_payments(
 /// Send an automatic payment instruction under an APPROVED authorization (`automatic.write`):
 /// SCHEDULING (the cycle's, 2 to 10 days before its due date), NEW_ATTEMPT (after the cycle's
 /// payment failed, if the authorization allows retries) or RESEND (after a failure to send).
-#[utoipa::path(post, path = "/api/v1/pix/scheduled-payments/automatic-payments", tag = "pix-automatic",
+#[utoipa::path(post, path = "/api/v1/pix/scheduled-payments/automatic-payments", operation_id = "createAutomaticPayment", tag = "pix-automatic",
     params(GroupHeaders), request_body = AutomaticPaymentRequest,
     responses(
         (status = 201, body = AutomaticPayment),
@@ -171,7 +171,7 @@ pub async fn create_payment(
 }
 
 /// One automatic payment (`automatic.read`).
-#[utoipa::path(get, path = "/api/v1/pix/scheduled-payments/automatic-payments/{id}", tag = "pix-automatic",
+#[utoipa::path(get, path = "/api/v1/pix/scheduled-payments/automatic-payments/{id}", operation_id = "getAutomaticPayment", tag = "pix-automatic",
     params(("id" = uuid::Uuid, Path, description = "Payment ID"), GroupHeaders),
     responses((status = 200, body = AutomaticPayment), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["automatic.read"])))]
@@ -186,7 +186,7 @@ pub async fn get_payment(
 }
 
 /// One automatic payment's state changes, with who made each and when (`automatic.read`).
-#[utoipa::path(get, path = "/api/v1/pix/scheduled-payments/automatic-payments/{id}/history", tag = "pix-automatic",
+#[utoipa::path(get, path = "/api/v1/pix/scheduled-payments/automatic-payments/{id}/history", operation_id = "getAutomaticPaymentHistory", tag = "pix-automatic",
     params(("id" = uuid::Uuid, Path, description = "Payment ID"), GroupHeaders),
     responses((status = 200, body = History), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["automatic.read"])))]
@@ -204,7 +204,7 @@ pub async fn payment_history(
 /// Cancel a scheduled automatic payment (`automatic.write`): WAITING_CANCELLATION until the
 /// payer's institution confirms; refused (409) after 22:00 São Paulo time on the day before its
 /// due date.
-#[utoipa::path(delete, path = "/api/v1/pix/scheduled-payments/automatic-payments/{id}", tag = "pix-automatic",
+#[utoipa::path(delete, path = "/api/v1/pix/scheduled-payments/automatic-payments/{id}", operation_id = "cancelAutomaticPayment", tag = "pix-automatic",
     params(("id" = uuid::Uuid, Path, description = "Payment ID"), GroupHeaders),
     responses((status = 200, body = AutomaticPayment), (status = 404, body = crate::error::Envelope), (status = 409, body = crate::error::Envelope)),
     security(("bearer" = ["automatic.write"])))]
@@ -220,7 +220,7 @@ pub async fn cancel_payment(
 
 /// The payer's institution confirms a cancellation (`automatic.status`): CANCELED or
 /// CANCELLATION_FAILED.
-#[utoipa::path(put, path = "/api/v1/pix/scheduled-payments/automatic-payments/{id}/status", tag = "pix-automatic",
+#[utoipa::path(put, path = "/api/v1/pix/scheduled-payments/automatic-payments/{id}/status", operation_id = "updateAutomaticPaymentStatus", tag = "pix-automatic",
     params(("id" = uuid::Uuid, Path, description = "Payment ID"), GroupHeaders), request_body = StatusConfirmation,
     responses((status = 200, body = AutomaticPayment), (status = 404, body = crate::error::Envelope), (status = 409, body = crate::error::Envelope)),
     security(("bearer" = ["automatic.status"])))]
@@ -250,7 +250,7 @@ pub async fn confirm_payment(
 
 /// Ask a payer for an authorization of a recurrence (`automatic.write`): PENDING until the payer
 /// answers or `request_expiration_date` passes.
-#[utoipa::path(post, path = "/api/v1/pix/scheduled-payments/automatic-authorizations", tag = "pix-automatic",
+#[utoipa::path(post, path = "/api/v1/pix/scheduled-payments/automatic-authorizations", operation_id = "createAutomaticAuthorization", tag = "pix-automatic",
     params(GroupHeaders), request_body = AuthorizationRequest,
     responses((status = 201, body = Authorization), (status = 400, body = crate::error::Envelope)),
     security(("bearer" = ["automatic.write"])))]
@@ -265,7 +265,7 @@ pub async fn create_authorization(
 }
 
 /// List the caller's authorizations (`automatic.read`), with the payments list's parameters.
-#[utoipa::path(get, path = "/api/v1/pix/scheduled-payments/automatic-authorizations", tag = "pix-automatic",
+#[utoipa::path(get, path = "/api/v1/pix/scheduled-payments/automatic-authorizations", operation_id = "listAutomaticAuthorizations", tag = "pix-automatic",
     params(GroupHeaders,
         ("page" = Option<u64>, Query, description = "Page number (default 1)"),
         ("size" = Option<u32>, Query, description = "Page size, at most 100 (default 20)"),
@@ -291,7 +291,7 @@ pub async fn list_authorizations(
 }
 
 /// One authorization (`automatic.read`).
-#[utoipa::path(get, path = "/api/v1/pix/scheduled-payments/automatic-authorizations/{id}", tag = "pix-automatic",
+#[utoipa::path(get, path = "/api/v1/pix/scheduled-payments/automatic-authorizations/{id}", operation_id = "getAutomaticAuthorization", tag = "pix-automatic",
     params(("id" = uuid::Uuid, Path, description = "Authorization ID"), GroupHeaders),
     responses((status = 200, body = Authorization), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["automatic.read"])))]
@@ -306,7 +306,7 @@ pub async fn get_authorization(
 }
 
 /// One authorization's state changes, with who made each and when (`automatic.read`).
-#[utoipa::path(get, path = "/api/v1/pix/scheduled-payments/automatic-authorizations/{id}/history", tag = "pix-automatic",
+#[utoipa::path(get, path = "/api/v1/pix/scheduled-payments/automatic-authorizations/{id}/history", operation_id = "getAutomaticAuthorizationHistory", tag = "pix-automatic",
     params(("id" = uuid::Uuid, Path, description = "Authorization ID"), GroupHeaders),
     responses((status = 200, body = History), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["automatic.read"])))]
@@ -323,7 +323,7 @@ pub async fn authorization_history(
 
 /// The payer accepts a PENDING request (`automatic.write`): WAITING_APPROVAL until its
 /// institution confirms.
-#[utoipa::path(put, path = "/api/v1/pix/scheduled-payments/automatic-authorizations/{id}/approve", tag = "pix-automatic",
+#[utoipa::path(put, path = "/api/v1/pix/scheduled-payments/automatic-authorizations/{id}/approve", operation_id = "approveAutomaticAuthorization", tag = "pix-automatic",
     params(("id" = uuid::Uuid, Path, description = "Authorization ID"), GroupHeaders),
     responses((status = 200, body = Authorization), (status = 404, body = crate::error::Envelope), (status = 409, body = crate::error::Envelope)),
     security(("bearer" = ["automatic.write"])))]
@@ -337,7 +337,7 @@ pub async fn approve_authorization(
 
 /// The payer refuses a PENDING request (`automatic.write`): WAITING_REJECTION until its
 /// institution confirms.
-#[utoipa::path(put, path = "/api/v1/pix/scheduled-payments/automatic-authorizations/{id}/reject", tag = "pix-automatic",
+#[utoipa::path(put, path = "/api/v1/pix/scheduled-payments/automatic-authorizations/{id}/reject", operation_id = "rejectAutomaticAuthorization", tag = "pix-automatic",
     params(("id" = uuid::Uuid, Path, description = "Authorization ID"), GroupHeaders),
     responses((status = 200, body = Authorization), (status = 404, body = crate::error::Envelope), (status = 409, body = crate::error::Envelope)),
     security(("bearer" = ["automatic.write"])))]
@@ -362,7 +362,7 @@ async fn answer(
 
 /// Cancel a PENDING or APPROVED authorization (`automatic.write`): WAITING_CANCELLATION until
 /// the payer's institution confirms.
-#[utoipa::path(delete, path = "/api/v1/pix/scheduled-payments/automatic-authorizations/{id}", tag = "pix-automatic",
+#[utoipa::path(delete, path = "/api/v1/pix/scheduled-payments/automatic-authorizations/{id}", operation_id = "cancelAutomaticAuthorization", tag = "pix-automatic",
     params(("id" = uuid::Uuid, Path, description = "Authorization ID"), GroupHeaders),
     responses((status = 200, body = Authorization), (status = 404, body = crate::error::Envelope), (status = 409, body = crate::error::Envelope)),
     security(("bearer" = ["automatic.write"])))]
@@ -379,7 +379,7 @@ pub async fn cancel_authorization(
 /// The payer's institution confirms a round trip (`automatic.status`): WAITING_APPROVAL to
 /// APPROVED, WAITING_REJECTION to REJECTED, WAITING_CANCELLATION to CANCELED, or back when it
 /// failed.
-#[utoipa::path(put, path = "/api/v1/pix/scheduled-payments/automatic-authorizations/{id}/status", tag = "pix-automatic",
+#[utoipa::path(put, path = "/api/v1/pix/scheduled-payments/automatic-authorizations/{id}/status", operation_id = "updateAutomaticAuthorizationStatus", tag = "pix-automatic",
     params(("id" = uuid::Uuid, Path, description = "Authorization ID"), GroupHeaders), request_body = StatusConfirmation,
     responses((status = 200, body = Authorization), (status = 404, body = crate::error::Envelope), (status = 409, body = crate::error::Envelope)),
     security(("bearer" = ["automatic.status"])))]
@@ -407,7 +407,7 @@ pub async fn confirm_authorization(
 }
 
 /// The caller's wallets, the default first (`automatic.read`).
-#[utoipa::path(get, path = "/api/v1/pix/wallets", tag = "pix-automatic", params(GroupHeaders),
+#[utoipa::path(get, path = "/api/v1/pix/wallets", operation_id = "listWallets", tag = "pix-automatic", params(GroupHeaders),
     responses((status = 200, body = Vec<Wallet>)), security(("bearer" = ["automatic.read"])))]
 pub async fn wallets(
     State(state): State<AppState>,
@@ -418,7 +418,7 @@ pub async fn wallets(
 }
 
 /// Open another wallet (`automatic.write`).
-#[utoipa::path(post, path = "/api/v1/pix/wallets", tag = "pix-automatic", params(GroupHeaders),
+#[utoipa::path(post, path = "/api/v1/pix/wallets", operation_id = "createWallet", tag = "pix-automatic", params(GroupHeaders),
     responses((status = 201, body = Wallet)), security(("bearer" = ["automatic.write"])))]
 pub async fn create_wallet(
     State(state): State<AppState>,
@@ -429,7 +429,7 @@ pub async fn create_wallet(
 }
 
 /// Let a product act for the caller (`automatic.write`).
-#[utoipa::path(put, path = "/api/v1/pix/product-grants/{product_uuid}", tag = "pix-automatic",
+#[utoipa::path(put, path = "/api/v1/pix/product-grants/{product_uuid}", operation_id = "grantProduct", tag = "pix-automatic",
     params(("product_uuid" = uuid::Uuid, Path, description = "Product ID"), GroupHeaders),
     responses((status = 204)), security(("bearer" = ["automatic.write"])))]
 pub async fn grant_product(
@@ -443,7 +443,7 @@ pub async fn grant_product(
 }
 
 /// Withdraw a product's grant (`automatic.write`); withdrawing one not granted changes nothing.
-#[utoipa::path(delete, path = "/api/v1/pix/product-grants/{product_uuid}", tag = "pix-automatic",
+#[utoipa::path(delete, path = "/api/v1/pix/product-grants/{product_uuid}", operation_id = "revokeProduct", tag = "pix-automatic",
     params(("product_uuid" = uuid::Uuid, Path, description = "Product ID"), GroupHeaders),
     responses((status = 204)), security(("bearer" = ["automatic.write"])))]
 pub async fn revoke_product(
