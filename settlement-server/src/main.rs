@@ -126,12 +126,17 @@ async fn shutdown_signal() {
 
 async fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Serve { settings, listen, log_format } => {
+        Command::Serve { mut settings, listen, log_format } => {
             init_logs(&log_format);
-            let app = App::build(&settings).await.map_err(|e| e.to_string())?;
+            // Bound first, so that the default public URL is the address listened on (the port
+            // the system chose, for port 0), as `--public-url` promises; not a fixed one.
             let listener =
                 settlement_server::app::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
             let address = listener.local_addr().map_err(|e| e.to_string())?;
+            if settings.public_url.is_none() {
+                settings.public_url = Some(format!("http://{address}"));
+            }
+            let app = App::build(&settings).await.map_err(|e| e.to_string())?;
             tracing::info!(%address, database = %redact(&settings.database_url()), "serving /api/v1");
             app.serve(listener, shutdown_signal()).await.map_err(|e| e.to_string())?;
             tracing::info!("stopped");

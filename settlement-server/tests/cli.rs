@@ -122,3 +122,44 @@ fn token_signs_for_the_data_directorys_secret() {
     let (code, _, err) = settlement(&["token", "--sub", "ops", "--scope", "x", "--ttl", "soon"]);
     assert_eq!(code, 2, "{err}");
 }
+
+/// Without `--public-url`, dynamic codes' locations and the charges' `jku` are under the address
+/// the server listens on, whichever port that is.
+#[test]
+fn the_default_public_url_is_the_listening_address() {
+    let data = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_settlement"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("SETTLEMENT_DATA_DIR", data.path())
+        .env_remove("SETTLEMENT_PUBLIC_URL")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let dir = data.path().to_str().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let location = runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if client.get(format!("{base}/health")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let (_, token, _) = settlement(&["token", "--data-dir", dir, "--sub", "ops", "--scope", "qrcodes.write"]);
+        let body = serde_json::json!({
+            "type": "DYNAMIC", "merchant_name": "Loja ABC", "merchant_city": "Sao Paulo",
+            "merchant_category_code": "5411", "pix_key": "12345678909", "amount": 1500
+        });
+        let response =
+            client.post(format!("{base}/api/v1/qr-codes")).bearer_auth(token.trim()).json(&body).send().await.unwrap();
+        assert_eq!(response.status(), 201);
+        let code: serde_json::Value = response.json().await.unwrap();
+        code["location"].as_str().unwrap().to_owned()
+    });
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(location.starts_with(&format!("127.0.0.1:{port}/pix/qr/v2/")), "{location}");
+}
