@@ -176,6 +176,27 @@ async fn matrix(server: &Server, good: Algorithm, good_key: &EncodingKey) {
     }
 }
 
+/// Credentials come first: with no token, a request whose other headers are malformed is 401,
+/// not 400, on every protected operation.
+#[tokio::test]
+async fn credentials_are_judged_before_any_other_header() {
+    let server = Server::start().await;
+    for operation in protected(&document(&server).await) {
+        let response = server
+            .client
+            .request(operation.method.clone(), server.url(&operation.path))
+            .header("x-lang", "null")
+            .header("nonce", "not-a-uuid")
+            .header("x-wallet-uuid", "null")
+            .header("Idempotency-Key", "")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401, "{} {}", operation.method, operation.path);
+    }
+    server.stop().await;
+}
+
 fn settings_with_claims(dir: &std::path::Path) -> settlement_server::Settings {
     let mut settings = common::settings(dir);
     settings.jwt_issuer = Some(ISSUER.to_owned());

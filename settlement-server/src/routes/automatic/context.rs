@@ -134,14 +134,19 @@ impl<S: Scope + Send + Sync> FromRequestParts<AppState> for Automatic<S> {
     type Rejection = Localized;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Localized> {
-        let lang = lang_of(&parts.headers)?;
-        let refuse = |error: AutomaticError| Localized::new(error, lang);
+        // Credentials are judged before anything else is read, as on the rest of the API: a
+        // request without a valid token is 401 whatever its other headers say (in the language
+        // asked for when that much can be read).
+        let lang = lang_of(&parts.headers);
+        let asked = lang.as_ref().copied().unwrap_or_default();
         let caller = Caller::from_request_parts(parts, state)
             .await
-            .map_err(|error| refuse(AutomaticError::Unauthorized(error.message)))?;
+            .map_err(|error| Localized::new(AutomaticError::Unauthorized(error.message), asked))?;
         if !caller.scopes.iter().any(|scope| scope == S::NAME) {
-            return Err(refuse(AutomaticError::MissingScope(S::NAME)));
+            return Err(Localized::new(AutomaticError::MissingScope(S::NAME), asked));
         }
+        let lang = lang?;
+        let refuse = |error: AutomaticError| Localized::new(error, lang);
         let nonce = uuid_header(&parts.headers, "nonce", lang)?
             .ok_or_else(|| refuse(AutomaticError::invalid("nonce", Rule::Required)))?;
         let wallet = uuid_header(&parts.headers, "x-wallet-uuid", lang)?;
