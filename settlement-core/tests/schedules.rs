@@ -60,7 +60,27 @@ async fn a_monthly_schedule_pays_each_month_of_a_year_once() {
         let (_, payments) = service.payments(&PaymentFilter { limit: 1, ..Default::default() }).await.unwrap();
         assert_eq!(payments, 12, "{backend}: the template and 11 runs");
         let third = service.payment(runs[2].payment_request_id.unwrap()).await.unwrap();
-        assert_eq!((third.external_id.as_deref(), third.amount), (Some("MERCHANT-12345-3"), template.amount));
+        let expected = format!("MERCHANT-12345-S{}-3", done.id);
+        assert_eq!((third.external_id.as_deref(), third.amount), (Some(expected.as_str()), template.amount));
+    }
+}
+
+#[tokio::test]
+async fn schedules_of_one_template_each_make_their_own_payments() {
+    for (backend, store, _keep) in stores().await {
+        let (service, clock) = services(store);
+        let template = created(service.create_payment(request(), "alice", None).await);
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            ids.push(service.create_schedule(schedule("ONCE", template.id), "alice").await.unwrap().id);
+        }
+        clock.set(datetime!(2026-02-01 10:00 UTC));
+        assert_eq!(run_all(&service).await, 3, "{backend}");
+        for id in ids {
+            let (runs, _) = service.schedule_runs(id, 10, 0).await.unwrap();
+            assert_eq!(runs.len(), 1, "{backend}");
+            assert_eq!(runs[0].outcome, "SUCCESS", "{backend}: schedule {id}: {:?}", runs[0].error);
+        }
     }
 }
 

@@ -172,7 +172,12 @@ impl<S: Store> Settlement<S> {
                     Err(format!("the template payment {} is {}", template.id, template.status))
                 }
                 Some(template) => {
-                    let stem = template.external_id.clone().unwrap_or_else(|| format!("SCHEDULE-{}", schedule.id));
+                    // The schedule's id is in it: two schedules of one template make distinct
+                    // payments (`external_id` is unique).
+                    let stem = match &template.external_id {
+                        Some(external_id) => format!("{external_id}-S{}", schedule.id),
+                        None => format!("SCHEDULE-{}", schedule.id),
+                    };
                     request_from(&template, format!("{stem}-{}", occurrence + 1))
                         .validate_for(Requirements::Import, now)
                         .map_err(|error| error.to_string())
