@@ -236,6 +236,28 @@ fn served() -> serde_json::Value {
             }
         }
     }
+    // What a file, an image or a signed charge is, for generators that read the schema to know
+    // they hold bytes or text.
+    let operations = document["paths"].as_object_mut().into_iter().flat_map(|paths| paths.values_mut());
+    let operations = operations.filter_map(|item| item.as_object_mut()).flat_map(|item| item.values_mut());
+    let responses = operations.filter_map(|operation| operation["responses"].as_object_mut());
+    let contents = responses
+        .flat_map(|responses| responses.values_mut())
+        .filter_map(|response| response.get_mut("content")?.as_object_mut());
+    for (media_type, content) in contents.flat_map(|content| content.iter_mut()) {
+        let Some(content) = content.as_object_mut() else { continue };
+        let schema = match media_type.as_str() {
+            "application/jose" => serde_json::json!({
+                "type": "string", "description": "A compact JWS: header.payload.signature, base64url",
+                "pattern": "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
+            }),
+            "application/json" => continue,
+            text if text.starts_with("text/") => serde_json::json!({"type": "string"}),
+            _ => serde_json::json!({"type": "string", "format": "binary"}),
+        };
+        // The bytes' own schema replaces the `String` an annotation names for them.
+        content.insert("schema".to_owned(), schema);
+    }
     // An operation without a token says so, rather than leaving a reader to wonder.
     let operations = document["paths"].as_object_mut().into_iter().flat_map(|paths| paths.values_mut());
     let operations = operations.filter_map(|item| item.as_object_mut()).flat_map(|item| item.values_mut());

@@ -78,11 +78,27 @@ async fn spool(mut field: Field<'_>, path: &FilePath) -> Result<(u64, String), A
     Ok((size, hash.finalize().iter().map(|b| format!("{b:02x}")).collect()))
 }
 
+/// The form of `POST /files/import`, as the document describes it (the handler reads the parts
+/// as they stream, without this type).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct FileUpload {
+    /// The payment file, at most 100 MiB.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// Its format; the content must look like it.
+    file_type: FileType,
+    /// For a CNAB file: the payer's institution (8 digits), when the file's bank is not in the
+    /// participants table, or to override it.
+    #[schema(pattern = "^[0-9]{8}$")]
+    debtor_ispb: Option<String>,
+}
+
 /// Import a payment file (`files.write`): multipart with `file` and `file_type` (`CSV`,
 /// `JSON`, `CNAB240`, `CNAB400`). The file is streamed to disk (at most 100 MiB), read, checked
 /// and stored with every record `PENDING`; 201 with the import.
 #[utoipa::path(post, path = "/api/v1/files/import", operation_id = "importFile", tag = "files",
-    request_body(content_type = "multipart/form-data", description = "`file` (the payment file) and `file_type`"),
+    request_body(content = FileUpload, content_type = "multipart/form-data", description = "`file` (the payment file), `file_type`, and for CNAB files `debtor_ispb`"),
     responses(
         (status = 201, body = FileImport),
         (status = 400, body = crate::error::Envelope, description = "VALIDATION_ERROR: a missing field, or a file_type that does not match the content"),
@@ -449,7 +465,8 @@ fn export_filter(query: &HashMap<String, String>) -> Result<(ExportFormat, Payme
         ("mark_sent" = Option<bool>, Query, description = "true: send the CNAB export as a remessa (needs files.write too): its PENDING payments become PROCESSING, and the export is stored"),
     ),
     responses(
-        (status = 200, content_type = "text/csv", description = "The file, as an attachment"),
+        (status = 200, description = "The file, as an attachment: CSV, a JSON array of payments, or the CNAB file (ISO-8859-1)",
+            content((String = "text/csv"), (Vec<serde_json::Value> = "application/json"), (String = "text/plain"))),
         (status = 400, body = crate::error::Envelope),
         (status = 409, body = crate::error::Envelope, description = "NOTHING_TO_SEND: mark_sent and no PENDING payment matches; EXPORT_CONFLICT"),
         (status = 422, body = crate::error::Envelope, description = "FILE_UNWRITABLE: mark_sent and a payment the layout cannot carry"),

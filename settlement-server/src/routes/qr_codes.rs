@@ -161,7 +161,7 @@ pub async fn list(
         ("size" = Option<u32>, Query, description = "Side in pixels, 64 to 2048 (default 300)"),
     ),
     responses(
-        (status = 200, content_type = "image/png", description = "The QR code"),
+        (status = 200, description = "The QR code: PNG, or SVG with format=svg", content((String = "image/png"), (String = "image/svg+xml"))),
         (status = 400, body = crate::error::Envelope),
         (status = 404, body = crate::error::Envelope),
     ),
