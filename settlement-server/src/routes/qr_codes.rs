@@ -157,8 +157,8 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/qr-codes/{id}/image", operation_id = "getQrCodeImage", tag = "qr-codes",
     params(
         ("id" = i64, Path, description = "QR code ID"),
-        ("format" = Option<String>, Query, description = "png (default) or svg"),
-        ("size" = Option<u32>, Query, description = "Side in pixels, 64 to 2048 (default 300)"),
+        ("format" = Option<String>, Query, description = "png (default) or svg", pattern = "^(png|svg)$"),
+        ("size" = Option<u32>, Query, description = "Side in pixels, 64 to 2048 (default 300)", minimum = 64, maximum = 2048),
     ),
     responses(
         (status = 200, description = "The QR code: PNG, or SVG with format=svg", content((String = "image/png"), (String = "image/svg+xml"))),
