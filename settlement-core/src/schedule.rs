@@ -55,8 +55,11 @@ pub enum ScheduleStatus {
     Active,
     /// Does not run until resumed.
     Paused,
-    /// Ran its last occurrence.
+    /// Ran its last occurrence, and that run made its payment.
     Completed,
+    /// Ran its last occurrence, and that run could not make its payment: final, like
+    /// `COMPLETED`, but says that the schedule did not end well (`fail_count` says how often).
+    Failed,
     /// Cancelled: final.
     Cancelled,
 }
@@ -68,21 +71,28 @@ impl ScheduleStatus {
             ScheduleStatus::Active => "ACTIVE",
             ScheduleStatus::Paused => "PAUSED",
             ScheduleStatus::Completed => "COMPLETED",
+            ScheduleStatus::Failed => "FAILED",
             ScheduleStatus::Cancelled => "CANCELLED",
         }
     }
 
     /// Reads the API's name.
     pub fn parse(value: &str) -> Option<Self> {
-        [ScheduleStatus::Active, ScheduleStatus::Paused, ScheduleStatus::Completed, ScheduleStatus::Cancelled]
-            .into_iter()
-            .find(|status| status.as_str() == value)
+        [
+            ScheduleStatus::Active,
+            ScheduleStatus::Paused,
+            ScheduleStatus::Completed,
+            ScheduleStatus::Failed,
+            ScheduleStatus::Cancelled,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == value)
     }
 
-    /// ACTIVE -> PAUSED -> ACTIVE; ACTIVE or PAUSED -> CANCELLED; ACTIVE -> COMPLETED.
+    /// ACTIVE -> PAUSED -> ACTIVE; ACTIVE or PAUSED -> CANCELLED; ACTIVE -> COMPLETED or FAILED.
     pub fn can_become(self, to: ScheduleStatus) -> bool {
         use ScheduleStatus::*;
-        matches!((self, to), (Active, Paused | Cancelled | Completed) | (Paused, Active | Cancelled))
+        matches!((self, to), (Active, Paused | Cancelled | Completed | Failed) | (Paused, Active | Cancelled))
     }
 }
 
@@ -429,9 +439,15 @@ mod tests {
     #[test]
     fn the_state_table() {
         use ScheduleStatus::*;
-        let all = [Active, Paused, Completed, Cancelled];
-        let allowed =
-            [(Active, Paused), (Active, Cancelled), (Active, Completed), (Paused, Active), (Paused, Cancelled)];
+        let all = [Active, Paused, Completed, Failed, Cancelled];
+        let allowed = [
+            (Active, Paused),
+            (Active, Cancelled),
+            (Active, Completed),
+            (Active, Failed),
+            (Paused, Active),
+            (Paused, Cancelled),
+        ];
         for from in all {
             for to in all {
                 assert_eq!(from.can_become(to), allowed.contains(&(from, to)), "{from} -> {to}");

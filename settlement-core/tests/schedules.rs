@@ -5,6 +5,7 @@ mod common;
 
 use common::{created, request, services, stores};
 use settlement_core::schedule::{ScheduleRequest, ScheduleStatus};
+use settlement_core::service::webhooks::Subject;
 use settlement_core::{CoreError, PaymentFilter};
 use time::macros::datetime;
 
@@ -165,6 +166,45 @@ async fn failing_runs_are_recorded_and_pause_the_schedule() {
         let (runs, _) = service.schedule_runs(daily.id, 10, 0).await.unwrap();
         assert_eq!(runs[0].outcome, "FAILED");
         assert!(runs[0].error.as_deref().unwrap().contains("is CANCELLED"), "{:?}", runs[0].error);
+    }
+}
+
+#[tokio::test]
+async fn a_once_schedule_whose_run_failed_ends_failed_not_completed() {
+    for (backend, store, _keep) in stores().await {
+        let (service, clock) = services(store);
+        let template = created(service.create_payment(request(), "alice", None).await);
+        let good = service.create_schedule(schedule("ONCE", template.id), "alice").await.unwrap();
+        let later = ScheduleRequest { scheduled_date: Some("2026-02-03".into()), ..schedule("ONCE", template.id) };
+        let bad = service.create_schedule(later, "alice").await.unwrap();
+        clock.set(datetime!(2026-02-01 10:00 UTC));
+        assert_eq!(run_all(&service).await, 1, "{backend}");
+        // The template is cancelled before the second schedule's only run: it fails.
+        service.cancel(template.id, "ops").await.unwrap();
+        clock.set(datetime!(2026-02-03 10:00 UTC));
+        assert_eq!(run_all(&service).await, 1, "{backend}");
+        let good = service.schedule(good.id).await.unwrap();
+        assert_eq!((good.status, good.run_count, good.fail_count), (ScheduleStatus::Completed, 1, 0), "{backend}");
+        let bad = service.schedule(bad.id).await.unwrap();
+        assert_eq!((bad.status, bad.run_count, bad.fail_count), (ScheduleStatus::Failed, 0, 1), "{backend}");
+        assert_eq!(bad.next_run_at, None);
+        // Final: it can be neither resumed nor cancelled.
+        assert!(matches!(service.resume_schedule(bad.id, "alice").await, Err(CoreError::ScheduleTransition { .. })));
+        let history = service.schedule_history(bad.id).await.unwrap();
+        let last = history.last().unwrap();
+        assert_eq!((last.from.as_deref(), last.to.as_str()), (Some("ACTIVE"), "FAILED"), "{backend}");
+        service.publish_events(1_000).await.unwrap();
+        let scopes = ["schedules.read".to_owned()];
+        let events = service.events(Subject { name: "alice", scopes: &scopes }, None, None, None, 100).await.unwrap();
+        let ends: Vec<(&str, serde_json::Value)> = events
+            .iter()
+            .filter(|event| matches!(event.event_type.as_str(), "schedule.completed" | "schedule.failed"))
+            .map(|event| {
+                let data: serde_json::Value = serde_json::from_str(event.data.get()).unwrap();
+                (event.event_type.as_str(), data["id"].clone())
+            })
+            .collect();
+        assert_eq!(ends, [("schedule.completed", good.id.into()), ("schedule.failed", bad.id.into())], "{backend}");
     }
 }
 

@@ -134,6 +134,14 @@ const MIGRATIONS: &[Step] = &[
             postgres: include_str!("../../../migrations/0014_refund_triggers.postgres.sql"),
         },
     },
+    Step {
+        version: 15,
+        description: "a schedule whose last run failed ends FAILED, with its own event",
+        sql: Sql::Each {
+            sqlite: include_str!("../../../migrations/0015_schedule_failed.sqlite.sql"),
+            postgres: include_str!("../../../migrations/0015_schedule_failed.postgres.sql"),
+        },
+    },
 ];
 
 /// What `ID_PRIMARY_KEY` stands for in the migrations, per backend.

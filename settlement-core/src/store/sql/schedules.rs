@@ -272,10 +272,11 @@ impl ScheduleStore for SqlStore {
             .execute(&mut *tx)
             .await?;
         let succeeded = i64::from(outcome.is_ok());
-        let status = match (run.next_run_at, run.pause && outcome.is_err()) {
-            (None, _) => "COMPLETED",
-            (Some(_), true) => "PAUSED",
-            (Some(_), false) => "ACTIVE",
+        let status = match (run.next_run_at, outcome.is_ok(), run.pause) {
+            (None, true, _) => "COMPLETED",
+            (None, false, _) => "FAILED",
+            (Some(_), false, true) => "PAUSED",
+            (Some(_), _, _) => "ACTIVE",
         };
         let advanced = sqlx::query(
             "UPDATE schedules SET run_count = run_count + $1, fail_count = fail_count + $2, \
