@@ -28,7 +28,6 @@ pub const MAX_URL: usize = 77;
 /// a code decoded with one allowed reports it ([`BrCode::relaxations`]), so that an application
 /// can accept the code and still warn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Relaxation {
     /// A merchant name (59) over 25 characters. DICT names are often longer, and some
@@ -55,6 +54,22 @@ impl Relaxation {
         Relaxation::NonstandardTxid,
         Relaxation::OversizedPayload,
     ];
+
+    /// Its name, as serde writes it too: `long_merchant_name`, `long_merchant_city`,
+    /// `missing_txid`, `nonstandard_txid`, `oversized_payload`.
+    ///
+    /// ```
+    /// assert_eq!(brcode_pix::Relaxation::MissingTxid.name(), "missing_txid");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Relaxation::LongMerchantName => "long_merchant_name",
+            Relaxation::LongMerchantCity => "long_merchant_city",
+            Relaxation::MissingTxid => "missing_txid",
+            Relaxation::NonstandardTxid => "nonstandard_txid",
+            Relaxation::OversizedPayload => "oversized_payload",
+        }
+    }
 
     fn bit(self) -> u8 {
         1 << (self as u8)
@@ -104,6 +119,13 @@ impl Relaxations {
 impl fmt::Debug for Relaxations {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Relaxation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 
@@ -159,7 +181,7 @@ impl DecodeOptions {
 
     /// Decodes `payload` under these options.
     pub fn decode<'a>(&self, payload: &'a str) -> Result<BrCode<'a>, DecodeError> {
-        Decoding::new(*self, false).run(payload, None)
+        Decoding::new(*self, false).run(payload, None, None)
     }
 
     /// Every problem of `payload` under these options, not just the first, in the order
@@ -179,11 +201,52 @@ impl DecodeOptions {
     /// assert_eq!(kinds[1..], [ErrorKind::Currency, ErrorKind::Country]);
     /// ```
     pub fn diagnose(&self, payload: &str) -> Vec<DecodeError> {
-        let mut errors = Vec::new();
-        // Every problem, the one that stopped the checks included, is in `errors`.
-        let _ = Decoding::new(*self, true).run(payload, Some(&mut errors));
-        errors
+        self.examine(payload).errors
     }
+
+    /// Every problem of `payload` under these options, as [`diagnose`](Self::diagnose) finds
+    /// them, and every rule of the manual it breaks that these options overlook, each with the
+    /// relaxation that overlooks it.
+    ///
+    /// With [`lenient`](Self::lenient) options, no `errors` means a wallet can pay the code, and
+    /// no `errors` and no `deviations` means that it follows the manual to the letter.
+    ///
+    /// ```
+    /// use brcode_pix::{DecodeOptions, Relaxation};
+    ///
+    /// // A city of 19 characters, and no additional data template (62).
+    /// let payload = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6019SAO JOSE DOS CAMPOS630482A0";
+    /// let found = DecodeOptions::lenient().examine(payload);
+    /// assert!(found.errors.is_empty());
+    /// let relaxations: Vec<Relaxation> = found.deviations.iter().map(|d| d.relaxation).collect();
+    /// assert_eq!(relaxations, [Relaxation::LongMerchantCity, Relaxation::MissingTxid]);
+    /// assert_eq!(found.deviations[0].error.path().to_string(), "60");
+    /// ```
+    pub fn examine(&self, payload: &str) -> Examination {
+        let mut errors = Vec::new();
+        let mut deviations = Vec::new();
+        // Every problem, the one that stopped the checks included, is in `errors`.
+        let _ = Decoding::new(*self, true).run(payload, Some(&mut errors), Some(&mut deviations));
+        Examination { errors, deviations }
+    }
+}
+
+/// What [`DecodeOptions::examine`] found in a payload.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Examination {
+    /// The problems the options do not overlook, in the order [`decode`] would meet them.
+    pub errors: Vec<DecodeError>,
+    /// The rules broken that the options overlook, in payload order.
+    pub deviations: Vec<Deviation>,
+}
+
+/// A rule of the manual that a payload breaks and that a [`Relaxation`] overlooks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deviation {
+    /// The relaxation that overlooks it.
+    pub relaxation: Relaxation,
+    /// What strict decoding reports for it: the field, the offset and the rule.
+    pub error: DecodeError,
 }
 
 /// Decodes and validates a Pix BR Code, strictly.
@@ -225,6 +288,8 @@ struct Decoding<'a> {
     /// Diagnosing: every field error met, not just the first.
     collect: bool,
     field_errors: Vec<DecodeError>,
+    /// Diagnosing: the relaxations used while walking the fields, and where.
+    field_deviations: Vec<Deviation>,
     found: Found<'a>,
     /// Whose nested data objects the walk is reporting.
     inside: Inside,
@@ -295,14 +360,21 @@ impl<'a> Decoding<'a> {
             first_error: None,
             collect,
             field_errors: Vec::new(),
+            field_deviations: Vec::new(),
             found: Found::default(),
             inside: Inside::Other,
         }
     }
 
     /// Decodes `text`. With `diagnosis`, every problem found is pushed there and the checks go
-    /// on; the `Err` returned is then the one that stops them.
-    fn run(mut self, text: &'a str, mut diagnosis: Option<&mut Vec<DecodeError>>) -> Result<BrCode<'a>, DecodeError> {
+    /// on; the `Err` returned is then the one that stops them. With `deviations`, every
+    /// relaxation used is pushed there with the error it overlooked.
+    fn run(
+        mut self,
+        text: &'a str,
+        mut diagnosis: Option<&mut Vec<DecodeError>>,
+        mut deviations: Option<&mut Vec<Deviation>>,
+    ) -> Result<BrCode<'a>, DecodeError> {
         let crc = match crate::emv::walk(text, &mut self) {
             Ok(crc) => crc,
             // The walk visited every data object before it compared the CRC: the fields can
@@ -316,7 +388,10 @@ impl<'a> Decoding<'a> {
             }
             Err(error) => return Err(stop(&mut diagnosis, error)),
         };
-        let Decoding { options, mut used, first_error, field_errors, found, .. } = self;
+        let Decoding { options, mut used, first_error, field_errors, field_deviations, found, .. } = self;
+        if let Some(deviations) = &mut deviations {
+            deviations.extend(field_deviations);
+        }
         let Found {
             point_of_initiation,
             pix,
@@ -366,6 +441,9 @@ impl<'a> Decoding<'a> {
         let mut problem = |relaxation: Option<Relaxation>, error: DecodeError| match relaxation {
             Some(relaxation) if options.allowed.contains(relaxation) => {
                 used.insert(relaxation);
+                if let Some(deviations) = &mut deviations {
+                    deviations.push(Deviation { relaxation, error });
+                }
                 Ok(())
             }
             _ => report(&mut diagnosis, error),
@@ -458,8 +536,11 @@ impl<'a> Decoding<'a> {
     fn read_text(&mut self, value: &str, at: usize, path: TagPath, max: usize, relaxation: Relaxation) {
         match text::check_decoded(value, max) {
             Ok(()) => {}
-            Err(ErrorKind::TooLong { .. }) if self.options.allowed.contains(relaxation) => {
+            Err(kind @ ErrorKind::TooLong { .. }) if self.options.allowed.contains(relaxation) => {
                 self.used.insert(relaxation);
+                if self.collect {
+                    self.field_deviations.push(Deviation { relaxation, error: DecodeError::new(at, path, kind) });
+                }
             }
             Err(kind) => self.fail(at, path, kind),
         }

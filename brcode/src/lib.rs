@@ -123,8 +123,8 @@ pub use builder::BrCodeBuilder;
 pub use code::{AdditionalData, BrCode, Crc, Field, PIX_GUI, PixAccount, PointOfInitiation, Template};
 pub use crc::crc16;
 pub use decode::{
-    DecodeOptions, MAX_MERCHANT_CITY, MAX_MERCHANT_NAME, MAX_PAYLOAD_BYTES, MAX_TXID, MAX_URL, Relaxation, Relaxations,
-    decode, diagnose,
+    DecodeOptions, Deviation, Examination, MAX_MERCHANT_CITY, MAX_MERCHANT_NAME, MAX_PAYLOAD_BYTES, MAX_TXID, MAX_URL,
+    Relaxation, Relaxations, decode, diagnose,
 };
 pub use error::{AmountError, DecodeError, EncodeError, ErrorKind, TagPath, UrlError};
 pub use key::{MAX_KEY_LEN, PixKey, PixKeyError, PixKeyKind};
