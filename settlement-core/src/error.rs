@@ -15,6 +15,11 @@ pub enum CoreError {
         /// `"<field> <rule>"`.
         message: String,
     },
+    /// Input that breaks several rules: every one, in the order the fields are checked. Its
+    /// message is the first one's, so that a client reading only the message reads what a
+    /// single [`CoreError::Validation`] would say.
+    #[error("{}", .0.first().map_or("the request is invalid", |first| first.message.as_str()))]
+    Violations(Vec<Violation>),
     /// No such payment request.
     #[error("payment request not found")]
     PaymentNotFound,
@@ -194,11 +199,69 @@ pub enum CoreError {
     Store(#[from] StoreError),
 }
 
+/// One rule a request breaks: the Central Bank's API Pix calls the list `violacoes`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Violation {
+    /// The field (`debtor_ispb`, `discounts[0].amount`).
+    pub field: String,
+    /// `"<field> <rule>"`.
+    pub message: String,
+}
+
+/// The violations of one request, gathered field by field so that one answer lists them all.
+#[derive(Debug, Default)]
+pub(crate) struct Violations(Vec<Violation>);
+
+impl Violations {
+    /// `result`'s value, or `None` with its violations noted.
+    pub(crate) fn check<T>(&mut self, result: Result<T, CoreError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.0.extend(error.violations());
+                None
+            }
+        }
+    }
+
+    /// Notes `error` when `broken`.
+    pub(crate) fn unless(&mut self, broken: bool, error: impl FnOnce() -> CoreError) {
+        if broken {
+            self.0.extend(error().violations());
+        }
+    }
+
+    /// Nothing was wrong, or the error listing everything that was.
+    pub(crate) fn finish(self) -> Result<(), CoreError> {
+        let mut found = self.0;
+        match found.len() {
+            0 => Ok(()),
+            1 => {
+                let Violation { field, message } = found.remove(0);
+                Err(CoreError::Validation { field, message })
+            }
+            _ => Err(CoreError::Violations(found)),
+        }
+    }
+}
+
 impl CoreError {
+    /// Every rule the input breaks: one for [`CoreError::Validation`], all for
+    /// [`CoreError::Violations`], none for a refusal of another kind.
+    pub fn violations(&self) -> Vec<Violation> {
+        match self {
+            CoreError::Validation { field, message } => {
+                vec![Violation { field: field.clone(), message: message.clone() }]
+            }
+            CoreError::Violations(all) => all.clone(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The API's error code.
     pub fn code(&self) -> &'static str {
         match self {
-            CoreError::Validation { .. } => "VALIDATION_ERROR",
+            CoreError::Validation { .. } | CoreError::Violations(_) => "VALIDATION_ERROR",
             CoreError::PaymentNotFound | CoreError::CreditNotFound | CoreError::QrCodeNotFound => "NOT_FOUND",
             CoreError::DuplicateTxid { .. } => "DUPLICATE_TXID",
             CoreError::QrCodeTransition(_) => "INVALID_TRANSITION",

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::error::CoreError;
+use crate::error::{CoreError, Violations};
 use crate::time_format;
 use crate::types::{AccountType, Document, EndToEndId, Ispb};
 
@@ -235,6 +235,12 @@ fn invalid(field: impl Into<String>, rule: impl fmt::Display) -> CoreError {
     CoreError::Validation { message: format!("{field} {rule}"), field }
 }
 
+/// What a check without a value and without a violation would say: none does, since every
+/// check that finds no value notes why.
+fn unchecked() -> CoreError {
+    invalid("request", "could not be read")
+}
+
 fn required<T>(value: Option<T>, field: &str) -> Result<T, CoreError> {
     value.ok_or_else(|| invalid(field, "is required"))
 }
@@ -277,31 +283,42 @@ struct PartyFields {
     branch: Option<String>,
 }
 
-fn party(requirements: Requirements, prefix: &str, fields: PartyFields) -> Result<Party, CoreError> {
+/// One side's fields, each violation noted in `found`; `None` when any is.
+fn party(requirements: Requirements, prefix: &str, fields: PartyFields, found: &mut Violations) -> Option<Party> {
     let PartyFields { ispb, document, name, account_no, account_type, branch } = fields;
     let field = |name: &str| format!("{prefix}_{name}");
-    let ispb = Ispb::parse(&required(ispb, &field("ispb"))?).map_err(|rule| invalid(field("ispb"), rule))?;
+    let ispb = found.check(
+        required(ispb, &field("ispb")).and_then(|ispb| Ispb::parse(&ispb).map_err(|rule| invalid(field("ispb"), rule))),
+    );
     let needed = |value: Option<String>, name: &str| match (value, requirements) {
         (None, Requirements::Api) => Err(invalid(field(name), "is required")),
         (value, _) => Ok(value),
     };
-    let document = needed(document, "document")?
-        .map(|document| Document::parse(&document).map_err(|rule| invalid(field("document"), rule)))
-        .transpose()?;
-    let name = text(name, &field("name"), MAX_TEXT)?;
-    let account_no = needed(account_no, "account_no")?
-        .map(|account| required_text(Some(account), &field("account_no")))
-        .transpose()?;
-    let account_type = needed(account_type, "account_type")?
-        .map(|kind| AccountType::parse(&kind).map_err(|rule| invalid(field("account_type"), rule)))
-        .transpose()?;
-    let branch = text(branch, &field("branch"), MAX_TEXT)?;
-    Ok(Party { ispb, document, name, account_no, account_type, branch })
+    let document = found.check(needed(document, "document").and_then(|document| {
+        document.map(|document| Document::parse(&document).map_err(|rule| invalid(field("document"), rule))).transpose()
+    }));
+    let name = found.check(text(name, &field("name"), MAX_TEXT));
+    let account_no = found.check(
+        needed(account_no, "account_no")
+            .and_then(|account| account.map(|account| required_text(Some(account), &field("account_no"))).transpose()),
+    );
+    let account_type = found.check(needed(account_type, "account_type").and_then(|kind| {
+        kind.map(|kind| AccountType::parse(&kind).map_err(|rule| invalid(field("account_type"), rule))).transpose()
+    }));
+    let branch = found.check(text(branch, &field("branch"), MAX_TEXT));
+    Some(Party {
+        ispb: ispb?,
+        document: document?,
+        name: name?,
+        account_no: account_no?,
+        account_type: account_type?,
+        branch: branch?,
+    })
 }
 
 impl PaymentRequest {
     /// Checks every field against the API's schema, and documents against their check digits;
-    /// the first failure names its field and rule. `now` decides whether the payment is
+    /// the error lists every violation, each naming its field and rule. `now` decides whether the payment is
     /// `SCHEDULED`.
     pub fn validate(self, now: OffsetDateTime) -> Result<NewPayment, CoreError> {
         self.validate_for(Requirements::Api, now)
@@ -309,19 +326,19 @@ impl PaymentRequest {
 
     /// The same checks, with the fields `requirements` asks for.
     pub fn validate_for(self, requirements: Requirements, now: OffsetDateTime) -> Result<NewPayment, CoreError> {
-        let amount = required(self.amount, "amount")?;
-        if amount < 1 {
-            return Err(invalid("amount", "must be an integer of at least 1 (centavos)"));
-        }
-        if let Some(currency) = &self.currency
-            && currency != "BRL"
-        {
-            return Err(invalid("currency", "must be BRL"));
-        }
-        let external_id = text(self.external_id, "external_id", MAX_TEXT)?;
-        if external_id.as_deref().is_some_and(|id| id.trim().is_empty()) {
-            return Err(invalid("external_id", "must not be empty when given"));
-        }
+        // Every field is checked, and the answer lists every violation.
+        let mut found = Violations::default();
+        let amount = found.check(required(self.amount, "amount").and_then(|amount| match amount {
+            1.. => Ok(amount),
+            _ => Err(invalid("amount", "must be an integer of at least 1 (centavos)")),
+        }));
+        found.unless(self.currency.as_deref().is_some_and(|currency| currency != "BRL"), || {
+            invalid("currency", "must be BRL")
+        });
+        let external_id = found.check(text(self.external_id, "external_id", MAX_TEXT).and_then(|id| match id {
+            Some(id) if id.trim().is_empty() => Err(invalid("external_id", "must not be empty when given")),
+            id => Ok(id),
+        }));
         let debtor = PartyFields {
             ispb: self.debtor_ispb,
             document: self.debtor_document,
@@ -330,7 +347,7 @@ impl PaymentRequest {
             account_type: self.debtor_account_type,
             branch: self.debtor_branch,
         };
-        let debtor = party(requirements, "debtor", debtor)?;
+        let debtor = party(requirements, "debtor", debtor, &mut found);
         let creditor = PartyFields {
             ispb: self.creditor_ispb,
             document: self.creditor_document,
@@ -339,46 +356,65 @@ impl PaymentRequest {
             account_type: self.creditor_account_type,
             branch: self.creditor_branch,
         };
-        let creditor = party(requirements, "creditor", creditor)?;
-        let description = text(self.description, "description", MAX_DESCRIPTION)?;
-        let qr_code_data = text(self.qr_code_data, "qr_code_data", 512)?;
-        if let Some(payload) = &qr_code_data
-            && let Err(error) = brcode_pix::decode(payload)
-        {
-            return Err(invalid("qr_code_data", format!("must be a valid BR Code: {error}")));
-        }
-        let tx_id = text(self.tx_id, "tx_id", 35)?;
-        if tx_id.as_deref().is_some_and(|id| id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric())) {
-            return Err(invalid("tx_id", "must be 1 to 35 letters or digits"));
-        }
-        let scheduled_date = match self.scheduled_date {
-            Some(text) => Some(time_format::parse(&text).ok_or_else(|| {
-                invalid("scheduled_date", "must be an RFC 3339 date-time, such as 2026-02-15T10:00:00Z")
-            })?),
-            None => None,
-        };
+        let creditor = party(requirements, "creditor", creditor, &mut found);
+        let description = found.check(text(self.description, "description", MAX_DESCRIPTION));
+        // Read as wallets read it: a code they pay is accepted, deviations from the manual's
+        // letter included (`POST /qr-codes/decode` lists them).
+        let qr_code_data = found.check(text(self.qr_code_data, "qr_code_data", 512).and_then(|data| match data {
+            Some(payload) => match brcode_pix::DecodeOptions::lenient().decode(&payload) {
+                Ok(_) => Ok(Some(payload)),
+                Err(error) => Err(invalid("qr_code_data", format!("must be a BR Code a wallet can pay: {error}"))),
+            },
+            None => Ok(None),
+        }));
+        let tx_id = found.check(text(self.tx_id, "tx_id", 35).and_then(|id| match id {
+            Some(id) if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+                Err(invalid("tx_id", "must be 1 to 35 letters or digits"))
+            }
+            id => Ok(id),
+        }));
+        let scheduled_date = found.check(
+            self.scheduled_date
+                .map(|text| {
+                    time_format::parse(&text).ok_or_else(|| {
+                        invalid("scheduled_date", "must be an RFC 3339 date-time, such as 2026-02-15T10:00:00Z")
+                    })
+                })
+                .transpose(),
+        );
         let mut discounts = Vec::new();
         for (index, discount) in self.discounts.unwrap_or_default().into_iter().enumerate() {
             let field = |name: &str| format!("discounts[{index}].{name}");
-            let date = time_format::parse(&required(discount.date, &field("date"))?)
-                .ok_or_else(|| invalid(field("date"), "must be an RFC 3339 date-time"))?;
-            let value = required(discount.amount, &field("amount"))?;
-            if value < 1 {
-                return Err(invalid(field("amount"), "must be an integer of at least 1 (centavos)"));
+            let date = found.check(required(discount.date, &field("date")).and_then(|date| {
+                time_format::parse(&date).ok_or_else(|| invalid(field("date"), "must be an RFC 3339 date-time"))
+            }));
+            let value = found.check(required(discount.amount, &field("amount")).and_then(|value| match value {
+                ..1 => Err(invalid(field("amount"), "must be an integer of at least 1 (centavos)")),
+                value if amount.is_some_and(|amount| value >= amount) => {
+                    Err(invalid(field("amount"), "must be less than the payment's amount"))
+                }
+                value => Ok(value),
+            }));
+            if let (Some(date), Some(value)) = (date, value) {
+                discounts.push(Discount { date: date.replace_nanosecond(0).unwrap_or(date), amount: value });
             }
-            if value >= amount {
-                return Err(invalid(field("amount"), "must be less than the payment's amount"));
-            }
-            discounts.push(Discount { date: date.replace_nanosecond(0).unwrap_or(date), amount: value });
         }
         let additional_info = self.additional_info.unwrap_or_default();
         for (index, info) in additional_info.iter().enumerate() {
-            if info.key.trim().is_empty() {
-                return Err(invalid(format!("additional_info[{index}].key"), "must not be empty"));
-            }
-            text(Some(info.key.clone()), &format!("additional_info[{index}].key"), MAX_TEXT)?;
-            text(Some(info.value.clone()), &format!("additional_info[{index}].value"), MAX_TEXT)?;
+            let key = format!("additional_info[{index}].key");
+            found.unless(info.key.trim().is_empty(), || invalid(&key, "must not be empty"));
+            found.check(text(Some(info.key.clone()), &key, MAX_TEXT));
+            found.check(text(Some(info.value.clone()), &format!("additional_info[{index}].value"), MAX_TEXT));
         }
+        found.finish()?;
+        let (Some(amount), Some(external_id), Some(debtor), Some(creditor), Some(description)) =
+            (amount, external_id, debtor, creditor, description)
+        else {
+            return Err(unchecked());
+        };
+        let (Some(qr_code_data), Some(tx_id), Some(scheduled_date)) = (qr_code_data, tx_id, scheduled_date) else {
+            return Err(unchecked());
+        };
         let scheduled_date = scheduled_date.map(|at| at.replace_nanosecond(0).unwrap_or(at));
         let status = match scheduled_date {
             Some(at) if at > now => PaymentStatus::Scheduled,

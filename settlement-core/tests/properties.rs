@@ -1,5 +1,5 @@
 //! Whatever a caller sends, checking a payment request answers with a payment or an error that
-//! names a field, and never panics.
+//! names a field (each field at fault, when several are), and never panics.
 
 use proptest::prelude::*;
 use settlement_core::{CoreError, PaymentRequest};
@@ -64,10 +64,15 @@ proptest! {
         };
         match request.validate(datetime!(2026-01-24 10:30:00 UTC)) {
             Ok(payment) => prop_assert!(payment.amount >= 1),
-            Err(CoreError::Validation { field, message }) => {
-                let root = field.split(['[', '.']).next().unwrap_or_default();
-                prop_assert!(FIELDS.contains(&root), "{field}");
-                prop_assert!(message.starts_with(&field), "{message}");
+            Err(error @ (CoreError::Validation { .. } | CoreError::Violations(_))) => {
+                let violations = error.violations();
+                prop_assert!(!violations.is_empty());
+                prop_assert_eq!(error.to_string(), violations[0].message.clone());
+                for violation in violations {
+                    let root = violation.field.split(['[', '.']).next().unwrap_or_default();
+                    prop_assert!(FIELDS.contains(&root), "{}", violation.field);
+                    prop_assert!(violation.message.starts_with(&violation.field), "{}", violation.message);
+                }
             }
             Err(other) => prop_assert!(false, "{other:?}"),
         }

@@ -78,7 +78,7 @@ async fn every_validation_rule_is_a_400_naming_its_field() {
         ),
         (with("discounts", json!([{"date": "2026-02-10T00:00:00Z", "amount": 0}])), "discounts[0].amount must be"),
         (with("additional_info", json!([{"key": " ", "value": "v"}])), "additional_info[0].key must not be empty"),
-        (with("qr_code_data", json!("00020126...6304ABCD")), "qr_code_data must be a valid BR Code"),
+        (with("qr_code_data", json!("00020126...6304ABCD")), "qr_code_data must be a BR Code a wallet can pay"),
         (with("surprise", json!(1)), "surprise: unknown field `surprise`"),
         (
             with("discounts", json!([{"date": "2026-02-10T00:00:00Z", "amount": 5, "extra": 1}])),
@@ -90,6 +90,32 @@ async fn every_validation_rule_is_a_400_naming_its_field() {
         assert_eq!((status, code.as_str()), (400, "VALIDATION_ERROR"), "{expected}: {message}");
         assert!(message.starts_with(expected), "expected {expected:?}, got {message:?}");
     }
+    // Five wrong fields: one answer lists them all, in the order the fields are checked, and
+    // the message stays the first one's.
+    let mut five = with("amount", json!(0));
+    five["debtor_ispb"] = json!("1234567");
+    five["creditor_document"] = json!("11222333000199");
+    five["description"] = json!("x".repeat(141));
+    five["discounts"] = json!([{"date": "soon", "amount": 500}]);
+    let response = server.create(&five).await;
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    let details: Vec<(&str, &str)> = body["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["field"].as_str().unwrap(), d["message"].as_str().unwrap()))
+        .collect();
+    let fields: Vec<&str> = details.iter().map(|(field, _)| *field).collect();
+    assert_eq!(fields, ["amount", "debtor_ispb", "creditor_document", "description", "discounts[0].date"], "{body}");
+    assert!(details.iter().all(|(field, message)| message.starts_with(field)), "{body}");
+    assert_eq!(body["error"]["message"], details[0].1);
+    assert_eq!(body["error"]["code"], "VALIDATION_ERROR");
+    // One violation is a list of one; a body serde cannot read names the field it stopped at.
+    let body: Value = server.create(&with("currency", json!("USD"))).await.json().await.unwrap();
+    assert_eq!(body["error"]["details"], json!([{"field": "currency", "message": "currency must be BRL"}]));
+    let body: Value = server.create(&with("amount", json!("15000"))).await.json().await.unwrap();
+    assert_eq!(body["error"]["details"][0]["field"], "amount", "{body}");
     for raw in ["{\"amount\": ", "[1, 2]", "", "null"] {
         let response = server
             .request(Method::POST, "/api/v1/payments")

@@ -290,6 +290,79 @@ async fn validate_and_decode_judge_any_payload() {
     server.stop().await;
 }
 
+/// A static payload with `body` between the currency and the CRC, its CRC computed.
+fn static_code(body: &str) -> String {
+    let head = format!("00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-426655440000520400005303986{body}6304");
+    let crc = brcode_pix::crc16(head.as_bytes());
+    format!("{head}{crc:04X}")
+}
+
+#[tokio::test]
+async fn codes_wallets_pay_are_valid_with_warnings_naming_the_relaxation() {
+    let server = Server::start().await;
+    let post = |path: &'static str, payload: &str| {
+        server.request(Method::POST, path).json(&json!({ "payload": payload })).send()
+    };
+    let conformant = static_code("5802BR5913Fulano de Tal6008BRASILIA62070503***");
+    let cases = [
+        // A city of 16 characters.
+        (static_code("5802BR5913Fulano de Tal6016SAO JOSE DO PAIS62070503***"), vec![("long_merchant_city", "60")]),
+        // No field 62.
+        (static_code("5802BR5913Fulano de Tal6008BRASILIA"), vec![("missing_txid", "62")]),
+        // A txid with a hyphen, in a static code: the manual's own example.
+        (
+            static_code("5802BR5913Fulano de Tal6008BRASILIA62190515RP12345678-2019"),
+            vec![("nonstandard_txid", "62.05")],
+        ),
+        // Two at once, in payload order.
+        (
+            static_code("5802BR5931Fulano de Tal da Silva Sauro Jr6008BRASILIA"),
+            vec![("long_merchant_name", "59"), ("missing_txid", "62")],
+        ),
+    ];
+    let decoded: Value = post("/api/v1/qr-codes/decode", &conformant).await.unwrap().json().await.unwrap();
+    assert_eq!(
+        (&decoded["valid"], &decoded["conformant"], &decoded["warnings"]),
+        (&json!(true), &json!(true), &json!([]))
+    );
+    for (payload, expected) in &cases {
+        for path in ["/api/v1/qr-codes/decode", "/api/v1/qr-codes/validate"] {
+            let answer: Value = post(path, payload).await.unwrap().json().await.unwrap();
+            assert_eq!((&answer["valid"], &answer["conformant"]), (&json!(true), &json!(false)), "{path} {answer}");
+            assert_eq!(answer["errors"], json!([]), "{path} {answer}");
+            let warnings: Vec<(&str, &str)> = answer["warnings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| (w["relaxation"].as_str().unwrap(), w["field"].as_str().unwrap()))
+                .collect();
+            assert_eq!(&warnings, expected, "{path} {answer}");
+            assert!(answer["warnings"][0]["message"].as_str().is_some_and(|m| !m.is_empty()), "{answer}");
+        }
+        // A payment carrying it is accepted too.
+        let mut payment = payment_body();
+        payment["external_id"] = json!(format!("WALLET-{}", &payload[payload.len() - 4..]));
+        payment["qr_code_data"] = json!(payload);
+        server.created_id(&payment).await;
+    }
+    // What no wallet pays stays invalid: a broken CRC, a payload with no key nor location.
+    let broken = format!("{}0000", &conformant[..conformant.len() - 4]);
+    let no_key = {
+        let head = "00020126180014br.gov.bcb.pix520400005303986".to_owned()
+            + "5802BR5913Fulano de Tal6008BRASILIA62070503***6304";
+        format!("{head}{:04X}", brcode_pix::crc16(head.as_bytes()))
+    };
+    for payload in [broken, no_key] {
+        let answer: Value = post("/api/v1/qr-codes/decode", &payload).await.unwrap().json().await.unwrap();
+        assert_eq!((&answer["valid"], &answer["conformant"]), (&json!(false), &json!(false)), "{answer}");
+        let mut payment = payment_body();
+        payment["qr_code_data"] = json!(payload);
+        let (status, code, message) = error_of(server.create(&payment).await).await;
+        assert_eq!((status, code.as_str()), (400, "VALIDATION_ERROR"), "{message}");
+    }
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn the_picture_scans_back_to_the_payload() {
     let server = Server::start().await;

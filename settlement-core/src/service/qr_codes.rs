@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use brcode_pix::emv::{DataObjects, is_template};
-use brcode_pix::{DecodeError, PIX_GUI};
+use brcode_pix::{DecodeError, DecodeOptions, Deviation, PIX_GUI};
 use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
@@ -55,11 +55,68 @@ impl From<&DecodeError> for PayloadProblem {
     }
 }
 
+/// A rule of the BR Code manual that a payload breaks and that wallets overlook.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PayloadWarning {
+    /// The relaxation that overlooks it: `long_merchant_name`, `long_merchant_city`,
+    /// `missing_txid`, `nonstandard_txid` or `oversized_payload`.
+    #[schema(example = "long_merchant_city")]
+    pub relaxation: &'static str,
+    /// The data object at fault (`60`, `62.05`), or `payload`.
+    pub field: String,
+    /// Byte offset in the payload.
+    pub offset: usize,
+    /// The rule broken.
+    pub message: String,
+}
+
+impl From<&Deviation> for PayloadWarning {
+    fn from(deviation: &Deviation) -> Self {
+        let PayloadProblem { field, offset, message } = PayloadProblem::from(&deviation.error);
+        PayloadWarning { relaxation: deviation.relaxation.name(), field, offset, message }
+    }
+}
+
+/// A payload read as wallets read it: what stops a wallet paying it, and what only breaks
+/// the manual's letter.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PayloadReading {
+    /// What a wallet cannot get past: the structure, the CRC, the Pix GUI, a key or a
+    /// location, the amount's format, and the rest no relaxation covers.
+    pub errors: Vec<PayloadProblem>,
+    /// What the manual forbids and wallets accept, with the relaxation's name.
+    pub warnings: Vec<PayloadWarning>,
+}
+
+impl PayloadReading {
+    /// Reads `payload` with every relaxation the codec has.
+    pub fn of(payload: &str) -> Self {
+        let found = DecodeOptions::lenient().examine(payload);
+        PayloadReading {
+            errors: found.errors.iter().map(PayloadProblem::from).collect(),
+            warnings: found.deviations.iter().map(PayloadWarning::from).collect(),
+        }
+    }
+
+    /// A wallet can pay it.
+    pub fn payable(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// It follows the manual to the letter.
+    pub fn conformant(&self) -> bool {
+        self.errors.is_empty() && self.warnings.is_empty()
+    }
+}
+
 /// `POST /qr-codes/decode`: every field of a payload, valid or not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct DecodedPayload {
-    /// No problem found.
+    /// A wallet can pay it: no problem in `errors`. Deviations that wallets accept are in
+    /// `warnings` and leave it valid.
     pub valid: bool,
+    /// It follows the BR Code manual to the letter: valid, and no warning.
+    pub conformant: bool,
     /// `DYNAMIC` when the point of initiation is 12, else `STATIC`.
     #[serde(rename = "type")]
     pub kind: &'static str,
@@ -93,8 +150,10 @@ pub struct DecodedPayload {
     pub description: Option<String>,
     /// Every data object by tag, nested ones as `26.01`.
     pub raw_fields: BTreeMap<String, String>,
-    /// Every problem found.
+    /// Every problem found that a wallet cannot get past.
     pub errors: Vec<PayloadProblem>,
+    /// Every rule of the manual broken that wallets overlook.
+    pub warnings: Vec<PayloadWarning>,
 }
 
 /// A stored code that a payload matches, as `POST /qr-codes/validate` reports it.
@@ -121,13 +180,18 @@ pub struct StoredCodeCheck {
 /// `POST /qr-codes/validate`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct PayloadCheck {
-    /// The payload is a valid BR Code and, when the service issued it, still payable.
+    /// A wallet can pay the payload and, when the service issued it, the code is still
+    /// payable.
     pub valid: bool,
+    /// The payload follows the BR Code manual to the letter.
+    pub conformant: bool,
     /// The first reason it is not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// Every problem of the payload itself.
+    /// Every problem of the payload itself that a wallet cannot get past.
     pub errors: Vec<PayloadProblem>,
+    /// Every rule of the manual the payload breaks that wallets overlook.
+    pub warnings: Vec<PayloadWarning>,
     /// The stored code it matches, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub qr_code: Option<StoredCodeCheck>,
@@ -168,7 +232,7 @@ fn raw_fields(payload: &str) -> BTreeMap<String, String> {
 /// Takes a payload apart: every field it has and every problem it has, never failing.
 pub fn decode_payload(payload: &str) -> DecodedPayload {
     let raw = raw_fields(payload);
-    let errors: Vec<PayloadProblem> = brcode_pix::diagnose(payload).iter().map(PayloadProblem::from).collect();
+    let reading = PayloadReading::of(payload);
     let get = |tag: &str| raw.get(tag).cloned();
     // The Pix merchant account: the template 26-51 whose GUI is Pix's.
     let pix = (26..=51)
@@ -184,7 +248,8 @@ pub fn decode_payload(payload: &str) -> DecodedPayload {
     let crc_valid =
         matches!((&crc, &crc_computed), (Some(found), Some(computed)) if found.eq_ignore_ascii_case(computed));
     DecodedPayload {
-        valid: errors.is_empty(),
+        valid: reading.payable(),
+        conformant: reading.conformant(),
         kind: if get("01").as_deref() == Some("12") { "DYNAMIC" } else { "STATIC" },
         pix_key: pix_field("01"),
         tx_id: get("62.05"),
@@ -201,7 +266,8 @@ pub fn decode_payload(payload: &str) -> DecodedPayload {
         crc_valid,
         description: pix_field("02"),
         raw_fields: raw,
-        errors,
+        errors: reading.errors,
+        warnings: reading.warnings,
     }
 }
 
@@ -285,7 +351,7 @@ impl<S: Store> Settlement<S> {
             return Ok(Some(code));
         }
         let Some(payload) = &payment.qr_code_data else { return Ok(None) };
-        let Ok(decoded) = brcode_pix::decode(payload) else { return Ok(None) };
+        let Ok(decoded) = DecodeOptions::lenient().decode(payload) else { return Ok(None) };
         let lookup = match decoded.url().and_then(location_token) {
             Some(token) => QrLookup::Token(token),
             None => QrLookup::Payload(payload),
@@ -356,8 +422,9 @@ impl<S: Store> Settlement<S> {
     /// still payable.
     pub async fn check_payload(&self, payload: &str) -> Result<PayloadCheck, CoreError> {
         let now = self.clock.now();
-        let errors: Vec<PayloadProblem> = brcode_pix::diagnose(payload).iter().map(PayloadProblem::from).collect();
-        let stored = match brcode_pix::decode(payload) {
+        let PayloadReading { errors, warnings } = PayloadReading::of(payload);
+        let conformant = errors.is_empty() && warnings.is_empty();
+        let stored = match DecodeOptions::lenient().decode(payload) {
             Ok(decoded) => match decoded.url().and_then(location_token) {
                 Some(token) => self.store.qr_code(QrLookup::Token(token)).await?,
                 None => self.store.qr_code(QrLookup::Payload(payload)).await?,
@@ -387,7 +454,7 @@ impl<S: Store> Settlement<S> {
             (None, Some(code)) if !code.is_valid => Some(code.validation_errors.clone()),
             _ => None,
         };
-        Ok(PayloadCheck { valid: error.is_none(), error, errors, qr_code })
+        Ok(PayloadCheck { valid: error.is_none(), conformant, error, errors, warnings, qr_code })
     }
 }
 
