@@ -17,6 +17,7 @@ pub mod jws;
 pub mod listen;
 pub mod metrics;
 pub mod openapi;
+pub mod operator;
 pub mod routes;
 pub mod webhook_sender;
 pub mod worker;

@@ -6,6 +6,12 @@
 //! settlement token --sub ops@bank --scope "payments.read payments.write" [--ttl 1h]
 //! settlement brcode decode PAYLOAD      # a BR Code's fields, or where it is wrong
 //! settlement cnab validate FILE         # a CNAB file's summary and every problem
+//!
+//! # against a running server (--url, --token or SETTLEMENT_URL, SETTLEMENT_TOKEN):
+//! settlement files import FILE --type CSV --wait   # upload, process, follow, summarise
+//! settlement files export --format csv -o out.csv  # stream an export to disk
+//! settlement payments list|get ID
+//! settlement qr decode PAYLOAD | qr image ID -o code.png
 //! ```
 
 use std::io::IsTerminal;
@@ -14,6 +20,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+use settlement_server::operator::{self, Connection, FilesCommand, PaymentsCommand, QrCommand};
 use settlement_server::{App, Settings, auth, diagnostics};
 
 #[derive(Debug, Parser)]
@@ -64,6 +71,27 @@ enum Command {
     Cnab {
         #[command(subcommand)]
         command: CnabCommand,
+    },
+    /// Import and export files on a running server.
+    Files {
+        #[command(flatten)]
+        connection: Connection,
+        #[command(subcommand)]
+        command: FilesCommand,
+    },
+    /// Read payments on a running server.
+    Payments {
+        #[command(flatten)]
+        connection: Connection,
+        #[command(subcommand)]
+        command: PaymentsCommand,
+    },
+    /// Read QR codes with a running server.
+    Qr {
+        #[command(flatten)]
+        connection: Connection,
+        #[command(subcommand)]
+        command: QrCommand,
     },
 }
 
@@ -178,6 +206,24 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 true => diagnostics::cnab_json(&path, &bytes, lenient),
                 false => diagnostics::cnab(&path, &bytes, lenient, std::io::stdout().is_terminal()),
             };
+            print!("{text}");
+            Ok(if valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Files { connection, command } => {
+            let (text, clean) = match command {
+                FilesCommand::Import(args) => operator::files::import(&connection, args).await,
+                FilesCommand::Export(args) => operator::files::export(&connection, args).await.map(|text| (text, true)),
+            }
+            .map_err(|failure| failure.0)?;
+            print!("{text}");
+            Ok(if clean { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Payments { connection, command } => {
+            print!("{}", operator::payments(&connection, command).await.map_err(|failure| failure.0)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Qr { connection, command } => {
+            let (text, valid) = operator::qr(&connection, command).await.map_err(|failure| failure.0)?;
             print!("{text}");
             Ok(if valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
