@@ -47,10 +47,13 @@ fn every_corpus_file_gets_the_manifests_verdict() {
     let Some(manifest) = manifest() else { return };
     assert_eq!(manifest.len(), 40, "the manifest lists 40 files");
     let mut disagree = Vec::new();
+    let mut read = Vec::new();
     let mut agreed = (0, 0);
     for entry in &manifest {
         let name = entry["file"].as_str().expect("file");
-        let bytes = corpus_file(name).expect("every listed file is in the corpus");
+        // A file left out of the repository's copy for its licence, without the shared corpus.
+        let Some(bytes) = corpus_file(name) else { continue };
+        read.push(name);
         let (strict, strict_problems, strict_unknown) = verdict(&bytes, false);
         let (lenient, lenient_problems, _) = verdict(&bytes, true);
         agreed.0 += usize::from(strict == entry["verdict"]);
@@ -67,11 +70,14 @@ fn every_corpus_file_gets_the_manifests_verdict() {
             assert!(!strict_unknown, "{name} is refused for an unknown layout, not for what is wrong with it");
         }
     }
-    eprintln!("strict verdicts agree: {} of 40; lenient: {} of 40", agreed.0, agreed.1);
+    eprintln!("strict verdicts agree: {} of {}; lenient: {} of {}", agreed.0, read.len(), agreed.1, read.len());
     let unexpected: Vec<_> = disagree.iter().filter(|d| !NOT_YET.iter().any(|(file, _)| *file == d.0)).collect();
     assert!(unexpected.is_empty(), "verdicts other than the manifest's: {unexpected:#?}");
-    let now_agree: Vec<_> =
-        NOT_YET.iter().filter(|(file, _)| !disagree.iter().any(|d| d.0 == *file)).map(|(file, _)| file).collect();
+    let now_agree: Vec<_> = NOT_YET
+        .iter()
+        .filter(|(file, _)| read.contains(file) && !disagree.iter().any(|d| d.0 == *file))
+        .map(|(file, _)| file)
+        .collect();
     assert!(now_agree.is_empty(), "these files now get the manifest's verdict: take them off NOT_YET: {now_agree:?}");
 }
 
@@ -126,7 +132,7 @@ fn irregular_files_are_refused_for_the_manifests_reason() {
         ),
     ];
     for (name, expected) in cases {
-        let Some(bytes) = corpus_file(name) else { return };
+        let Some(bytes) = corpus_file(name) else { continue };
         let (strict, problems, _) = verdict(&bytes, false);
         assert_eq!(strict, "refuse", "{name}");
         assert!(problems.iter().any(|p| p == expected), "{name}: {expected:?} not in {problems:#?}");
@@ -226,7 +232,7 @@ fn cnab400_values_asserted_by_the_source_libraries_read_the_same() {
     let mut checked = 0;
     for entry in manifest.iter().filter(|e| e["layout"] == "CNAB400") {
         let name = entry["file"].as_str().expect("file");
-        let bytes = corpus_file(name).expect("listed file");
+        let Some(bytes) = corpus_file(name) else { continue };
         let options = ReadOptions { lenient: true, ..Default::default() };
         let records: Vec<(usize, Record)> =
             Reader::with_format(bytes.as_slice(), options, Cnab400::default()).filter_map(Result::ok).collect();
@@ -270,7 +276,7 @@ fn cnab400_values_asserted_by_the_source_libraries_read_the_same() {
         }
     }
     eprintln!("{checked} asserted CNAB400 values read the same");
-    assert!(checked >= 100, "only {checked} asserted values were compared");
+    assert!(!common::corpus::whole() || checked >= 100, "only {checked} asserted values were compared");
 }
 
 /// Regular files whose write-back is not byte for byte, and why: the reader accepted a form the
@@ -304,7 +310,7 @@ fn every_regular_file_writes_back_byte_for_byte() {
         if NOT_YET.iter().any(|(file, _)| *file == name) {
             continue;
         }
-        let bytes = corpus_file(name).expect("listed file");
+        let Some(bytes) = corpus_file(name) else { continue };
         let original = lines(&bytes);
         let written: Vec<Vec<u8>> = match FileLayout::of(&bytes) {
             FileLayout::Cnab240 => {
@@ -335,7 +341,7 @@ fn every_regular_file_writes_back_byte_for_byte() {
         }
     }
     eprintln!("{checked} regular files write back (byte for byte but for the listed ones)");
-    assert!(checked >= 20);
+    assert!(!common::corpus::whole() || checked >= 20);
 }
 
 #[test]
@@ -347,7 +353,7 @@ fn every_file_that_reads_counts_the_manifests_segments_and_record_types() {
         if NOT_YET.iter().any(|(file, _)| *file == name) {
             continue;
         }
-        let bytes = corpus_file(name).expect("listed file");
+        let Some(bytes) = corpus_file(name) else { continue };
         let (_, report) = validate_file(bytes.as_slice(), ReadOptions { lenient: true, ..Default::default() });
         let expected: std::collections::BTreeMap<String, u64> = entry["segments_or_record_types"]
             .as_object()
@@ -359,7 +365,7 @@ fn every_file_that_reads_counts_the_manifests_segments_and_record_types() {
         assert!(report.summary.profile.is_some() && report.summary.direction.is_some(), "{name}: {}", report.summary);
         checked += 1;
     }
-    assert!(checked >= 24, "{checked}");
+    assert!(!common::corpus::whole() || checked >= 24, "{checked}");
 }
 
 /// What this crate reads of a CNAB240 record for a field an asserting test names; `None` for a
@@ -417,7 +423,7 @@ fn cnab240_values_asserted_by_the_source_libraries_read_the_same() {
     let mut checked = 0;
     for entry in manifest.iter().filter(|e| e["layout"] == "CNAB240") {
         let name = entry["file"].as_str().expect("file");
-        let bytes = corpus_file(name).expect("listed file");
+        let Some(bytes) = corpus_file(name) else { continue };
         let options = ReadOptions { lenient: true, ..Default::default() };
         let records: Vec<_> = Reader::with_options(bytes.as_slice(), options).filter_map(Result::ok).collect();
         for assertion in entry["asserted_by_source"].as_array().into_iter().flatten() {
@@ -457,5 +463,5 @@ fn cnab240_values_asserted_by_the_source_libraries_read_the_same() {
         }
     }
     eprintln!("{checked} asserted CNAB240 values read the same");
-    assert!(checked >= 40, "only {checked} asserted values were compared");
+    assert!(!common::corpus::whole() || checked >= 40, "only {checked} asserted values were compared");
 }

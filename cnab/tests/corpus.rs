@@ -1,8 +1,8 @@
 //! The real CNAB240 payment files of the shared corpus (`corpus/cnab/`): each reads strictly,
 //! its values are what the file holds, and every record writes back to the same bytes.
 //!
-//! The corpus directory is `$PIX_CORPUS_DIR` (CI sets it), else `../shared/corpus` beside the
-//! workspace. Outside CI a missing corpus is reported and skipped; in CI it fails.
+//! The files are the repository's copy (`corpus/`), else the shared corpus (see
+//! `corpus/lookup.rs`). Outside CI a missing file is reported and skipped; in CI it fails.
 
 mod common;
 
@@ -286,7 +286,7 @@ fn santander_payment_retornos_with_o_n_and_z_write_back_whole() {
         "santander-033_cnab240_pagamentos_retorno_O-Z_autogeral-CNAB_FORN_TCVJ_05_110313P_MOV.TXT",
         "santander-033_cnab240_pagamentos_retorno_N-Z_autogeral-CNAB_FORN_TCVJ_05_310113P_MOV.TXT",
     ] {
-        let Some(bytes) = corpus_file(name) else { return };
+        let Some(bytes) = corpus_file(name) else { continue };
         let file =
             PaymentFile::read(bytes.as_slice(), ReadOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
         let z = file.batches.iter().flat_map(|b| &b.details).filter(|d| matches!(d, Record::SegmentZ(_))).count();

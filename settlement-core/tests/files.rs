@@ -180,20 +180,12 @@ async fn json_files_import_like_the_create_endpoint() {
     }
 }
 
-/// A file of the shared corpus (`$PIX_CORPUS_DIR/cnab/` or `../shared/corpus/cnab/`); `None`
-/// outside CI when the corpus is absent.
+#[path = "../../corpus/lookup.rs"]
+mod corpus;
+
+/// A CNAB file of the corpus (`corpus/lookup.rs`); `None` outside CI when it is nowhere.
 fn corpus_file(name: &str) -> Option<Vec<u8>> {
-    let dir = std::env::var_os("PIX_CORPUS_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
-    let path = dir.join("cnab").join(name);
-    match std::fs::read(&path) {
-        Ok(bytes) => Some(bytes),
-        Err(_) => {
-            assert!(std::env::var_os("CI").is_none(), "corpus file not found: {}", path.display());
-            None
-        }
-    }
+    corpus::cnab(name)
 }
 
 #[tokio::test]

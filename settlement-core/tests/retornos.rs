@@ -26,18 +26,8 @@ fn upload(dir: &std::path::Path, name: &str, kind: FileType, bytes: &[u8]) -> Up
     }
 }
 
-fn corpus_dir() -> Option<std::path::PathBuf> {
-    let dir = std::env::var_os("PIX_CORPUS_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"))
-        .join("cnab");
-    if dir.join("expected.json").exists() {
-        Some(dir)
-    } else {
-        assert!(std::env::var_os("CI").is_none(), "corpus not found: {}", dir.display());
-        None
-    }
-}
+#[path = "../../corpus/lookup.rs"]
+mod corpus;
 
 /// Files whose verdict in `expected.json` the codec's conformance test disputes (see
 /// cnab/tests/conformance.rs): Santander's Y-03 retorno, whose batch trailer sums 548,90 for
@@ -48,10 +38,9 @@ const DISPUTED: [&str; 1] = [
 
 /// The corpus's retornos (payments, boletos, statements): name, layout, whether a lenient reader
 /// takes it.
-fn corpus_retornos(dir: &std::path::Path) -> Vec<(String, FileType, bool)> {
-    let expected: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
-    expected
+fn corpus_retornos() -> Option<Vec<(String, FileType, bool)>> {
+    let expected: serde_json::Value = serde_json::from_slice(&corpus::cnab("expected.json")?).unwrap();
+    let retornos = expected
         .as_array()
         .unwrap()
         .iter()
@@ -62,19 +51,21 @@ fn corpus_retornos(dir: &std::path::Path) -> Vec<(String, FileType, bool)> {
             let readable = file["lenient"] == "valid" && !DISPUTED.contains(&name.as_str());
             (name, layout, readable)
         })
-        .collect()
+        .collect();
+    Some(retornos)
 }
 
 #[tokio::test]
 async fn the_corpus_retornos_import_and_match_nothing() {
-    let Some(dir) = corpus_dir() else { return };
+    let Some(retornos) = corpus_retornos() else { return };
     for (backend, store, _keep) in stores().await {
         let (service, _) = services(store);
         // A payment that must stay as it is.
         let bystander = common::created(service.create_payment(common::request(), "op", None).await);
         let work = tempfile::tempdir().unwrap();
-        for (name, layout, readable) in corpus_retornos(&dir) {
-            let bytes = std::fs::read(dir.join(&name)).unwrap();
+        for (name, layout, readable) in retornos.iter().cloned() {
+            // A file left out of the repository's copy for its licence, without the shared corpus.
+            let Some(bytes) = corpus::cnab(&name) else { continue };
             let imported = service.import_file(&upload(work.path(), &name, layout, &bytes), "op").await;
             let import = match (imported, readable) {
                 (Ok(import), true) => import,
