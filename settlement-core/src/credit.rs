@@ -12,8 +12,10 @@ use crate::time_format;
 #[serde(deny_unknown_fields)]
 pub struct CreditRequest {
     /// The amount credited, centavos; must equal the payment's.
+    #[schema(required = true, nullable = false, minimum = 1)]
     pub amount: Option<i64>,
     /// Free text, at most 500 characters.
+    #[schema(max_length = 500, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     pub notes: Option<String>,
 }
 

@@ -194,6 +194,9 @@ pub enum CoreError {
         /// The status asked for.
         to: crate::refund::RefundStatus,
     },
+    /// A reconciliation asked of an import of payments.
+    #[error("import {0} is a payments file, not a retorno: it has no reconciliation")]
+    NotARetorno(i64),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -273,6 +276,7 @@ impl CoreError {
             CoreError::RefundWindowClosed { .. } => "REFUND_WINDOW_CLOSED",
             CoreError::RefundExceedsAmount { .. } => "REFUND_EXCEEDS_AMOUNT",
             CoreError::RefundRaced => "REFUND_CONFLICT",
+            CoreError::NotARetorno(_) => "NOT_A_RETORNO",
             CoreError::RefundTransition { .. } => "INVALID_TRANSITION",
             CoreError::NothingToSend => "NOTHING_TO_SEND",
             CoreError::ExportRaced => "EXPORT_CONFLICT",

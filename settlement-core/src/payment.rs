@@ -105,8 +105,10 @@ pub struct Discount {
 #[serde(deny_unknown_fields)]
 pub struct AdditionalInfo {
     /// Non-empty.
+    #[schema(max_length = 255, pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$")]
     pub key: String,
     /// The value.
+    #[schema(max_length = 255, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     pub value: String,
 }
 
@@ -123,42 +125,68 @@ pub struct AdditionalInfo {
 }))]
 pub struct PaymentRequest {
     /// The caller's own id for the payment; unique.
+    #[schema(max_length = 255, pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$")]
     pub external_id: Option<String>,
     /// Centavos, at least 1.
+    #[schema(required = true, nullable = false, minimum = 1)]
     pub amount: Option<i64>,
     /// `BRL` (the default).
+    #[schema(pattern = "^BRL$")]
     pub currency: Option<String>,
     /// Payer's institution, 8 digits.
+    #[schema(required = true, nullable = false, pattern = "^[0-9]{8}$")]
     pub debtor_ispb: Option<String>,
     /// Payer's CPF or CNPJ.
+    #[schema(required = true, nullable = false, pattern = "^([0-9]{11}|[0-9A-Z]{12}[0-9]{2})$")]
     pub debtor_document: Option<String>,
     /// Payer's name.
+    #[schema(max_length = 255, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     pub debtor_name: Option<String>,
     /// Payer's account number.
+    #[schema(
+        required = true,
+        nullable = false,
+        max_length = 255,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub debtor_account_no: Option<String>,
     /// Payer's account type.
-    #[schema(value_type = Option<AccountType>)]
+    #[schema(value_type = Option<AccountType>, required = true, nullable = false)]
     pub debtor_account_type: Option<String>,
     /// Payer's branch.
+    #[schema(max_length = 255, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     pub debtor_branch: Option<String>,
     /// Payee's institution, 8 digits.
+    #[schema(required = true, nullable = false, pattern = "^[0-9]{8}$")]
     pub creditor_ispb: Option<String>,
     /// Payee's CPF or CNPJ.
+    #[schema(required = true, nullable = false, pattern = "^([0-9]{11}|[0-9A-Z]{12}[0-9]{2})$")]
     pub creditor_document: Option<String>,
     /// Payee's name.
+    #[schema(max_length = 255, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     pub creditor_name: Option<String>,
     /// Payee's account number.
+    #[schema(
+        required = true,
+        nullable = false,
+        max_length = 255,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub creditor_account_no: Option<String>,
     /// Payee's account type.
-    #[schema(value_type = Option<AccountType>)]
+    #[schema(value_type = Option<AccountType>, required = true, nullable = false)]
     pub creditor_account_type: Option<String>,
     /// Payee's branch.
+    #[schema(max_length = 255, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     pub creditor_branch: Option<String>,
     /// At most 140 characters.
+    #[schema(max_length = 140, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     pub description: Option<String>,
     /// The BR Code the payment pays, if any.
+    #[schema(max_length = 512)]
     pub qr_code_data: Option<String>,
     /// The charge's txid, if any.
+    #[schema(pattern = "^[A-Za-z0-9]{1,35}$")]
     pub tx_id: Option<String>,
     /// RFC 3339; a future date creates the payment `SCHEDULED`.
     #[schema(format = DateTime)]
@@ -174,9 +202,10 @@ pub struct PaymentRequest {
 #[serde(deny_unknown_fields)]
 pub struct DiscountRequest {
     /// RFC 3339.
-    #[schema(format = DateTime)]
+    #[schema(format = DateTime, required = true, nullable = false)]
     pub date: Option<String>,
     /// Centavos, at least 1.
+    #[schema(required = true, nullable = false, minimum = 1)]
     pub amount: Option<i64>,
 }
 
@@ -615,9 +644,10 @@ pub struct PaymentFilter {
 #[serde(deny_unknown_fields)]
 pub struct StatusUpdateRequest {
     /// The new status.
-    #[schema(value_type = Option<PaymentStatus>)]
+    #[schema(value_type = Option<PaymentStatus>, required = true, nullable = false)]
     pub status: Option<String>,
     /// For `COMPLETED`: the SPI's end-to-end id; generated when absent.
+    #[schema(pattern = "^[Ee][0-9]{8}[0-9]{12}[A-Za-z0-9]{11}$")]
     pub end_to_end_id: Option<String>,
 }
 

@@ -58,8 +58,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::validation("request body is required: a JSON object"));
         }
-        let raw: serde_json::Value = serde_json::from_slice(&bytes)
+        let mut raw: serde_json::Value = serde_json::from_slice(&bytes)
             .map_err(|error| ApiError::validation(format!("request body is not valid JSON: {error}")))?;
+        whole_numbers(&mut raw);
         if !raw.is_object() {
             return Err(ApiError::validation("request body must be a JSON object"));
         }
@@ -73,6 +74,23 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             }
         })?;
         Ok(JsonBody { value, raw })
+    }
+}
+
+/// Writes every number with no fraction (`15000.0`, `1e3`) as the integer it is. JSON Schema
+/// counts them as integers, so a client (or a generator) may send them for an integer field;
+/// serde reads an `i64` only from digits without a fraction or exponent.
+pub fn whole_numbers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(number) if !number.is_i64() && !number.is_u64() => {
+            let whole = number.as_f64().filter(|n| n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15);
+            if let Some(whole) = whole {
+                *value = serde_json::Value::from(whole as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(whole_numbers),
+        _ => {}
     }
 }
 

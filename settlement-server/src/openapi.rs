@@ -179,7 +179,10 @@ impl Modify for CreatedLinks {
                 })
                 .collect();
             let mut links = Vec::new();
-            for (path, name) in items {
+            // What exists only once another operation made it (a credit confirmation, a
+            // retorno's reconciliation) is no follow-up a creation promises.
+            let later = ["/confirm-credit", "/reconciliation"];
+            for (path, name) in items.into_iter().filter(|(path, _)| !later.iter().any(|end| path.ends_with(end))) {
                 let item = &openapi.paths.paths[path];
                 let methods = [
                     ("get", &item.get),
@@ -264,8 +267,60 @@ fn served() -> serde_json::Value {
     for operation in operations.filter_map(|operation| operation.as_object_mut()) {
         operation.entry("security").or_insert_with(|| serde_json::json!([]));
     }
+    lists_of_names(&mut document);
     document["webhooks"] = webhooks(&document);
     document
+}
+
+/// The rules on lists of names that the annotations cannot state: an endpoint's event type
+/// selectors (every type, every `prefix.*`, `*`), and the Pix Automático lists' `status`
+/// (repeated, or names separated by commas).
+fn lists_of_names(document: &mut serde_json::Value) {
+    use settlement_core::automatic::{AuthorizationStatus, AutomaticPaymentStatus};
+    use settlement_core::webhooks::catalogue::EVENT_TYPES;
+
+    let mut selectors = vec!["*".to_owned()];
+    for kind in EVENT_TYPES {
+        let dots = kind.name.match_indices('.').map(|(at, _)| format!("{}*", &kind.name[..=at]));
+        for selector in dots.chain([kind.name.to_owned()]) {
+            if !selectors.contains(&selector) {
+                selectors.push(selector);
+            }
+        }
+    }
+    for schema in ["EndpointRequest", "EndpointPatch"] {
+        if let Some(items) = document["components"]["schemas"][schema]["properties"]["event_types"].get_mut("items") {
+            *items = serde_json::json!({"type": "string", "enum": selectors});
+        }
+    }
+    let selector_parameters = [("listEvents", "type")];
+    let names = |all: &[&str]| {
+        let one = format!(r"\s*({})\s*", all.join("|"));
+        format!("^{one}(,{one})*$")
+    };
+    let statuses = [
+        ("listAutomaticPayments", names(&AutomaticPaymentStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>())),
+        (
+            "listAutomaticAuthorizations",
+            names(&AuthorizationStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+        ),
+    ];
+    let operations = document["paths"].as_object_mut().into_iter().flat_map(|paths| paths.values_mut());
+    let operations = operations.filter_map(|item| item.as_object_mut()).flat_map(|item| item.values_mut());
+    for operation in operations {
+        let id = operation["operationId"].as_str().unwrap_or_default().to_owned();
+        for (_, name) in selector_parameters.iter().filter(|(operation_id, _)| *operation_id == id) {
+            let parameters = operation["parameters"].as_array_mut().into_iter().flatten();
+            for parameter in parameters.filter(|parameter| parameter["name"] == *name) {
+                parameter["schema"] = serde_json::json!({"type": "string", "enum": selectors});
+            }
+        }
+        let Some((_, pattern)) = statuses.iter().find(|(operation_id, _)| *operation_id == id) else { continue };
+        let parameters = operation["parameters"].as_array_mut().into_iter().flatten();
+        for parameter in parameters.filter(|parameter| parameter["name"] == "status") {
+            parameter["schema"]["items"] = serde_json::json!({"type": "string", "pattern": pattern});
+        }
+    }
 }
 
 /// The deliveries, as OpenAPI 3.1 `webhooks`: one per event type, its body's `data` the schema

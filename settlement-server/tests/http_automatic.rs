@@ -223,6 +223,25 @@ async fn the_documented_list_lists_real_payments() {
 }
 
 #[tokio::test]
+async fn a_payment_under_an_authorization_not_approved_is_a_conflict() {
+    let server = Server::start().await;
+    let alice = User::new(USER_SCOPES);
+    let created = alice
+        .request(&server, Method::POST, AUTHORIZATIONS)
+        .json(&authorization_body("MONTHLY", "2026-03-01"))
+        .send()
+        .await
+        .unwrap();
+    let pending = json_of(created, 201).await;
+    let body = json!({"authorization_id": pending["id"], "due_date": "2026-03-01", "value": 1000});
+    let response = alice.request(&server, Method::POST, PAYMENTS).json(&body).send().await.unwrap();
+    let (code, message) = refusal(response, 409).await;
+    assert_eq!(code, "AUTHORIZATION_NOT_APPROVED");
+    assert!(message.contains("PENDING"), "{message}");
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn parameters_and_headers_are_checked_in_both_languages() {
     let server = Server::start().await;
     let alice = User::new(USER_SCOPES);

@@ -70,6 +70,11 @@ async fn the_documents_csv_imports_and_becomes_payments() {
     assert!(done["completed_at"].is_string());
     let again = server.request(Method::POST, &format!("/api/v1/files/imports/{id}/process")).send().await.unwrap();
     assert_eq!(error_of(again).await.0, 409);
+    // An import of payments has no reconciliation: a conflict with what the import is.
+    let report =
+        server.request(Method::GET, &format!("/api/v1/files/imports/{id}/reconciliation")).send().await.unwrap();
+    let (status, code, _) = error_of(report).await;
+    assert_eq!((status, code.as_str()), (409, "NOT_A_RETORNO"));
 
     let page: Value = server
         .request(Method::GET, &format!("/api/v1/files/imports/{id}/records"))

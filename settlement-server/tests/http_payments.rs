@@ -42,6 +42,25 @@ async fn create_returns_201_with_the_documents_fields_and_get_reads_it_back() {
 }
 
 #[tokio::test]
+async fn an_integer_written_with_a_zero_fraction_is_that_integer() {
+    // JSON Schema counts 15000.0 as an integer: schema-valid, so accepted; 150.5 is not.
+    let server = Server::start().await;
+    let mut body = payment_body();
+    body["amount"] = serde_json::json!(15000.0);
+    body["discounts"] = serde_json::json!([{"date": "2026-02-10T00:00:00Z", "amount": 5e2}]);
+    let response = server.create(&body).await;
+    assert_eq!(response.status(), 201);
+    let payment: Value = response.json().await.unwrap();
+    assert_eq!((payment["amount"].as_i64(), payment["discounts"][0]["amount"].as_i64()), (Some(15000), Some(500)));
+    body["amount"] = serde_json::json!(150.5);
+    body["external_id"] = serde_json::json!("OTHER");
+    let (status, _, message) = error_of(server.create(&body).await).await;
+    assert_eq!(status, 400);
+    assert!(message.starts_with("amount: invalid type: floating point"), "{message}");
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn every_validation_rule_is_a_400_naming_its_field() {
     let server = Server::start().await;
     let with = |field: &str, value: Value| {

@@ -67,40 +67,73 @@ pub(crate) fn date(field: &str, text: &str) -> Result<Date, AutomaticError> {
 #[serde(deny_unknown_fields)]
 pub struct AuthorizationRequest {
     /// JOURNEY_1..4.
+    #[schema(required = true, nullable = false, pattern = "^JOURNEY_[1-4]$")]
     pub journey: Option<String>,
     /// WEEKLY, MONTHLY, QUARTERLY, SEMI_ANNUALLY, ANNUALLY.
+    #[schema(required = true, nullable = false, pattern = "^(WEEKLY|MONTHLY|QUARTERLY|SEMI_ANNUALLY|ANNUALLY)$")]
     pub frequency: Option<String>,
     /// First cycle, `YYYY-MM-DD`.
+    #[schema(required = true, nullable = false, format = Date)]
     pub start_date: Option<String>,
     /// Last day, `YYYY-MM-DD`.
+    #[schema(format = Date)]
     pub end_date: Option<String>,
     /// A fixed value per payment, centavos.
+    #[schema(minimum = 1)]
     pub value: Option<i64>,
     /// The receiver's floor for the payer's maximum, centavos.
+    #[schema(minimum = 1)]
     pub floor_max_value: Option<i64>,
     /// The payer's maximum per payment, centavos (never below the floor).
+    #[schema(minimum = 1)]
     pub payment_max_value: Option<i64>,
     /// `NAO_PERMITE` (default) or `PERMITE_3R_7D`.
+    #[schema(pattern = "^(NAO_PERMITE|PERMITE_3R_7D)$")]
     pub retry_policy: Option<String>,
     /// The payer's institution, where the payments are debited.
+    #[schema(required = true, nullable = false, pattern = "^[0-9]{8}$")]
     pub owner_ispb: Option<String>,
     /// The receiver's institution.
+    #[schema(required = true, nullable = false, pattern = "^[0-9]{8}$")]
     pub beneficiary_ispb: Option<String>,
     /// The receiver's CPF or CNPJ.
+    #[schema(required = true, nullable = false, pattern = "^([0-9]{11}|[0-9A-Z]{12}[0-9]{2})$")]
     pub beneficiary_document: Option<String>,
     /// The receiver's name.
+    #[schema(
+        required = true,
+        nullable = false,
+        max_length = 140,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub beneficiary_name: Option<String>,
     /// The payer's CPF or CNPJ.
+    #[schema(required = true, nullable = false, pattern = "^([0-9]{11}|[0-9A-Z]{12}[0-9]{2})$")]
     pub owner_document: Option<String>,
     /// The debtor's CPF or CNPJ, when not the payer.
+    #[schema(pattern = "^([0-9]{11}|[0-9A-Z]{12}[0-9]{2})$")]
     pub debtor_document: Option<String>,
     /// The debtor's name.
+    #[schema(max_length = 140)]
     pub debtor_name: Option<String>,
     /// The contract, at most 35 characters.
+    #[schema(
+        required = true,
+        nullable = false,
+        max_length = 35,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub contract_number: Option<String>,
     /// What the contract is.
+    #[schema(
+        required = true,
+        nullable = false,
+        max_length = 140,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub contract_description: Option<String>,
     /// When the request expires unanswered (RFC 3339).
+    #[schema(required = true, nullable = false, format = DateTime)]
     pub request_expiration_date: Option<String>,
 }
 
@@ -329,12 +362,16 @@ impl Authorization {
 #[serde(deny_unknown_fields)]
 pub struct AutomaticPaymentRequest {
     /// The authorization.
+    #[schema(required = true, nullable = false)]
     pub authorization_id: Option<Uuid>,
     /// The due date, `YYYY-MM-DD`.
+    #[schema(required = true, nullable = false, format = Date)]
     pub due_date: Option<String>,
     /// Centavos.
+    #[schema(minimum = 1)]
     pub value: Option<i64>,
     /// SCHEDULING (default), NEW_ATTEMPT or RESEND.
+    #[schema(pattern = "^(SCHEDULING|NEW_ATTEMPT|RESEND)$")]
     pub scheduling_purpose: Option<String>,
 }
 

@@ -206,6 +206,8 @@ impl AutomaticError {
     /// The API's error code.
     pub fn code(&self) -> &'static str {
         match self {
+            // A well-formed request that the authorization's state refuses: a conflict.
+            AutomaticError::Invalid { rule: Rule::NotApproved(_), .. } => "AUTHORIZATION_NOT_APPROVED",
             AutomaticError::Invalid { .. } => "VALIDATION_ERROR",
             AutomaticError::Unauthorized(_) => "UNAUTHORIZED",
             AutomaticError::MissingScope(_) => "INSUFFICIENT_SCOPE",

@@ -116,10 +116,7 @@ impl<S: Store> Settlement<S> {
     pub async fn reconciliation(&self, import_id: i64, limit: u32) -> Result<Reconciliation, CoreError> {
         let import = self.file_import(import_id).await?;
         if import.kind != ImportKind::Retorno {
-            return Err(CoreError::Validation {
-                field: "id".to_owned(),
-                message: format!("import {import_id} is a payments file, not a retorno: it has no reconciliation"),
-            });
+            return Err(CoreError::NotARetorno(import_id));
         }
         let tallies: HashMap<RecordStatus, Tally> = self.store.record_tallies(import_id).await?.into_iter().collect();
         let tally = |status| tallies.get(&status).copied().unwrap_or_default();

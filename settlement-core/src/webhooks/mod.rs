@@ -83,10 +83,13 @@ pub struct EndpointWithSecret {
 #[serde(deny_unknown_fields)]
 pub struct EndpointRequest {
     /// `https://` URL that receives the deliveries.
+    #[schema(format = "uri")]
     pub url: String,
     /// Exact event types, `prefix.*` (`payment.*`), or `*`.
+    #[schema(min_items = 1, max_items = 50)]
     pub event_types: Vec<String>,
     /// What it is for (up to 255 characters).
+    #[schema(max_length = 255)]
     #[serde(default)]
     pub description: Option<String>,
     /// Default true.
@@ -99,14 +102,16 @@ pub struct EndpointRequest {
 #[serde(deny_unknown_fields)]
 pub struct EndpointPatch {
     /// A new URL.
+    #[schema(format = "uri")]
     #[serde(default)]
     pub url: Option<String>,
     /// New selectors.
+    #[schema(min_items = 1, max_items = 50)]
     #[serde(default)]
     pub event_types: Option<Vec<String>>,
     /// A new description (`null` removes it).
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 255)]
     pub description: Option<Option<String>>,
     /// Turn deliveries on or off; turning them on clears why the service disabled it.
     #[serde(default)]

@@ -29,10 +29,10 @@ pub struct EventPage {
 /// token's read scopes read (`payments.read` reads `payment.*`, and so on). Page with `after`.
 #[utoipa::path(get, path = "/api/v1/events", operation_id = "listEvents", tag = "webhooks",
     params(
-        ("since" = Option<String>, Query, description = "RFC 3339 time: only events from then on"),
-        ("after" = Option<i64>, Query, description = "Only events after this id (the last one seen)"),
+        ("since" = Option<String>, Query, description = "RFC 3339 time: only events from then on", format = DateTime),
+        ("after" = Option<i64>, Query, description = "Only events after this id (the last one seen)", minimum = 0, maximum = 9007199254740991.0),
         ("type" = Option<String>, Query, description = "An event type, `prefix.*` or `*`"),
-        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)"),
+        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)", minimum = 1, maximum = 100),
     ),
     responses((status = 200, body = EventPage), (status = 400, body = crate::error::Envelope), (status = 401, body = crate::error::Envelope)),
     security(("bearer" = ["webhooks.read"])))]
@@ -56,7 +56,7 @@ pub async fn list(
                 .ok_or_else(|| ApiError::validation(format!("since must be an RFC 3339 time, not {text:?}")))
         })
         .transpose()?;
-    let after = integer(&query, "after", 0, i64::MAX)?;
+    let after = integer(&query, "after", 0, crate::routes::pagination::MAX_OFFSET)?;
     let limit = integer(&query, "limit", 1, 100)?.unwrap_or(20) as u32;
     let subject = Subject { name: &caller.subject, scopes: &caller.scopes };
     let data = state.settlement.events(subject, query.get("type").map(String::as_str), since, after, limit).await?;

@@ -31,8 +31,8 @@ pub struct ExportPage {
     params(
         ("format" = Option<FileType>, Query, description = "Only this format (CNAB240, CNAB400)"),
         ("created_by" = Option<String>, Query, description = "Only this sender"),
-        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)"),
-        ("offset" = Option<u64>, Query, description = "Exports to skip (default 0)"),
+        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)", minimum = 1, maximum = 100),
+        ("offset" = Option<u64>, Query, description = "Exports to skip (default 0)", maximum = 9007199254740991.0),
     ),
     responses((status = 200, body = ExportPage), (status = 400, body = crate::error::Envelope)),
     security(("bearer" = ["files.read"])))]

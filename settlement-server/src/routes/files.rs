@@ -82,6 +82,8 @@ async fn spool(mut field: Field<'_>, path: &FilePath) -> Result<(u64, String), A
 /// as they stream, without this type).
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
+// No other part is read: the handler refuses an unknown one.
+#[serde(deny_unknown_fields)]
 pub struct FileUpload {
     /// The payment file, at most 100 MiB.
     #[schema(value_type = String, format = Binary)]
@@ -90,7 +92,7 @@ pub struct FileUpload {
     file_type: FileType,
     /// For a CNAB file: the payer's institution (8 digits), when the file's bank is not in the
     /// participants table, or to override it.
-    #[schema(pattern = "^[0-9]{8}$")]
+    #[schema(pattern = "^[0-9]{8}$", nullable = false)]
     debtor_ispb: Option<String>,
 }
 
@@ -171,8 +173,8 @@ pub struct ImportPage {
         ("status" = Option<ImportStatus>, Query, description = "Only this status"),
         ("file_type" = Option<FileType>, Query, description = "Only this format"),
         ("created_by" = Option<String>, Query, description = "Only this uploader"),
-        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)"),
-        ("offset" = Option<u64>, Query, description = "Imports to skip (default 0)"),
+        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)", minimum = 1, maximum = 100),
+        ("offset" = Option<u64>, Query, description = "Imports to skip (default 0)", maximum = 9007199254740991.0),
     ),
     responses((status = 200, body = ImportPage), (status = 400, body = crate::error::Envelope)),
     security(("bearer" = ["files.read"])))]
@@ -232,8 +234,8 @@ pub struct RecordPage {
     params(
         ("id" = i64, Path, description = "File import ID"),
         ("status" = Option<RecordStatus>, Query, description = "Only this status"),
-        ("limit" = Option<u32>, Query, description = "Page size, 1 to 1000 (default 100)"),
-        ("offset" = Option<u64>, Query, description = "Records to skip (default 0)"),
+        ("limit" = Option<u32>, Query, description = "Page size, 1 to 1000 (default 100)", minimum = 1, maximum = 1000),
+        ("offset" = Option<u64>, Query, description = "Records to skip (default 0)", maximum = 9007199254740991.0),
     ),
     responses((status = 200, body = RecordPage), (status = 400, body = crate::error::Envelope), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["files.read"])))]
@@ -248,7 +250,7 @@ pub async fn records(
         return Err(ApiError::validation(format!("unknown query parameter {unknown}; expected status, limit, offset")));
     }
     let limit = integer(&query, "limit", 1, 1000)?.unwrap_or(100) as u32;
-    let offset = integer(&query, "offset", 0, i64::MAX)?.unwrap_or(0) as u64;
+    let offset = integer(&query, "offset", 0, crate::routes::pagination::MAX_OFFSET)?.unwrap_or(0) as u64;
     let status = query
         .get("status")
         .map(|text| {
@@ -269,9 +271,9 @@ pub async fn records(
 #[utoipa::path(get, path = "/api/v1/files/imports/{id}/reconciliation", operation_id = "getImportReconciliation", tag = "files",
     params(
         ("id" = i64, Path, description = "File import ID"),
-        ("limit" = Option<u32>, Query, description = "Unmatched and mismatched records listed, each, 1 to 1000 (default 100)"),
+        ("limit" = Option<u32>, Query, description = "Unmatched and mismatched records listed, each, 1 to 1000 (default 100)", minimum = 1, maximum = 1000),
     ),
-    responses((status = 200, body = Reconciliation), (status = 400, body = crate::error::Envelope), (status = 404, body = crate::error::Envelope)),
+    responses((status = 200, body = Reconciliation), (status = 400, body = crate::error::Envelope), (status = 404, body = crate::error::Envelope), (status = 409, body = crate::error::Envelope, description = "NOT_A_RETORNO: the import is of payments")),
     security(("bearer" = ["files.read"])))]
 pub async fn reconciliation(
     State(state): State<AppState>,
@@ -452,16 +454,16 @@ fn export_filter(query: &HashMap<String, String>) -> Result<(ExportFormat, Payme
 /// export writes the service's reference of each payment where the bank echoes it.
 #[utoipa::path(get, path = "/api/v1/files/export", operation_id = "exportPayments", tag = "files",
     params(
-        ("format" = Option<String>, Query, description = "csv (default), json, cnab240 (a Pix transfer file; needs debtor_ispb), cnab400 (a Bradesco cobrança remessa; needs creditor_ispb 60746948)"),
-        ("service" = Option<String>, Query, description = "With format cnab240: pagamentos (default, Pix transfers, segments A and B) or cobranca (boletos, segments P and Q; needs creditor_ispb, the collecting bank)"),
+        ("format" = Option<String>, Query, description = "csv (default), json, cnab240 (a Pix transfer file; needs debtor_ispb), cnab400 (a Bradesco cobrança remessa; needs creditor_ispb 60746948); any case", pattern = "^([Cc][Ss][Vv]|[Jj][Ss][Oo][Nn]|[Cc][Nn][Aa][Bb](240|400))$"),
+        ("service" = Option<String>, Query, description = "With format cnab240: pagamentos (default, Pix transfers, segments A and B) or cobranca (boletos, segments P and Q; needs creditor_ispb, the collecting bank)", pattern = "^(pagamentos|cobranca)$"),
         ("status" = Option<PaymentStatus>, Query, description = "Only this status"),
-        ("from" = Option<String>, Query, description = "Created on or after this day (YYYY-MM-DD, UTC)"),
-        ("to" = Option<String>, Query, description = "Created on or before this day (YYYY-MM-DD, UTC)"),
-        ("debtor_ispb" = Option<String>, Query, description = "Only this payer institution"),
-        ("creditor_ispb" = Option<String>, Query, description = "Only this payee institution"),
-        ("min_amount" = Option<i64>, Query, description = "At least this many centavos"),
-        ("max_amount" = Option<i64>, Query, description = "At most this many centavos"),
-        ("max_records" = Option<u32>, Query, description = "At most this many payments (default 1000, at most 100000)"),
+        ("from" = Option<String>, Query, description = "Created on or after this day (YYYY-MM-DD, UTC)", format = Date),
+        ("to" = Option<String>, Query, description = "Created on or before this day (YYYY-MM-DD, UTC)", format = Date),
+        ("debtor_ispb" = Option<String>, Query, description = "Only this payer institution", pattern = "^[0-9]{8}$"),
+        ("creditor_ispb" = Option<String>, Query, description = "Only this payee institution", pattern = "^[0-9]{8}$"),
+        ("min_amount" = Option<i64>, Query, description = "At least this many centavos", minimum = 0),
+        ("max_amount" = Option<i64>, Query, description = "At most this many centavos", minimum = 0),
+        ("max_records" = Option<u32>, Query, description = "At most this many payments (default 1000, at most 100000)", minimum = 1, maximum = 100000),
         ("mark_sent" = Option<bool>, Query, description = "true: send the CNAB export as a remessa (needs files.write too): its PENDING payments become PROCESSING, and the export is stored"),
     ),
     responses(

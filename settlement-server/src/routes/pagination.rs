@@ -7,6 +7,10 @@ use serde::Serialize;
 
 use crate::error::ApiError;
 
+/// The largest `offset` (and event id `after`): 2^53 - 1, the largest integer every JSON client
+/// holds exactly, and the document's `maximum`.
+pub const MAX_OFFSET: i64 = 9_007_199_254_740_991;
+
 /// Pagination of a list.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Pagination {
@@ -50,6 +54,6 @@ pub fn page_parameters(query: &HashMap<String, String>, filters: &[&str]) -> Res
         )));
     }
     let limit = integer(query, "limit", 1, 100)?.unwrap_or(20) as u32;
-    let offset = integer(query, "offset", 0, i64::MAX)?.unwrap_or(0) as u64;
+    let offset = integer(query, "offset", 0, MAX_OFFSET)?.unwrap_or(0) as u64;
     Ok((limit, offset))
 }

@@ -28,7 +28,7 @@ const MAX_IDEMPOTENCY_KEY: usize = 255;
 /// With an `Idempotency-Key`, a retry returns the first response; the same key with another body
 /// is 422.
 #[utoipa::path(post, path = "/api/v1/payments", operation_id = "createPayment", tag = "payments", request_body = PaymentRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the first response is returned again")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the first response is returned again. 1 to 255 visible ASCII characters", pattern = "^[!-~]{1,255}$")),
     responses(
         (status = 201, body = Payment),
         (status = 400, body = crate::error::Envelope, description = "VALIDATION_ERROR"),
@@ -148,14 +148,14 @@ fn filter_of(query: &HashMap<String, String>) -> Result<PaymentFilter, ApiError>
 #[utoipa::path(get, path = "/api/v1/payments", operation_id = "listPayments", tag = "payments",
     params(
         ("status" = Option<PaymentStatus>, Query, description = "Only this status"),
-        ("debtor_ispb" = Option<String>, Query, description = "Only this payer institution (8 digits)"),
-        ("creditor_ispb" = Option<String>, Query, description = "Only this payee institution (8 digits)"),
-        ("min_amount" = Option<i64>, Query, description = "At least this many centavos"),
-        ("max_amount" = Option<i64>, Query, description = "At most this many centavos"),
+        ("debtor_ispb" = Option<String>, Query, description = "Only this payer institution (8 digits)", pattern = "^[0-9]{8}$"),
+        ("creditor_ispb" = Option<String>, Query, description = "Only this payee institution (8 digits)", pattern = "^[0-9]{8}$"),
+        ("min_amount" = Option<i64>, Query, description = "At least this many centavos", minimum = 0),
+        ("max_amount" = Option<i64>, Query, description = "At most this many centavos", minimum = 0),
         ("awaiting_return" = Option<bool>, Query, description = "true: only payments a remessa sent at least awaiting_days ago, still PROCESSING, that no retorno has reported on"),
-        ("awaiting_days" = Option<u32>, Query, description = "With awaiting_return: days since the remessa (default 2)"),
-        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)"),
-        ("offset" = Option<u64>, Query, description = "Payments to skip (default 0)"),
+        ("awaiting_days" = Option<u32>, Query, description = "With awaiting_return: days since the remessa (default 2)", minimum = 0, maximum = 3650),
+        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)", minimum = 1, maximum = 100),
+        ("offset" = Option<u64>, Query, description = "Payments to skip (default 0)", maximum = 9007199254740991.0),
     ),
     responses((status = 200, body = PaymentPage), (status = 400, body = crate::error::Envelope)),
     security(("bearer" = ["payments.read"])))]

@@ -81,6 +81,7 @@ pub async fn deactivate(
 #[serde(deny_unknown_fields)]
 pub struct PayloadBody {
     /// A BR Code ("copia e cola").
+    #[schema(required = true, nullable = false)]
     payload: Option<String>,
 }
 
@@ -122,8 +123,8 @@ pub struct QrCodePage {
         ("type" = Option<QrCodeType>, Query, description = "Only this type"),
         ("status" = Option<QrCodeStatus>, Query, description = "Only this status: active, used, expired"),
         ("tx_id" = Option<String>, Query, description = "Only this txid"),
-        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)"),
-        ("offset" = Option<u64>, Query, description = "Codes to skip (default 0)"),
+        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)", minimum = 1, maximum = 100),
+        ("offset" = Option<u64>, Query, description = "Codes to skip (default 0)", maximum = 9007199254740991.0),
     ),
     responses((status = 200, body = QrCodePage), (status = 400, body = crate::error::Envelope)),
     security(("bearer" = ["qrcodes.read"])))]

@@ -173,7 +173,7 @@ fn filter_of(query: &HashMap<String, String>, times: bool) -> Result<RefundFilte
         ("id" = i64, Path, description = "Payment request ID"),
         ("status" = Option<RefundStatus>, Query, description = "Only this status"),
         ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)", minimum = 1, maximum = 100),
-        ("offset" = Option<u64>, Query, description = "Refunds to skip (default 0)"),
+        ("offset" = Option<u64>, Query, description = "Refunds to skip (default 0)", maximum = 9007199254740991.0),
     ),
     responses((status = 200, body = RefundPage), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["refunds.read"])))]
@@ -194,10 +194,10 @@ pub async fn list_payment_refunds(
 #[utoipa::path(get, path = "/api/v1/refunds", operation_id = "listRefunds", tag = "refunds",
     params(
         ("status" = Option<RefundStatus>, Query, description = "Only this status"),
-        ("from" = Option<String>, Query, description = "Asked for at or after this RFC 3339 time"),
-        ("to" = Option<String>, Query, description = "Asked for before this RFC 3339 time"),
+        ("from" = Option<String>, Query, description = "Asked for at or after this RFC 3339 time", format = DateTime),
+        ("to" = Option<String>, Query, description = "Asked for before this RFC 3339 time", format = DateTime),
         ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)", minimum = 1, maximum = 100),
-        ("offset" = Option<u64>, Query, description = "Refunds to skip (default 0)"),
+        ("offset" = Option<u64>, Query, description = "Refunds to skip (default 0)", maximum = 9007199254740991.0),
     ),
     responses((status = 200, body = RefundPage)),
     security(("bearer" = ["refunds.read"])))]

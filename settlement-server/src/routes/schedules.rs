@@ -45,8 +45,8 @@ pub struct SchedulePage {
         ("status" = Option<ScheduleStatus>, Query, description = "Only this status"),
         ("type" = Option<ScheduleType>, Query, description = "Only this type"),
         ("is_due" = Option<bool>, Query, description = "Only schedules due now (or, false, not due)"),
-        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)"),
-        ("offset" = Option<u64>, Query, description = "Schedules to skip (default 0)"),
+        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)", minimum = 1, maximum = 100),
+        ("offset" = Option<u64>, Query, description = "Schedules to skip (default 0)", maximum = 9007199254740991.0),
     ),
     responses((status = 200, body = SchedulePage), (status = 400, body = crate::error::Envelope)),
     security(("bearer" = ["schedules.read"])))]
@@ -156,7 +156,7 @@ pub struct RunPage {
 
 /// What a schedule did (`schedules.read`): each run's occurrence, time, outcome and payment.
 #[utoipa::path(get, path = "/api/v1/schedules/{id}/runs", operation_id = "listScheduleRuns", tag = "schedules",
-    params(("id" = i64, Path, description = "Schedule ID"), ("limit" = Option<u32>, Query), ("offset" = Option<u64>, Query)),
+    params(("id" = i64, Path, description = "Schedule ID"), ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)", minimum = 1, maximum = 100), ("offset" = Option<u64>, Query, description = "Runs to skip (default 0)", maximum = 9007199254740991.0)),
     responses((status = 200, body = RunPage), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["schedules.read"])))]
 pub async fn runs(

@@ -66,8 +66,8 @@ pub async fn create(
 /// List the caller's endpoints (`webhooks.read`).
 #[utoipa::path(get, path = "/api/v1/webhooks", operation_id = "listWebhooks", tag = "webhooks",
     params(
-        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)"),
-        ("offset" = Option<u64>, Query, description = "Endpoints to skip (default 0)"),
+        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)", minimum = 1, maximum = 100),
+        ("offset" = Option<u64>, Query, description = "Endpoints to skip (default 0)", maximum = 9007199254740991.0),
     ),
     responses((status = 200, body = EndpointPage), (status = 400, body = crate::error::Envelope)),
     security(("bearer" = ["webhooks.read"])))]
@@ -141,8 +141,8 @@ pub async fn rotate_secret(
         ("id" = i64, Path, description = "Endpoint ID"),
         ("status" = Option<DeliveryStatus>, Query, description = "Only in this status"),
         ("event_type" = Option<String>, Query, description = "Only of this event type"),
-        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)"),
-        ("offset" = Option<u64>, Query, description = "Deliveries to skip (default 0)"),
+        ("limit" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)", minimum = 1, maximum = 100),
+        ("offset" = Option<u64>, Query, description = "Deliveries to skip (default 0)", maximum = 9007199254740991.0),
     ),
     responses((status = 200, body = DeliveryPage), (status = 400, body = crate::error::Envelope), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["webhooks.read"])))]
@@ -192,7 +192,7 @@ pub async fn retry(
 #[utoipa::path(post, path = "/api/v1/webhooks/{id}/replay", operation_id = "replayWebhook", tag = "webhooks",
     params(
         ("id" = i64, Path, description = "Endpoint ID"),
-        ("since" = String, Query, description = "RFC 3339 time: replay what happened from then on"),
+        ("since" = String, Query, description = "RFC 3339 time: replay what happened from then on", format = DateTime),
     ),
     responses((status = 202, body = Replayed), (status = 400, body = crate::error::Envelope), (status = 404, body = crate::error::Envelope)),
     security(("bearer" = ["webhooks.write"])))]

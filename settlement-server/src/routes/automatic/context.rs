@@ -201,8 +201,9 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Body<T> {
                 refuse("body", rejection.body_text())
             }
         })?;
-        let raw: serde_json::Value =
+        let mut raw: serde_json::Value =
             serde_json::from_slice(&bytes).map_err(|error| refuse("body", error.to_string()))?;
+        crate::extract::whole_numbers(&mut raw);
         if !raw.is_object() {
             return Err(refuse("body", "expected a JSON object".to_owned()));
         }

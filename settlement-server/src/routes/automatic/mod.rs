@@ -32,19 +32,19 @@ pub struct GroupHeaders {
     nonce: String,
     /// `pt-BR` (default) or `en-US`: the language of error messages.
     #[serde(rename = "x-lang")]
-    #[param(rename = "x-lang", pattern = "^(pt-BR|en-US)$")]
+    #[param(rename = "x-lang", pattern = "^(pt-BR|en-US)$", nullable = false)]
     x_lang: Option<String>,
     /// One of the caller's wallets (the default when absent).
     #[serde(rename = "x-wallet-uuid")]
-    #[param(rename = "x-wallet-uuid", format = Uuid)]
+    #[param(rename = "x-wallet-uuid", format = Uuid, pattern = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$", nullable = false)]
     x_wallet_uuid: Option<String>,
     /// A product acting for a user (needs `automatic.product` and the user's grant).
     #[serde(rename = "x-product-uuid")]
-    #[param(rename = "x-product-uuid", format = Uuid)]
+    #[param(rename = "x-product-uuid", format = Uuid, pattern = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$", nullable = false)]
     x_product_uuid: Option<String>,
     /// The user (its token subject, a UUID v4) the product acts for; requires `x-product-uuid`.
     #[serde(rename = "x-product-target-user-uuid")]
-    #[param(rename = "x-product-target-user-uuid", format = Uuid)]
+    #[param(rename = "x-product-target-user-uuid", format = Uuid, pattern = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$", nullable = false)]
     x_product_target_user_uuid: Option<String>,
 }
 
@@ -78,11 +78,25 @@ pub struct AuthorizationPage {
     data: Vec<Authorization>,
 }
 
-/// The status the payer's institution confirms.
+/// The status the payer's institution confirms for a payment's cancellation.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusConfirmation {
     /// The outcome of the round trip.
+    #[schema(required = true, nullable = false, pattern = "^(CANCELED|CANCELLATION_FAILED)$")]
+    status: Option<String>,
+}
+
+/// The status the payer's institution confirms for an authorization.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorizationConfirmation {
+    /// The authorization's status, as its institution has it.
+    #[schema(
+        required = true,
+        nullable = false,
+        pattern = "^(PENDING|WAITING_APPROVAL|WAITING_REJECTION|APPROVED|REJECTED|WAITING_CANCELLATION|CANCELED|EXPIRED)$"
+    )]
     status: Option<String>,
 }
 
@@ -126,10 +140,10 @@ fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<&'static str> {
 /// List the caller's automatic Pix payments, with filters (`automatic.read`).
 #[utoipa::path(get, path = "/api/v1/pix/scheduled-payments/automatic-payments", operation_id = "listAutomaticPayments", tag = "pix-automatic",
     params(GroupHeaders,
-        ("page" = Option<u64>, Query, description = "Page number (default 1)"),
-        ("size" = Option<u32>, Query, description = "Page size, at most 100 (default 20)"),
-        ("sort" = Option<String>, Query, description = "Page sort attribute: created_at"),
-        ("order" = Option<String>, Query, description = "asc (default) or desc"),
+        ("page" = Option<u64>, Query, description = "Page number (default 1)", minimum = 1, maximum = 2147483647),
+        ("size" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)", minimum = 1, maximum = 100),
+        ("sort" = Option<String>, Query, description = "Page sort attribute: created_at", pattern = "^created_at$"),
+        ("order" = Option<String>, Query, description = "asc (default) or desc", pattern = "^(asc|desc)$"),
         ("status" = Option<Vec<String>>, Query, description = "CREATED, WAITING_CANCELLATION, CANCELLATION_FAILED, CANCELED"),
     ),
     responses((status = 200, body = AutomaticPaymentPage), (status = 400, body = crate::error::Envelope), (status = 403, body = crate::error::Envelope)),
@@ -267,10 +281,10 @@ pub async fn create_authorization(
 /// List the caller's authorizations (`automatic.read`), with the payments list's parameters.
 #[utoipa::path(get, path = "/api/v1/pix/scheduled-payments/automatic-authorizations", operation_id = "listAutomaticAuthorizations", tag = "pix-automatic",
     params(GroupHeaders,
-        ("page" = Option<u64>, Query, description = "Page number (default 1)"),
-        ("size" = Option<u32>, Query, description = "Page size, at most 100 (default 20)"),
-        ("sort" = Option<String>, Query, description = "Page sort attribute: created_at"),
-        ("order" = Option<String>, Query, description = "asc (default) or desc"),
+        ("page" = Option<u64>, Query, description = "Page number (default 1)", minimum = 1, maximum = 2147483647),
+        ("size" = Option<u32>, Query, description = "Page size, 1 to 100 (default 20)", minimum = 1, maximum = 100),
+        ("sort" = Option<String>, Query, description = "Page sort attribute: created_at", pattern = "^created_at$"),
+        ("order" = Option<String>, Query, description = "asc (default) or desc", pattern = "^(asc|desc)$"),
         ("status" = Option<Vec<String>>, Query, description = "Authorization statuses"),
     ),
     responses((status = 200, body = AuthorizationPage), (status = 400, body = crate::error::Envelope)),
@@ -380,14 +394,14 @@ pub async fn cancel_authorization(
 /// APPROVED, WAITING_REJECTION to REJECTED, WAITING_CANCELLATION to CANCELED, or back when it
 /// failed.
 #[utoipa::path(put, path = "/api/v1/pix/scheduled-payments/automatic-authorizations/{id}/status", operation_id = "updateAutomaticAuthorizationStatus", tag = "pix-automatic",
-    params(("id" = uuid::Uuid, Path, description = "Authorization ID"), GroupHeaders), request_body = StatusConfirmation,
+    params(("id" = uuid::Uuid, Path, description = "Authorization ID"), GroupHeaders), request_body = AuthorizationConfirmation,
     responses((status = 200, body = Authorization), (status = 404, body = crate::error::Envelope), (status = 409, body = crate::error::Envelope)),
     security(("bearer" = ["automatic.status"])))]
 pub async fn confirm_authorization(
     State(state): State<AppState>,
     request: Automatic<AutomaticStatus>,
     Path(id): Path<String>,
-    Body(body): Body<StatusConfirmation>,
+    Body(body): Body<AuthorizationConfirmation>,
 ) -> Result<Json<Authorization>, Localized> {
     let id = id_of(&id, request.lang)?;
     let one_of =
