@@ -261,6 +261,15 @@ impl CoreError {
         }
     }
 
+    /// Every violation's message joined by `; `, for where one line of text holds the refusal
+    /// (an import record's error, a schedule run's); the message for a refusal of another kind.
+    pub fn explained(&self) -> String {
+        match self {
+            CoreError::Violations(all) => all.iter().map(|v| v.message.as_str()).collect::<Vec<_>>().join("; "),
+            other => other.to_string(),
+        }
+    }
+
     /// The API's error code.
     pub fn code(&self) -> &'static str {
         match self {

@@ -18,7 +18,7 @@ use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::error::CoreError;
+use crate::error::{CoreError, Violations};
 use crate::time_format;
 use crate::types::Document;
 
@@ -233,11 +233,14 @@ pub fn generate_location_token() -> String {
 }
 
 impl QrCodeRequest {
-    /// Checks every field for its type; the first failure names its field and rule.
+    /// Checks every field for its type; the error lists every violation, each naming its field
+    /// and rule (the rules of a type only when `type` is valid).
     pub fn validate(self, now: OffsetDateTime) -> Result<NewQrCode, CoreError> {
-        let kind_text = self.kind.ok_or_else(|| invalid("type", "is required"))?;
-        let kind = QrCodeType::parse(&kind_text)
-            .ok_or_else(|| invalid("type", "must be one of STATIC, DYNAMIC, IMMEDIATE, DUE_DATE"))?;
+        let mut found = Violations::default();
+        let kind = found.check(self.kind.ok_or_else(|| invalid("type", "is required")).and_then(|text| {
+            QrCodeType::parse(&text)
+                .ok_or_else(|| invalid("type", "must be one of STATIC, DYNAMIC, IMMEDIATE, DUE_DATE"))
+        }));
         let text = |value: Option<String>, field: &str, max: usize| -> Result<String, CoreError> {
             let value = value.ok_or_else(|| invalid(field, "is required"))?;
             let length = value.chars().count();
@@ -251,33 +254,62 @@ impl QrCodeRequest {
                 Ok(value)
             }
         };
-        let merchant_name = text(self.merchant_name, "merchant_name", brcode_pix::MAX_MERCHANT_NAME)?;
-        let merchant_city = text(self.merchant_city, "merchant_city", brcode_pix::MAX_MERCHANT_CITY)?;
+        let merchant_name = found.check(text(self.merchant_name, "merchant_name", brcode_pix::MAX_MERCHANT_NAME));
+        let merchant_city = found.check(text(self.merchant_city, "merchant_city", brcode_pix::MAX_MERCHANT_CITY));
         let merchant_category_code = self.merchant_category_code.unwrap_or_else(|| "0000".to_owned());
-        if merchant_category_code.len() != 4 || !merchant_category_code.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(invalid("merchant_category_code", "must be 4 digits"));
+        found.unless(
+            merchant_category_code.len() != 4 || !merchant_category_code.bytes().all(|b| b.is_ascii_digit()),
+            || invalid("merchant_category_code", "must be 4 digits"),
+        );
+        let pix_key = found.check(self.pix_key.ok_or_else(|| invalid("pix_key", "is required")).and_then(|key| {
+            PixKey::parse(key.as_str())
+                .map_err(|error| invalid("pix_key", format!("is not a valid Pix key: {error}")))?;
+            Ok(key)
+        }));
+        found.unless(self.currency.as_deref().is_some_and(|currency| currency != "BRL"), || {
+            invalid("currency", "must be BRL")
+        });
+        let amount = found.check(positive(self.amount, "amount")).flatten();
+        for (field, value) in [("fine", self.fine), ("interest", self.interest), ("discount", self.discount)] {
+            found.check(positive(value, field));
         }
-        let pix_key = self.pix_key.ok_or_else(|| invalid("pix_key", "is required"))?;
-        PixKey::parse(pix_key.as_str())
-            .map_err(|error| invalid("pix_key", format!("is not a valid Pix key: {error}")))?;
-        if let Some(currency) = &self.currency
-            && currency != "BRL"
-        {
-            return Err(invalid("currency", "must be BRL"));
+        if let (Some(discount), Some(amount)) = (self.discount, amount) {
+            found.unless(discount >= amount, || invalid("discount", "must be less than the amount"));
         }
-        let amount = positive(self.amount, "amount")?;
-        if kind.is_dynamic() && amount.is_none() {
-            return Err(invalid("amount", format!("is required for a {kind} code")));
+        let document_given = self.debtor_document.is_some();
+        let debtor_document = found
+            .check(
+                self.debtor_document
+                    .map(|document| Document::parse(&document).map_err(|rule| invalid("debtor_document", rule)))
+                    .transpose(),
+            )
+            .flatten();
+        let debtor_name = match self.debtor_name {
+            Some(_) if !document_given => {
+                found.check::<()>(Err(invalid("debtor_name", "requires debtor_document (a CPF or CNPJ)")));
+                None
+            }
+            Some(name) => found.check(text(Some(name), "debtor_name", 200)),
+            None => None,
+        };
+        // The rules of the code's type.
+        let Some(kind) = kind else {
+            found.finish()?;
+            return Err(invalid("type", "is required"));
+        };
+        if kind.is_dynamic() && self.amount.is_none() {
+            found.check::<()>(Err(invalid("amount", format!("is required for a {kind} code"))));
         }
         let tx_id = match self.tx_id {
             Some(tx_id) => {
                 let lengths = kind.txid_lengths();
-                if !lengths.contains(&tx_id.len()) || !tx_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                    return Err(invalid(
+                let fits = lengths.contains(&tx_id.len()) && tx_id.bytes().all(|b| b.is_ascii_alphanumeric());
+                found.unless(!fits, || {
+                    invalid(
                         "tx_id",
                         format!("of a {kind} code must be {} to {} letters or digits", lengths.start(), lengths.end()),
-                    ));
-                }
+                    )
+                });
                 Some(tx_id)
             }
             None if kind.is_dynamic() => Some(generate_txid(match kind {
@@ -287,17 +319,13 @@ impl QrCodeRequest {
             })),
             None => None,
         };
-        let description = match self.description {
-            Some(description) => {
-                let room = match kind {
-                    QrCodeType::Static => ROOM_FOR_KEY_AND_INFO.saturating_sub(pix_key.chars().count()),
-                    _ => MAX_PAYER_REQUEST,
-                };
-                Some(text(Some(description), "description", room)?)
-            }
-            None => None,
-        };
-        let due_fields = [("fine", self.fine), ("interest", self.interest), ("discount", self.discount)];
+        let description = self.description.and_then(|description| {
+            let room = match (kind, &pix_key) {
+                (QrCodeType::Static, Some(key)) => ROOM_FOR_KEY_AND_INFO.saturating_sub(key.chars().count()),
+                _ => MAX_PAYER_REQUEST,
+            };
+            found.check(text(Some(description), "description", room))
+        });
         if kind != QrCodeType::DueDate {
             let given = [
                 ("due_date", self.due_date.is_some()),
@@ -306,73 +334,64 @@ impl QrCodeRequest {
                 ("interest", self.interest.is_some()),
                 ("discount", self.discount.is_some()),
             ];
-            if let Some((field, _)) = given.into_iter().find(|(_, given)| *given) {
-                return Err(refused_for(field, kind));
+            for (field, _) in given.into_iter().filter(|(_, given)| *given) {
+                found.check::<()>(Err(refused_for(field, kind)));
             }
         }
-        let (expires_at, due_date, days_after_due) = match kind {
+        if kind == QrCodeType::Static && document_given {
+            found.check::<()>(Err(refused_for("debtor_document", kind)));
+        }
+        let dates = match kind {
             QrCodeType::Static => {
-                if self.expires_at.is_some() {
-                    return Err(invalid("expires_at", "is not accepted: a STATIC code never expires"));
-                }
-                (None, None, None)
+                found.unless(self.expires_at.is_some(), || {
+                    invalid("expires_at", "is not accepted: a STATIC code never expires")
+                });
+                Some((None, None, None))
             }
             QrCodeType::Immediate | QrCodeType::Dynamic => {
                 let expires_at = match self.expires_at {
-                    Some(text) => time_format::parse(&text)
-                        .ok_or_else(|| invalid("expires_at", "must be an RFC 3339 date-time"))?,
-                    None => now + DEFAULT_EXPIRY,
-                };
-                if expires_at <= now {
-                    return Err(invalid("expires_at", "must be in the future"));
+                    Some(text) => {
+                        time_format::parse(&text).ok_or_else(|| invalid("expires_at", "must be an RFC 3339 date-time"))
+                    }
+                    None => Ok(now + DEFAULT_EXPIRY),
                 }
-                (Some(expires_at.replace_nanosecond(0).unwrap_or(expires_at)), None, None)
+                .and_then(|at| if at > now { Ok(at) } else { Err(invalid("expires_at", "must be in the future")) });
+                found.check(expires_at).map(|at| (Some(at.replace_nanosecond(0).unwrap_or(at)), None, None))
             }
             QrCodeType::DueDate => {
-                if self.expires_at.is_some() {
-                    return Err(invalid(
-                        "expires_at",
-                        "is not accepted for a DUE_DATE code: give due_date and days_after_due",
-                    ));
-                }
-                let text = self.due_date.ok_or_else(|| invalid("due_date", "is required for a DUE_DATE code"))?;
+                found.unless(self.expires_at.is_some(), || {
+                    invalid("expires_at", "is not accepted for a DUE_DATE code: give due_date and days_after_due")
+                });
                 let format = time::macros::format_description!("[year]-[month]-[day]");
-                let due = Date::parse(&text, format).map_err(|_| invalid("due_date", "must be a date YYYY-MM-DD"))?;
-                if due < now.to_offset(BRASILIA).date() {
-                    return Err(invalid("due_date", "must not be in the past"));
-                }
+                let due = found.check(
+                    self.due_date
+                        .ok_or_else(|| invalid("due_date", "is required for a DUE_DATE code"))
+                        .and_then(|text| {
+                            Date::parse(&text, format).map_err(|_| invalid("due_date", "must be a date YYYY-MM-DD"))
+                        })
+                        .and_then(|due| match due < now.to_offset(BRASILIA).date() {
+                            true => Err(invalid("due_date", "must not be in the past")),
+                            false => Ok(due),
+                        }),
+                );
                 let days = self.days_after_due.unwrap_or(DEFAULT_DAYS_AFTER_DUE);
-                if !(0..=3650).contains(&days) {
-                    return Err(invalid("days_after_due", "must be from 0 to 3650"));
-                }
-                // Payable through the last day after the due date, inclusive, in Brasília.
-                let last_day = due + time::Duration::days(days);
-                let expires_at = last_day
-                    .with_hms(23, 59, 59)
-                    .map(|at| at.assume_offset(BRASILIA).to_offset(time::UtcOffset::UTC))
-                    .ok();
-                (expires_at, Some(due), Some(days))
+                found.unless(!(0..=3650).contains(&days), || invalid("days_after_due", "must be from 0 to 3650"));
+                due.map(|due| {
+                    // Payable through the last day after the due date, inclusive, in Brasília.
+                    let last_day = due + time::Duration::days(days);
+                    let expires_at = last_day
+                        .with_hms(23, 59, 59)
+                        .map(|at| at.assume_offset(BRASILIA).to_offset(time::UtcOffset::UTC))
+                        .ok();
+                    (expires_at, Some(due), Some(days))
+                })
             }
         };
-        for (field, value) in due_fields {
-            positive(value, field)?;
-        }
-        if let (Some(discount), Some(amount)) = (self.discount, amount)
-            && discount >= amount
-        {
-            return Err(invalid("discount", "must be less than the amount"));
-        }
-        let debtor_document = match self.debtor_document {
-            Some(_) if kind == QrCodeType::Static => return Err(refused_for("debtor_document", kind)),
-            Some(document) => Some(Document::parse(&document).map_err(|rule| invalid("debtor_document", rule))?),
-            None => None,
-        };
-        let debtor_name = match self.debtor_name {
-            Some(_) if debtor_document.is_none() => {
-                return Err(invalid("debtor_name", "requires debtor_document (a CPF or CNPJ)"));
-            }
-            Some(name) => Some(text(Some(name), "debtor_name", 200)?),
-            None => None,
+        found.finish()?;
+        let (Some(merchant_name), Some(merchant_city), Some(pix_key), Some((expires_at, due_date, days_after_due))) =
+            (merchant_name, merchant_city, pix_key, dates)
+        else {
+            return Err(invalid("request", "could not be read"));
         };
         Ok(NewQrCode {
             kind,

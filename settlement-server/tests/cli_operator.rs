@@ -31,12 +31,13 @@ async fn settlement(server: &Server, args: &[&str]) -> (i32, String, String) {
     .unwrap()
 }
 
-/// 40 good payments, and two that fail: lines 12 and 31 (the header is line 1).
+/// 40 good payments, and two that fail: lines 12 (two wrong fields) and 31 (the header is
+/// line 1).
 fn csv() -> String {
     let mut csv = String::from("debtor_ispb,creditor_ispb,amount,external_id\n");
     for n in 1..=42 {
         let (debtor, amount) = match n {
-            11 => ("1234567", 100),
+            11 => ("1234567", 0),
             30 => ("12345678", 0),
             _ => ("12345678", 100 * n),
         };
@@ -58,7 +59,11 @@ async fn import_follows_the_processing_to_a_summary_and_export_streams_to_disk()
     assert!(out.contains("COMPLETED: 40 succeeded, 2 failed, 0 skipped, of 42"), "{out}");
     let failures: Vec<&str> = out.lines().filter(|line| line.starts_with("  line ")).collect();
     assert_eq!(failures.len(), 2, "{out}");
-    assert!(failures[0].starts_with("  line 12: ") && failures[0].contains("debtor_ispb"), "{out}");
+    // Every violation of a record is in its error.
+    assert!(
+        failures[0].starts_with("  line 12: amount must be an integer of at least 1 (centavos); debtor_ispb must be"),
+        "{out}"
+    );
     assert!(failures[1].starts_with("  line 31: ") && failures[1].contains("amount"), "{out}");
     // Not a terminal: plain lines, no bar's escape codes.
     assert!(err.lines().any(|line| line.contains(": COMPLETED, 42/42 records, 2 failed")), "{err}");

@@ -107,6 +107,20 @@ async fn each_type_returns_the_documents_fields_and_a_real_br_code() {
 #[tokio::test]
 async fn every_rule_is_a_400_naming_its_field() {
     let server = Server::start().await;
+    // Four wrong fields, one of them a rule of the type: one answer lists them all.
+    let mut four = qr_body("DUE_DATE");
+    four["merchant_name"] = json!("A".repeat(26));
+    four["pix_key"] = json!("12345678901");
+    four["tx_id"] = json!("SHORT");
+    four["due_date"] = json!("tomorrow");
+    let response = server.request(Method::POST, "/api/v1/qr-codes").json(&four).send().await.unwrap();
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    let fields: Vec<&str> =
+        body["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["merchant_name", "pix_key", "tx_id", "due_date"], "{body}");
+    assert_eq!(body["error"]["message"], body["error"]["details"][0]["message"]);
+
     let with = |kind: &str, field: &str, value: Value| {
         let mut body = qr_body(kind);
         if value.is_null() {

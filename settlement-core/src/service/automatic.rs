@@ -523,5 +523,5 @@ fn settlement_request(payment: &AutomaticPayment, now: OffsetDateTime) -> Result
         description: Some(format!("Pix Automático {} {}", authorization.contract_number, payment.due_date)),
         ..Default::default()
     };
-    request.validate_for(Requirements::Import, now).map_err(|error| error.to_string())
+    request.validate_for(Requirements::Import, now).map_err(|error| error.explained())
 }

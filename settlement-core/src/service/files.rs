@@ -88,7 +88,7 @@ fn payment_of(fields: &str, now: time::OffsetDateTime) -> Result<crate::payment:
         let path = error.path().to_string();
         if path == "." { error.into_inner().to_string() } else { format!("{path}: {}", error.into_inner()) }
     })?;
-    request.validate_for(Requirements::Import, now).map_err(|error| error.to_string())
+    request.validate_for(Requirements::Import, now).map_err(|error| error.explained())
 }
 
 impl<S: Store> Settlement<S> {

@@ -180,7 +180,7 @@ impl<S: Store> Settlement<S> {
                     };
                     request_from(&template, format!("{stem}-{}", occurrence + 1))
                         .validate_for(Requirements::Import, now)
-                        .map_err(|error| error.to_string())
+                        .map_err(|error| error.explained())
                 }
             };
             let pause = payment.is_err() && schedule.consecutive_failures + 1 >= self.schedule_failure_limit;
