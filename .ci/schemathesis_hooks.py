@@ -28,6 +28,19 @@ everything else; negative cases are left as generated.
 10. An `Idempotency-Key` names one request: reused with another body it is refused (422), so
     each positive case gets a key of its own.
 11. A refund ended `NOT_DONE` says why: `reason` is required with it.
+12. A QR code's fields follow its `type`: a STATIC code takes no dates, charges or debtor, a
+    dynamic one needs an amount and a future `expires_at`, a DUE_DATE one a `due_date` from
+    today and no `expires_at`; each type's txid length (STATIC and IMMEDIATE 1-25, DYNAMIC 1-35,
+    DUE_DATE 26-35); a static code's payload leaves the description only what the key does not
+    take; a discount below the amount; a debtor's name only with its document; and a Pix key's
+    own syntax (a CPF or CNPJ key's check digits, an e-mail, a +55 phone, a UUID); and text a
+    BR Code can carry (ASCII, and letters whose accents fold to it; a symbol such as `®` has no
+    ASCII form). The case is brought under the rules of its type.
+13. A date inside an identifier exists: an end-to-end id's `yyyyMMdd` (the pattern allows
+    day 31 of every month) gets a day the month has.
+14. A schedule's fields follow its `type` (`day_of_month` for MONTHLY only and required there,
+    `day_of_week` for WEEKLY likewise), its `time_zone` is a name of the IANA database, and its
+    first date is ahead of now with its end date not before it.
 """
 import uuid
 import datetime
@@ -93,6 +106,69 @@ def _ordered(mapping, low, high):
             pass
 
 
+BRASILIA = datetime.timezone(datetime.timedelta(hours=-3))
+
+
+def _qr_code_for_its_type(body):
+    kind = body.get("type")
+    dated = ("due_date", "days_after_due", "fine", "interest", "discount")
+    if kind == "STATIC":
+        for field in dated + ("expires_at", "debtor_document", "debtor_name"):
+            body.pop(field, None)
+    elif kind in ("IMMEDIATE", "DYNAMIC"):
+        for field in dated:
+            body.pop(field, None)
+        if "expires_at" in body:
+            later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)
+            body["expires_at"] = later.strftime("%Y-%m-%dT%H:%M:%SZ")
+    elif kind == "DUE_DATE":
+        body.pop("expires_at", None)
+        body["due_date"] = (datetime.datetime.now(BRASILIA).date() + datetime.timedelta(days=5)).isoformat()
+    if kind in ("IMMEDIATE", "DYNAMIC", "DUE_DATE") and body.get("amount") is None:
+        body["amount"] = 1000
+    if isinstance(body.get("tx_id"), str):
+        length = {"STATIC": 25, "IMMEDIATE": 25, "DYNAMIC": 32, "DUE_DATE": 32}.get(kind, 25)
+        body["tx_id"] = uuid.uuid4().hex[:length]
+    if "pix_key" in body:
+        body["pix_key"] = "123e4567-e12b-12d1-a456-426655440000"
+    for field in ("merchant_name", "merchant_city", "description"):
+        if isinstance(body.get(field), str):
+            ascii_text = "".join(c if " " <= c <= "~" else "x" for c in body[field])
+            body[field] = ascii_text if ascii_text.strip() else "x"
+    if kind == "STATIC" and isinstance(body.get("description"), str):
+        room = 99 - 18 - 8 - len(body["pix_key"])
+        body["description"] = body["description"][:room].strip() or "compra"
+    amount, discount = body.get("amount"), body.get("discount")
+    if isinstance(amount, (int, float)) and isinstance(discount, (int, float)) and discount >= amount:
+        if amount > 1:
+            body["discount"] = int(amount) - 1
+        else:
+            body.pop("discount", None)
+    if body.get("debtor_document") is None:
+        body.pop("debtor_name", None)
+
+
+def _schedule_for_its_type(body):
+    kind = body.get("type")
+    if kind == "MONTHLY":
+        if body.get("day_of_month") is None:
+            body["day_of_month"] = 15
+    else:
+        body.pop("day_of_month", None)
+    if kind == "WEEKLY":
+        if body.get("day_of_week") is None:
+            body["day_of_week"] = 1
+    else:
+        body.pop("day_of_week", None)
+    if body.get("time_zone") is not None:
+        body["time_zone"] = "America/Sao_Paulo"
+    first = datetime.date.today() + datetime.timedelta(days=7)
+    if body.get("scheduled_date") is not None:
+        body["scheduled_date"] = first.isoformat()
+    if body.get("recurrence_end_date") is not None:
+        body["recurrence_end_date"] = (first + datetime.timedelta(days=400)).isoformat()
+
+
 def _export_companions(query):
     form = str(query.get("format", "csv")).lower()
     if form != "cnab240":
@@ -129,12 +205,20 @@ def map_case(context, case):
             query.pop("awaiting_days", None)
         if context.operation is not None and context.operation.path.endswith("/files/export"):
             _export_companions(query)
+    operation = context.operation
+    if isinstance(body, dict) and operation is not None and (operation.method.upper(), operation.path) == ("POST", "/api/v1/qr-codes"):
+        _qr_code_for_its_type(body)
+    if isinstance(body, dict) and operation is not None and (operation.method.upper(), operation.path) == ("POST", "/api/v1/schedules"):
+        _schedule_for_its_type(body)
     if headers and any(name.lower() == "idempotency-key" for name in headers.keys()):
         for name in [name for name in headers.keys() if name.lower() == "idempotency-key"]:
             headers[name] = str(uuid.uuid4())
     if isinstance(body, dict):
         if body.get("status") != "COMPLETED":
             body.pop("end_to_end_id", None)
+        elif isinstance(body.get("end_to_end_id"), str) and len(body["end_to_end_id"]) >= 21:
+            e2e = body["end_to_end_id"]
+            body["end_to_end_id"] = e2e[:15] + min(e2e[15:17], "28") + e2e[17:]
         if body.get("status") != "NOT_DONE":
             body.pop("reason", None)
         if "file" in body and body.get("file_type") in FILES:

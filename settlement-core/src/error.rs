@@ -194,6 +194,9 @@ pub enum CoreError {
         /// The status asked for.
         to: crate::refund::RefundStatus,
     },
+    /// A schedule of a payment that does not exist.
+    #[error("payment_request_id {0}: no payment request has this id")]
+    TemplateNotFound(i64),
     /// A reconciliation asked of an import of payments.
     #[error("import {0} is a payments file, not a retorno: it has no reconciliation")]
     NotARetorno(i64),
@@ -286,6 +289,7 @@ impl CoreError {
             CoreError::RefundExceedsAmount { .. } => "REFUND_EXCEEDS_AMOUNT",
             CoreError::RefundRaced => "REFUND_CONFLICT",
             CoreError::NotARetorno(_) => "NOT_A_RETORNO",
+            CoreError::TemplateNotFound(_) => "NOT_FOUND",
             CoreError::RefundTransition { .. } => "INVALID_TRANSITION",
             CoreError::NothingToSend => "NOTHING_TO_SEND",
             CoreError::ExportRaced => "EXPORT_CONFLICT",

@@ -647,7 +647,9 @@ pub struct StatusUpdateRequest {
     #[schema(value_type = Option<PaymentStatus>, required = true, nullable = false)]
     pub status: Option<String>,
     /// For `COMPLETED`: the SPI's end-to-end id; generated when absent.
-    #[schema(pattern = "^[Ee][0-9]{8}[0-9]{12}[A-Za-z0-9]{11}$")]
+    #[schema(
+        pattern = "^E[0-9]{8}[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])([01][0-9]|2[0-3])[0-5][0-9][A-Za-z0-9]{1,11}$"
+    )]
     pub end_to_end_id: Option<String>,
 }
 

@@ -117,41 +117,65 @@ impl QrCodeStatus {
 pub struct QrCodeRequest {
     /// `STATIC`, `DYNAMIC`, `IMMEDIATE` or `DUE_DATE`.
     #[serde(rename = "type")]
-    #[schema(value_type = Option<QrCodeType>)]
+    #[schema(value_type = Option<QrCodeType>, required = true, nullable = false)]
     pub kind: Option<String>,
     /// At most 25 characters (field 59).
+    #[schema(
+        required = true,
+        nullable = false,
+        max_length = 25,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub merchant_name: Option<String>,
     /// At most 15 characters (field 60).
+    #[schema(
+        required = true,
+        nullable = false,
+        max_length = 15,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub merchant_city: Option<String>,
     /// Four digits (field 52); `0000` when left out.
+    #[schema(pattern = "^[0-9]{4}$")]
     pub merchant_category_code: Option<String>,
     /// The receiver's Pix key.
+    #[schema(required = true, nullable = false, max_length = 77)]
     pub pix_key: Option<String>,
     /// The txid; generated for a dynamic code when left out.
+    #[schema(pattern = "^[A-Za-z0-9]{1,35}$")]
     pub tx_id: Option<String>,
-    /// Centavos; required for dynamic codes.
+    /// Centavos; required for dynamic codes. At most 999999999999: field 54 holds 13 characters.
+    #[schema(minimum = 1, maximum = 999999999999.0)]
     pub amount: Option<i64>,
     /// `BRL`.
+    #[schema(pattern = "^BRL$")]
     pub currency: Option<String>,
     /// RFC 3339, in the future (`IMMEDIATE`, `DYNAMIC`); default 24 hours after creation.
     #[schema(format = DateTime)]
     pub expires_at: Option<String>,
     /// Shown to the payer: 26-02 of a static code, `solicitacaoPagador` of a dynamic one.
+    #[schema(max_length = 140, pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$")]
     pub description: Option<String>,
     /// `DUE_DATE`: `YYYY-MM-DD`.
     #[schema(format = Date)]
     pub due_date: Option<String>,
     /// `DUE_DATE`: days the charge stays payable after its due date (default 30).
+    #[schema(minimum = 0, maximum = 3650)]
     pub days_after_due: Option<i64>,
     /// `DUE_DATE`: fine after the due date, centavos.
+    #[schema(minimum = 1)]
     pub fine: Option<i64>,
     /// `DUE_DATE`: interest per day late, centavos.
+    #[schema(minimum = 1)]
     pub interest: Option<i64>,
     /// `DUE_DATE`: discount for paying by the due date, centavos.
+    #[schema(minimum = 1)]
     pub discount: Option<i64>,
     /// The payer's name (dynamic codes); requires `debtor_document`.
+    #[schema(max_length = 200, pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$")]
     pub debtor_name: Option<String>,
     /// The payer's CPF or CNPJ (dynamic codes).
+    #[schema(pattern = "^([0-9]{11}|[0-9A-Z]{12}[0-9]{2})$")]
     pub debtor_document: Option<String>,
 }
 

@@ -108,25 +108,32 @@ impl fmt::Display for ScheduleStatus {
 #[serde(deny_unknown_fields)]
 pub struct ScheduleRequest {
     /// The template payment.
+    #[schema(minimum = 1)]
     pub payment_request_id: Option<i64>,
     /// ONCE, DAILY, WEEKLY, MONTHLY.
     #[serde(rename = "type")]
     #[schema(value_type = Option<ScheduleType>)]
     pub kind: Option<String>,
     /// First date, `YYYY-MM-DD`.
+    #[schema(format = Date)]
     pub scheduled_date: Option<String>,
     /// Local time, `HH:MM`.
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub scheduled_time: Option<String>,
     /// Last date (inclusive), `YYYY-MM-DD`.
+    #[schema(format = Date)]
     pub recurrence_end_date: Option<String>,
     /// At most this many runs.
+    #[schema(minimum = 1, maximum = 100000)]
     pub max_occurrences: Option<i64>,
     /// MONTHLY: 1-31 (the month's last day when shorter).
+    #[schema(minimum = 1, maximum = 31)]
     pub day_of_month: Option<i64>,
     /// WEEKLY: 0-6 (0 = Sunday), or the English day name.
     #[schema(value_type = Option<String>)]
     pub day_of_week: Option<serde_json::Value>,
     /// IANA time zone of `scheduled_time` (default: the service's).
+    #[schema(max_length = 64)]
     pub time_zone: Option<String>,
 }
 
@@ -161,7 +168,12 @@ fn parse_date(field: &str, text: &str) -> Result<Date, CoreError> {
 
 fn parse_time(text: &str) -> Result<Time, CoreError> {
     let rule = "must be a time HH:MM";
-    let (hour, minute) = text.split_once(':').ok_or_else(|| invalid("scheduled_time", rule))?;
+    // Two digits each, as the document's pattern says: not `9:5` nor `+9:05`.
+    let two_digits = |part: &str| part.len() == 2 && part.bytes().all(|b| b.is_ascii_digit());
+    let (hour, minute) = text
+        .split_once(':')
+        .filter(|(h, m)| two_digits(h) && two_digits(m))
+        .ok_or_else(|| invalid("scheduled_time", rule))?;
     let (Ok(hour), Ok(minute)) = (hour.parse::<i8>(), minute.parse::<i8>()) else {
         return Err(invalid("scheduled_time", rule));
     };
@@ -411,6 +423,14 @@ mod tests {
             (ScheduleRequest { day_of_week: Some(7.into()), ..request("WEEKLY") }, Some("day_of_week must be 0-6")),
             (
                 ScheduleRequest { scheduled_time: Some("25:00".into()), ..request("ONCE") },
+                Some("scheduled_time must be a time HH:MM"),
+            ),
+            (
+                ScheduleRequest { scheduled_time: Some("9:05".into()), ..request("ONCE") },
+                Some("scheduled_time must be a time HH:MM"),
+            ),
+            (
+                ScheduleRequest { scheduled_time: Some("+9:05".into()), ..request("ONCE") },
                 Some("scheduled_time must be a time HH:MM"),
             ),
             (

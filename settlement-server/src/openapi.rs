@@ -268,8 +268,64 @@ fn served() -> serde_json::Value {
         operation.entry("security").or_insert_with(|| serde_json::json!([]));
     }
     lists_of_names(&mut document);
+    schedule_bodies(&mut document);
     document["webhooks"] = webhooks(&document);
     document
+}
+
+/// `POST /schedules` and `PUT /schedules/{id}` read one type, `ScheduleRequest`; each is
+/// described as it is read: the create requires the template, the type, the first date and the
+/// time, the update takes neither the template nor the type. `day_of_week` is a number 0-6 or
+/// an English day's name, in any case.
+fn schedule_bodies(document: &mut serde_json::Value) {
+    let schemas = &mut document["components"]["schemas"];
+    let Some(mut base) = schemas.as_object_mut().and_then(|schemas| schemas.remove("ScheduleRequest")) else { return };
+    let days = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+    let any_case =
+        |word: &str| -> String { word.chars().map(|c| format!("[{}{}]", c.to_ascii_uppercase(), c)).collect() };
+    let names = days.iter().map(|day| any_case(day)).collect::<Vec<_>>().join("|");
+    base["properties"]["day_of_week"] = serde_json::json!({
+        "description": base["properties"]["day_of_week"]["description"],
+        "oneOf": [
+            {"type": "integer", "minimum": 0, "maximum": 6},
+            {"type": "string", "pattern": format!(r"^\s*({names})\s*$")},
+        ],
+    });
+    let mut create = base.clone();
+    create["required"] = serde_json::json!(["payment_request_id", "type", "scheduled_date", "scheduled_time"]);
+    // Required, so not null: `type: [T, "null"]` becomes `T`, a `oneOf` loses its null.
+    for field in ["payment_request_id", "type", "scheduled_date", "scheduled_time"] {
+        let property = &mut create["properties"][field];
+        if let Some(types) = property["type"].as_array().cloned() {
+            property["type"] = types.into_iter().find(|t| t != "null").unwrap_or_default();
+        }
+        let one_of = property.get("oneOf").and_then(|one_of| one_of.as_array()).cloned();
+        if let Some(mut one_of) = one_of {
+            one_of.retain(|variant| variant["type"] != "null");
+            if let [only] = one_of.as_slice() {
+                *property = only.clone();
+            }
+        }
+    }
+    let mut update = base;
+    if let Some(properties) = update["properties"].as_object_mut() {
+        properties.remove("payment_request_id");
+        properties.remove("type");
+    }
+    update["description"] = serde_json::json!(
+        "The body of `PUT /schedules/{id}`: every field optional; the template and the type cannot change."
+    );
+    schemas["ScheduleCreate"] = create;
+    schemas["ScheduleUpdate"] = update;
+    let reference = |name: &str| serde_json::json!({"$ref": format!("#/components/schemas/{name}")});
+    for (path, method, name) in
+        [("/api/v1/schedules", "post", "ScheduleCreate"), ("/api/v1/schedules/{id}", "put", "ScheduleUpdate")]
+    {
+        let body = &mut document["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"];
+        if body.is_object() {
+            *body = reference(name);
+        }
+    }
 }
 
 /// The rules on lists of names that the annotations cannot state: an endpoint's event type

@@ -2,8 +2,8 @@
 //! reaches public addresses only (unless the operator allows private ones), follows no
 //! redirect, times out, and reads at most a little of each answer.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
@@ -17,6 +17,14 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The most of an answer read: enough to keep 1 KiB of it and to reuse the connection after a
 /// short answer, never a receiver's whole stream.
 const READ_AT_MOST: usize = 64 * 1024;
+/// At most this many receivers' names are looked up at once. A lookup holds a thread of the
+/// runtime's blocking pool (`getaddrinfo`) as long as the system's resolver takes, which is
+/// seconds for a name no server answers for; uploads and file reads go through that pool too,
+/// and were starved by a few hundred endpoints with unresolvable names (a 10 s stall of
+/// `POST /files/import` in CI's Schemathesis run).
+const CONCURRENT_LOOKUPS: usize = 16;
+static LOOKUPS: LazyLock<Arc<tokio::sync::Semaphore>> =
+    LazyLock::new(|| Arc::new(tokio::sync::Semaphore::new(CONCURRENT_LOOKUPS)));
 
 /// Resolves names for the client and drops every address a webhook may not reach: the check
 /// is on the address connected to, so a name that resolves elsewhere later does not pass.
@@ -27,7 +35,15 @@ impl Resolve for PublicOnly {
     fn resolve(&self, name: Name) -> Resolving {
         Box::pin(async move {
             let host = name.as_str().to_owned();
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            // The slot is released when the lookup ends, not when a timed-out delivery stops
+            // waiting for it: the blocking thread is busy until then.
+            let slot = LOOKUPS.clone().acquire_owned().await?;
+            let target = host.clone();
+            let found: Vec<SocketAddr> = tokio::task::spawn_blocking(move || {
+                let _slot = slot;
+                (target.as_str(), 0).to_socket_addrs().map(Iterator::collect::<Vec<_>>)
+            })
+            .await??;
             let reasons: Vec<&str> = found.iter().filter_map(|a| address::refusal(a.ip())).collect();
             let public: Vec<SocketAddr> = found.into_iter().filter(|a| address::refusal(a.ip()).is_none()).collect();
             if public.is_empty() {

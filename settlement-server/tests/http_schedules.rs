@@ -95,7 +95,6 @@ async fn refusals_filters_and_scopes() {
     for (body, expected) in [
         (with("day_of_month", Value::Null), "day_of_month is required for MONTHLY"),
         (with("type", json!("WEEKLY")), "day_of_month is only for MONTHLY"),
-        (with("payment_request_id", json!(999_999)), "payment_request_id 999999 is not a payment request"),
         (with("scheduled_time", json!("10h")), "scheduled_time must be a time HH:MM"),
         (with("recurrence_end_date", json!("2099-01-01")), "recurrence_end_date must not be before scheduled_date"),
         (with("time_zone", json!("Nowhere/Land")), "time_zone must be an IANA time zone"),
@@ -105,6 +104,16 @@ async fn refusals_filters_and_scopes() {
         assert_eq!((status, code.as_str()), (400, "VALIDATION_ERROR"), "{message}");
         assert!(message.starts_with(expected), "expected {expected:?}, got {message:?}");
     }
+    // A template that does not exist is not found, the message naming the field.
+    let orphan = server
+        .request(Method::POST, "/api/v1/schedules")
+        .json(&with("payment_request_id", json!(999_999)))
+        .send()
+        .await
+        .unwrap();
+    let (status, code, message) = error_of(orphan).await;
+    assert_eq!((status, code.as_str()), (404, "NOT_FOUND"), "{message}");
+    assert_eq!(message, "payment_request_id 999999: no payment request has this id");
     let weekly = json!({"payment_request_id": template, "type": "WEEKLY", "scheduled_date": "2099-02-01", "scheduled_time": "09:30", "day_of_week": "MONDAY", "time_zone": "America/Sao_Paulo"});
     let weekly: Value =
         server.request(Method::POST, "/api/v1/schedules").json(&weekly).send().await.unwrap().json().await.unwrap();

@@ -53,7 +53,7 @@ impl<S: Store> Settlement<S> {
             request.payment_request_id.ok_or_else(|| invalid("payment_request_id is required".to_owned()))?;
         let rule = request.rule(&self.time_zone)?;
         if self.store.payment(template).await?.is_none() {
-            return Err(invalid(format!("payment_request_id {template} is not a payment request")));
+            return Err(CoreError::TemplateNotFound(template));
         }
         let now = self.clock.now();
         let next = next_occurrence(&rule, now)?;

@@ -20,7 +20,7 @@ use crate::routes::pagination::{Pagination, page_parameters};
 /// Create a schedule of a payment (`schedules.write`): 201; its first run is the rule's first
 /// occurrence at or after now.
 #[utoipa::path(post, path = "/api/v1/schedules", operation_id = "createSchedule", tag = "schedules", request_body = ScheduleRequest,
-    responses((status = 201, body = Schedule), (status = 400, body = crate::error::Envelope)),
+    responses((status = 201, body = Schedule), (status = 400, body = crate::error::Envelope), (status = 404, body = crate::error::Envelope, description = "No payment request has `payment_request_id`")),
     security(("bearer" = ["schedules.write"])))]
 pub async fn create(
     State(state): State<AppState>,
