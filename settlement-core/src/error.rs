@@ -231,7 +231,7 @@ impl Violations {
     }
 
     /// Notes `error` when `broken`.
-    pub(crate) fn unless(&mut self, broken: bool, error: impl FnOnce() -> CoreError) {
+    pub(crate) fn refuse_if(&mut self, broken: bool, error: impl FnOnce() -> CoreError) {
         if broken {
             self.0.extend(error().violations());
         }

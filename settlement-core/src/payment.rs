@@ -361,7 +361,7 @@ impl PaymentRequest {
             1.. => Ok(amount),
             _ => Err(invalid("amount", "must be an integer of at least 1 (centavos)")),
         }));
-        found.unless(self.currency.as_deref().is_some_and(|currency| currency != "BRL"), || {
+        found.refuse_if(self.currency.as_deref().is_some_and(|currency| currency != "BRL"), || {
             invalid("currency", "must be BRL")
         });
         let external_id = found.check(text(self.external_id, "external_id", MAX_TEXT).and_then(|id| match id {
@@ -431,7 +431,7 @@ impl PaymentRequest {
         let additional_info = self.additional_info.unwrap_or_default();
         for (index, info) in additional_info.iter().enumerate() {
             let key = format!("additional_info[{index}].key");
-            found.unless(info.key.trim().is_empty(), || invalid(&key, "must not be empty"));
+            found.refuse_if(info.key.trim().is_empty(), || invalid(&key, "must not be empty"));
             found.check(text(Some(info.key.clone()), &key, MAX_TEXT));
             found.check(text(Some(info.value.clone()), &format!("additional_info[{index}].value"), MAX_TEXT));
         }

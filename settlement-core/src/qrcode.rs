@@ -281,7 +281,7 @@ impl QrCodeRequest {
         let merchant_name = found.check(text(self.merchant_name, "merchant_name", brcode_pix::MAX_MERCHANT_NAME));
         let merchant_city = found.check(text(self.merchant_city, "merchant_city", brcode_pix::MAX_MERCHANT_CITY));
         let merchant_category_code = self.merchant_category_code.unwrap_or_else(|| "0000".to_owned());
-        found.unless(
+        found.refuse_if(
             merchant_category_code.len() != 4 || !merchant_category_code.bytes().all(|b| b.is_ascii_digit()),
             || invalid("merchant_category_code", "must be 4 digits"),
         );
@@ -290,7 +290,7 @@ impl QrCodeRequest {
                 .map_err(|error| invalid("pix_key", format!("is not a valid Pix key: {error}")))?;
             Ok(key)
         }));
-        found.unless(self.currency.as_deref().is_some_and(|currency| currency != "BRL"), || {
+        found.refuse_if(self.currency.as_deref().is_some_and(|currency| currency != "BRL"), || {
             invalid("currency", "must be BRL")
         });
         let amount = found.check(positive(self.amount, "amount")).flatten();
@@ -298,7 +298,7 @@ impl QrCodeRequest {
             found.check(positive(value, field));
         }
         if let (Some(discount), Some(amount)) = (self.discount, amount) {
-            found.unless(discount >= amount, || invalid("discount", "must be less than the amount"));
+            found.refuse_if(discount >= amount, || invalid("discount", "must be less than the amount"));
         }
         let document_given = self.debtor_document.is_some();
         let debtor_document = found
@@ -328,7 +328,7 @@ impl QrCodeRequest {
             Some(tx_id) => {
                 let lengths = kind.txid_lengths();
                 let fits = lengths.contains(&tx_id.len()) && tx_id.bytes().all(|b| b.is_ascii_alphanumeric());
-                found.unless(!fits, || {
+                found.refuse_if(!fits, || {
                     invalid(
                         "tx_id",
                         format!("of a {kind} code must be {} to {} letters or digits", lengths.start(), lengths.end()),
@@ -367,7 +367,7 @@ impl QrCodeRequest {
         }
         let dates = match kind {
             QrCodeType::Static => {
-                found.unless(self.expires_at.is_some(), || {
+                found.refuse_if(self.expires_at.is_some(), || {
                     invalid("expires_at", "is not accepted: a STATIC code never expires")
                 });
                 Some((None, None, None))
@@ -383,7 +383,7 @@ impl QrCodeRequest {
                 found.check(expires_at).map(|at| (Some(at.replace_nanosecond(0).unwrap_or(at)), None, None))
             }
             QrCodeType::DueDate => {
-                found.unless(self.expires_at.is_some(), || {
+                found.refuse_if(self.expires_at.is_some(), || {
                     invalid("expires_at", "is not accepted for a DUE_DATE code: give due_date and days_after_due")
                 });
                 let format = time::macros::format_description!("[year]-[month]-[day]");
@@ -399,7 +399,7 @@ impl QrCodeRequest {
                         }),
                 );
                 let days = self.days_after_due.unwrap_or(DEFAULT_DAYS_AFTER_DUE);
-                found.unless(!(0..=3650).contains(&days), || invalid("days_after_due", "must be from 0 to 3650"));
+                found.refuse_if(!(0..=3650).contains(&days), || invalid("days_after_due", "must be from 0 to 3650"));
                 due.map(|due| {
                     // Payable through the last day after the due date, inclusive, in Brasília.
                     let last_day = due + time::Duration::days(days);
