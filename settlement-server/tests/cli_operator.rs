@@ -79,6 +79,13 @@ async fn import_follows_the_processing_to_a_summary_and_export_streams_to_disk()
     let written = std::fs::read_to_string(&export).unwrap();
     assert_eq!(written.lines().count(), 41, "a header and 40 payments");
     assert_eq!(out, format!("wrote {} bytes to {}\n", written.len(), export.display()));
+    assert!(!server.dir.path().join("out.csv.partial").exists(), "the partial file is renamed over the output");
+    // A refused export writes nothing.
+    let refused = server.dir.path().join("refused.csv");
+    let (code, _, err) =
+        settlement(&server, &["files", "export", "--format", "xls", "-o", refused.to_str().unwrap()]).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(!refused.exists() && !server.dir.path().join("refused.csv.partial").exists());
 
     let (code, out, err) = settlement(&server, &["payments", "list", "--limit", "5"]).await;
     assert_eq!(code, 0, "{err}");

@@ -2,7 +2,7 @@
 //! export streamed to disk, each with a progress bar on a terminal and plain lines otherwise.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clap::Args;
@@ -238,23 +238,43 @@ pub async fn export(connection: &Connection, args: ExportArgs) -> Result<String,
     ];
     query.extend(filters.into_iter().filter_map(|(key, value)| value.map(|value| (key, value))));
     let response = client.send(client.request(Method::GET, "/files/export").query(&query)).await?;
+    // Written beside the output and renamed over it once whole: an export the server cuts
+    // short (its way of saying it failed part-way) never stands at the output's name.
     let path = &args.output;
-    let mut file = tokio::fs::File::create(path).await.map_err(|e| Failure(format!("{}: {e}", path.display())))?;
-    let mut progress =
-        Progress::new(response.content_length(), "exporting {spinner} {bytes} {binary_bytes_per_sec} {msg}");
+    let mut partial = path.clone().into_os_string();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let progress = Progress::new(response.content_length(), "exporting {spinner} {bytes} {binary_bytes_per_sec} {msg}");
+    let streamed = stream_to(&partial, response, progress).await;
+    let renamed = match streamed {
+        Ok(written) => tokio::fs::rename(&partial, path)
+            .await
+            .map(|()| written)
+            .map_err(|e| Failure(format!("{}: {e}", path.display()))),
+        Err(failure) => Err(failure),
+    };
+    if renamed.is_err() {
+        let _ = tokio::fs::remove_file(&partial).await;
+    }
+    Ok(format!("wrote {} bytes to {}\n", renamed?, path.display()))
+}
+
+/// Writes the answer's body to `path`, durably; returns its length.
+async fn stream_to(path: &Path, response: reqwest::Response, mut progress: Progress) -> Result<u64, Failure> {
+    let io = |e: std::io::Error| Failure(format!("{}: {e}", path.display()));
+    let mut file = tokio::fs::File::create(path).await.map_err(io)?;
     let mut written = 0u64;
     let mut body = response.bytes_stream();
     while let Some(chunk) = body.next().await {
-        // A body cut short is the server's signal that the export failed part-way.
         let chunk = chunk.map_err(|e| Failure(format!("the export stopped after {written} bytes: {e}")))?;
-        file.write_all(&chunk).await.map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+        file.write_all(&chunk).await.map_err(io)?;
         written += chunk.len() as u64;
         progress.bar.set_position(written);
         progress.plain(|| format!("export: {written} bytes"), false);
     }
-    file.flush().await.map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+    file.sync_all().await.map_err(io)?;
     progress.bar.finish_and_clear();
-    Ok(format!("wrote {written} bytes to {}\n", path.display()))
+    Ok(written)
 }
 
 /// A JSON string's text, or the value as JSON.
