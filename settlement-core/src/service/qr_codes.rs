@@ -422,8 +422,9 @@ impl<S: Store> Settlement<S> {
     /// still payable.
     pub async fn check_payload(&self, payload: &str) -> Result<PayloadCheck, CoreError> {
         let now = self.clock.now();
-        let PayloadReading { errors, warnings } = PayloadReading::of(payload);
-        let conformant = errors.is_empty() && warnings.is_empty();
+        let reading = PayloadReading::of(payload);
+        let conformant = reading.conformant();
+        let PayloadReading { errors, warnings } = reading;
         let stored = match DecodeOptions::lenient().decode(payload) {
             Ok(decoded) => match decoded.url().and_then(location_token) {
                 Some(token) => self.store.qr_code(QrLookup::Token(token)).await?,
